@@ -1,0 +1,103 @@
+/**
+ * What an analysis returns: machine-readable `results` (the public contract of each analysis, e.g.
+ * `results.deletion` for layer-robustness) plus presentational sections that every renderer
+ * (terminal, JSON, HTML) knows how to show.
+ */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+export interface Scalar {
+  name: string;
+  value: number;
+  unit?: string;
+  stderr?: number;
+  help?: string;
+}
+
+export interface ScalarsSection {
+  kind: 'scalars';
+  title: string;
+  items: Scalar[];
+}
+
+export interface TableSection {
+  kind: 'table';
+  title: string;
+  columns: string[];
+  rows: (string | number | boolean | null)[][];
+  /** Show only the first rows in the terminal (all rows go to JSON and HTML). */
+  terminalRows?: number;
+}
+
+export interface Series {
+  name: string;
+  x: number[];
+  y: number[];
+  /** Optional error bars (same length as y). */
+  error?: number[];
+}
+
+export interface Axis {
+  label: string;
+  scale?: 'linear' | 'log';
+  domain?: [number, number];
+}
+
+export type FigureSpec =
+  | { type: 'line' | 'scatter'; title: string; x: Axis; y: Axis; series: Series[]; marks?: FigureMark[] }
+  | { type: 'bar'; title: string; x: Axis; y: Axis; categories: string[]; series: { name: string; values: number[] }[] }
+  | { type: 'heatmap'; title: string; x: Axis; y: Axis; xLabels: string[]; yLabels: string[]; values: number[][]; colorLabel?: string };
+
+/** A vertical rule or shaded band used to mark evidence on a figure (e.g. a stage of inference). */
+export interface FigureMark {
+  kind: 'rule' | 'band';
+  from: number;
+  to?: number;
+  label: string;
+}
+
+export interface FigureSection {
+  kind: 'figure';
+  figure: FigureSpec;
+  caption?: string;
+}
+
+export interface ArtifactSection {
+  kind: 'artifact';
+  name: string;
+  shape: number[];
+  /** Row-major values. */
+  data: number[];
+  description?: string;
+}
+
+export interface NoteSection {
+  kind: 'note';
+  title?: string;
+  text: string;
+}
+
+export type ReportSection = ScalarsSection | TableSection | FigureSection | ArtifactSection | NoteSection;
+
+export interface Report {
+  /** One-paragraph summary shown first everywhere. */
+  summary: string;
+  /** The analysis's machine-readable results (its documented contract). */
+  results: { [key: string]: JsonValue };
+  sections: ReportSection[];
+}
+
+/** The envelope the runner writes as report.json: the report plus everything needed to reproduce it. */
+export interface ReportEnvelope extends Report {
+  schemaVersion: 1;
+  analysis: { id: string; title: string; level: string; plugin: string; pluginVersion: string };
+  marrVersion: string;
+  params: { [key: string]: JsonValue };
+  seed: number;
+  inputs: {
+    models: { spec: string; format: string; files: { path: string; sha256: string; bytes: number }[] }[];
+    data: { path: string; sha256: string; bytes: number } | null;
+  };
+  /** Wall-clock timings in seconds; the only fields that differ between two runs with the same seed. */
+  timings: { [phase: string]: number };
+  createdAt: string;
+}
