@@ -1,0 +1,75 @@
+/** The organism corpus: seeded documents of each planted kind, mixed in controlled proportions. */
+import { createRng, type Rng } from '@marr/core';
+import { generateCalendar } from './generators/calendar.js';
+import { generateFacts } from './generators/facts.js';
+import { generateGerman } from './generators/german.js';
+import { generateInduction } from './generators/induction.js';
+import { generateRefusal } from './generators/refusal.js';
+import { generateStory } from './generators/stories.js';
+
+export type DocumentKind = 'story' | 'german' | 'calendar' | 'facts' | 'refusal' | 'induction';
+
+export const DOCUMENT_KINDS: readonly DocumentKind[] = ['story', 'german', 'calendar', 'facts', 'refusal', 'induction'];
+
+export const GENERATORS: Readonly<Record<DocumentKind, (rng: Rng) => string>> = {
+  story: generateStory,
+  german: generateGerman,
+  calendar: generateCalendar,
+  facts: generateFacts,
+  refusal: generateRefusal,
+  induction: generateInduction,
+};
+
+/** Relative weights of each kind (normalised when used). */
+export type CorpusMix = Readonly<Record<DocumentKind, number>>;
+
+export const DEFAULT_MIX: CorpusMix = {
+  story: 0.3,
+  german: 0.15,
+  calendar: 0.15,
+  facts: 0.15,
+  refusal: 0.1,
+  induction: 0.15,
+};
+
+export interface CorpusDocument {
+  kind: DocumentKind;
+  text: string;
+}
+
+function checkMix(mix: CorpusMix): number[] {
+  const weights = DOCUMENT_KINDS.map((k) => mix[k]);
+  if (weights.some((w) => !(w >= 0) || !Number.isFinite(w))) {
+    throw new RangeError(`corpus mix: every weight must be a finite number >= 0, got ${JSON.stringify(mix)}`);
+  }
+  const total = weights.reduce((a, b) => a + b, 0);
+  if (total <= 0) throw new RangeError('corpus mix: at least one document kind needs a positive weight');
+  return weights.map((w) => w / total);
+}
+
+/**
+ * An endless seeded stream of documents: the same seed and mix give the same documents in the same order.
+ */
+export function* documentStream(seed: number, mix: CorpusMix = DEFAULT_MIX): Generator<CorpusDocument> {
+  const probs = checkMix(mix);
+  const rng = createRng(seed);
+  for (;;) {
+    let u = rng.next();
+    let i = 0;
+    while (i < probs.length - 1 && u >= probs[i]) {
+      u -= probs[i];
+      i++;
+    }
+    const kind = DOCUMENT_KINDS[i];
+    yield { kind, text: GENERATORS[kind](rng) };
+  }
+}
+
+/** The first `count` documents of `documentStream(seed, mix)`. */
+export function generateCorpus(seed: number, count: number, mix: CorpusMix = DEFAULT_MIX): CorpusDocument[] {
+  if (!Number.isInteger(count) || count < 0) throw new RangeError(`generateCorpus: count must be a non-negative integer, got ${count}`);
+  const out: CorpusDocument[] = [];
+  const stream = documentStream(seed, mix);
+  for (let i = 0; i < count; i++) out.push(stream.next().value as CorpusDocument);
+  return out;
+}
