@@ -1,0 +1,56 @@
+/**
+ * The MLP (plain or gated/SwiGLU) with TransformerLens hooks: mlp.hook_pre (pre-activation of the gate
+ * for gated MLPs), mlp.hook_pre_linear (gated only), mlp.hook_post (neuron activations); the block
+ * emits hook_mlp_out.
+ */
+import { activation } from '../../tensor/ops.js';
+import { tensor, type Float32Tensor } from '../../tensor/tensor.js';
+import type { BlockPosition, LayerContext } from './context.js';
+
+export async function mlp(ctx: LayerContext, x: Float32Tensor, at: BlockPosition): Promise<Float32Tensor> {
+  const { cfg, backend, hooks } = ctx;
+  const w = `blocks.${at.layer}.mlp.`;
+  const p = `blocks.${at.position}.mlp.`;
+  const hc = { position: at.position, layer: at.layer };
+  const wantPre = hooks.wants(p + 'hook_pre');
+  const wantPreLinear = cfg.gatedMlp && hooks.wants(p + 'hook_pre_linear');
+  const r = await backend.mlpIn(
+    x,
+    ctx.weight(w + 'W_in'),
+    ctx.optionalWeight(w + 'b_in'),
+    cfg.gatedMlp ? ctx.weight(w + 'W_gate') : undefined,
+    cfg.act,
+    { pre: wantPre, preLinear: wantPreLinear },
+  );
+  let post = r.post;
+  let changed = false;
+  let pre = r.pre;
+  let preLinear = r.preLinear;
+  if (wantPre) {
+    const h = hooks.point(p + 'hook_pre', pre, hc);
+    changed ||= h !== pre;
+    pre = h;
+  }
+  if (wantPreLinear && preLinear) {
+    const h = hooks.point(p + 'hook_pre_linear', preLinear, hc);
+    changed ||= h !== preLinear;
+    preLinear = h;
+  }
+  if (changed) {
+    // A hook rewrote a pre-activation: recompute the neurons from it.
+    const f = activation(cfg.act);
+    const out = new Float32Array(pre.data.length);
+    if (cfg.gatedMlp) {
+      if (!preLinear) {
+        const again = await backend.mlpIn(x, ctx.weight(w + 'W_in'), ctx.optionalWeight(w + 'b_in'), ctx.weight(w + 'W_gate'), cfg.act, { pre: false, preLinear: true });
+        preLinear = again.preLinear!;
+      }
+      for (let i = 0; i < out.length; i++) out[i] = f(pre.data[i]) * preLinear.data[i];
+    } else {
+      for (let i = 0; i < out.length; i++) out[i] = f(pre.data[i]);
+    }
+    post = tensor(pre.shape, out);
+  }
+  post = hooks.point(p + 'hook_post', post, hc);
+  return backend.linear(post, ctx.weight(w + 'W_out'), ctx.optionalWeight(w + 'b_out'));
+}
