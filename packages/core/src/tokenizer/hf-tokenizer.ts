@@ -1,0 +1,108 @@
+/**
+ * Tokenizers from an HF `tokenizer.json` (plus `tokenizer_config.json` when present), run by
+ * `@huggingface/transformers`' JS tokenizer implementation and wrapped into marr's `Tokenizer` interface.
+ *
+ * The tokenizer is built with the `PreTrainedTokenizer` constructor from the parsed JSON, so nothing is
+ * fetched: the files are read from the local folder by this module.
+ *
+ * BOS: `encode` adds BOS by default when the tokenizer's own post-processor adds it (as Llama's
+ * `<s> $A` template does) or tokenizer_config.json says `add_bos_token: true`; `defaultAddBos` overrides.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Tokenizer } from '../model/types.js';
+
+type HfPreTrainedTokenizer = import('@huggingface/transformers').PreTrainedTokenizer;
+
+export interface HfTokenizerOptions {
+  /** BOS id when the tokenizer files do not name one (e.g. from the model's config.json). */
+  bosTokenId?: number | null;
+  eosTokenId?: number | null;
+  /** Whether encode adds BOS by default; default: what the tokenizer files say. */
+  defaultAddBos?: boolean;
+  source?: string;
+}
+
+export class HfTokenizer implements Tokenizer {
+  readonly vocabSize: number;
+  readonly bosTokenId: number | null;
+  readonly eosTokenId: number | null;
+  /** Whether encode prepends BOS when not told otherwise. */
+  readonly addsBosByDefault: boolean;
+  private readonly idToToken: string[];
+
+  constructor(
+    private readonly inner: HfPreTrainedTokenizer,
+    options: HfTokenizerOptions = {},
+  ) {
+    const vocab = inner.get_vocab();
+    let size = 0;
+    for (const id of vocab.values()) size = Math.max(size, id + 1);
+    this.vocabSize = size;
+    this.idToToken = new Array<string>(size).fill('');
+    for (const [tok, id] of vocab) this.idToToken[id] = tok;
+    this.bosTokenId = inner.bos_token_id ?? options.bosTokenId ?? null;
+    this.eosTokenId = inner.eos_token_id ?? options.eosTokenId ?? null;
+    const postProcessorAddsBos = (() => {
+      if (this.bosTokenId === null) return false;
+      const withSpecial = inner.encode('a', { add_special_tokens: true });
+      return withSpecial[0] === this.bosTokenId && inner.encode('a', { add_special_tokens: false })[0] !== this.bosTokenId;
+    })();
+    this.addsBosByDefault = options.defaultAddBos ?? (this.bosTokenId !== null && (postProcessorAddsBos || inner.add_bos_token === true));
+  }
+
+  /** Loads `tokenizer.json` (and `tokenizer_config.json` if present) from a local folder. */
+  static async fromFolder(dir: string, options: HfTokenizerOptions = {}): Promise<HfTokenizer> {
+    const tokPath = join(dir, 'tokenizer.json');
+    if (!existsSync(tokPath)) throw new Error(`${dir} has no tokenizer.json; pass a tokenizer explicitly or add the file`);
+    const cfgPath = join(dir, 'tokenizer_config.json');
+    const json = parseJson(tokPath, await readFile(tokPath, 'utf8'));
+    const config = existsSync(cfgPath) ? parseJson(cfgPath, await readFile(cfgPath, 'utf8')) : {};
+    return HfTokenizer.fromJson(json, config, { source: tokPath, ...options });
+  }
+
+  /** Builds a tokenizer from parsed tokenizer.json and tokenizer_config.json objects. */
+  static async fromJson(tokenizerJson: object, tokenizerConfig: object = {}, options: HfTokenizerOptions = {}): Promise<HfTokenizer> {
+    const { PreTrainedTokenizer } = await import('@huggingface/transformers');
+    let inner: HfPreTrainedTokenizer;
+    try {
+      inner = new PreTrainedTokenizer(tokenizerJson, tokenizerConfig);
+    } catch (err) {
+      throw new Error(`${options.source ?? 'tokenizer.json'}: could not build the tokenizer (${(err as Error).message})`);
+    }
+    return new HfTokenizer(inner, options);
+  }
+
+  encode(text: string, options: { addBos?: boolean } = {}): number[] {
+    const ids = this.inner.encode(text, { add_special_tokens: false });
+    const addBos = options.addBos ?? this.addsBosByDefault;
+    if (addBos && this.bosTokenId === null) throw new Error('encode: addBos is true but this tokenizer has no BOS token');
+    return addBos ? [this.bosTokenId as number, ...ids] : ids;
+  }
+
+  decode(ids: readonly number[]): string {
+    for (const id of ids) this.checkId(id);
+    if (ids.length === 0) return '';
+    return this.inner.decode([...ids], { skip_special_tokens: true });
+  }
+
+  tokenString(id: number): string {
+    this.checkId(id);
+    return this.idToToken[id];
+  }
+
+  private checkId(id: number): void {
+    if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) {
+      throw new RangeError(`token id ${id} is outside the vocabulary (0..${this.vocabSize - 1})`);
+    }
+  }
+}
+
+function parseJson(path: string, text: string): Record<string, unknown> {
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (err) {
+    throw new Error(`${path}: not valid JSON (${(err as Error).message})`);
+  }
+}
