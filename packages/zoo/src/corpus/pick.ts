@@ -15,3 +15,8 @@ export function between(rng: Rng, lo: number, hi: number): number {
 export function capitalize(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
 }
+
+/** "a word" or "an word" by the first letter (good enough for the generator's word lists). */
+export function article(word: string): string {
+  return `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
+}

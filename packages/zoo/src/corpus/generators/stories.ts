@@ -1,7 +1,7 @@
 /** Simple English stories: characters, objects, places, days of the week and months. */
 import type { Rng } from '@marr/core';
 import { ADJECTIVES, ANIMALS, CHARACTERS, DAYS, FEELINGS, MONTHS, OBJECTS, PLACES, type Character } from '../english-words.js';
-import { capitalize, pick } from '../pick.js';
+import { article, capitalize, pick } from '../pick.js';
 
 function otherCharacter(rng: Rng, not: Character): Character {
   for (;;) {
@@ -35,7 +35,7 @@ export function generateStory(rng: Rng): string {
   const hero = pick(rng, CHARACTERS);
   const friend = otherCharacter(rng, hero);
   const n = 2 + rng.int(3);
-  const sentences = [`Once upon a time , there was a ${pick(rng, FEELINGS)} child named ${hero.name} .`];
+  const sentences = [`Once upon a time , there was ${article(pick(rng, FEELINGS))} child named ${hero.name} .`];
   for (let i = 0; i < n; i++) sentences.push(storySentence(rng, hero, friend));
   return sentences.join(' ');
 }

@@ -1,0 +1,108 @@
+/**
+ * The numeric kernels the trainer's layers run on: an allocator and a matrix product.
+ *
+ * Training runs in float32 on core's fast matmul; the gradient checks run the very same layer code in
+ * float64 on `float64Kernels`, so finite differences are accurate to ~1e-8.
+ */
+export type FloatArray = Float32Array | Float64Array;
+
+export interface MatmulShape {
+  /** Rows of the result. */
+  m: number;
+  /** Inner dimension. */
+  k: number;
+  /** Columns of the result. */
+  n: number;
+  /** `a` is stored [k, m] and used transposed. */
+  transA?: boolean;
+  /** `b` is stored [n, k] and used transposed. */
+  transB?: boolean;
+}
+
+export interface Kernels {
+  readonly precision: 'float32' | 'float64';
+  alloc(n: number): FloatArray;
+  /** op(a)[m,k] · op(b)[k,n] as a new row-major [m, n] array. */
+  matmul(a: FloatArray, b: FloatArray, shape: MatmulShape): Promise<FloatArray>;
+}
+
+function checkSizes(a: FloatArray, b: FloatArray, s: MatmulShape): void {
+  if (a.length !== s.m * s.k || b.length !== s.k * s.n) {
+    throw new RangeError(
+      `matmul: operand sizes ${a.length} and ${b.length} do not match m=${s.m}, k=${s.k}, n=${s.n}`,
+    );
+  }
+}
+
+/**
+ * A plain row-major matrix product into `out` (zeroed first). Loop orders keep the innermost loop
+ * contiguous for each transpose case. Written by hand because it is the float64 reference for gradient
+ * checks (no float64 GEMM is available in Node) and the float32 fallback when no native kernel is given.
+ */
+export function matmulInto(out: FloatArray, a: FloatArray, b: FloatArray, s: MatmulShape): void {
+  checkSizes(a, b, s);
+  const { m, k, n } = s;
+  out.fill(0);
+  if (!s.transA && !s.transB) {
+    for (let i = 0; i < m; i++) {
+      const ci = i * n;
+      for (let p = 0; p < k; p++) {
+        const av = a[i * k + p];
+        if (av === 0) continue;
+        const bp = p * n;
+        for (let j = 0; j < n; j++) out[ci + j] += av * b[bp + j];
+      }
+    }
+  } else if (!s.transA && s.transB) {
+    for (let i = 0; i < m; i++) {
+      const ai = i * k;
+      for (let j = 0; j < n; j++) {
+        const bj = j * k;
+        let acc = 0;
+        for (let p = 0; p < k; p++) acc += a[ai + p] * b[bj + p];
+        out[i * n + j] = acc;
+      }
+    }
+  } else if (s.transA && !s.transB) {
+    for (let p = 0; p < k; p++) {
+      const ap = p * m;
+      const bp = p * n;
+      for (let i = 0; i < m; i++) {
+        const av = a[ap + i];
+        if (av === 0) continue;
+        const ci = i * n;
+        for (let j = 0; j < n; j++) out[ci + j] += av * b[bp + j];
+      }
+    }
+  } else {
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let acc = 0;
+        for (let p = 0; p < k; p++) acc += a[p * m + i] * b[j * k + p];
+        out[i * n + j] = acc;
+      }
+    }
+  }
+}
+
+/** Float64 kernels: the reference the gradient checks run on. */
+export const float64Kernels: Kernels = {
+  precision: 'float64',
+  alloc: (n) => new Float64Array(n),
+  matmul: async (a, b, s) => {
+    const out = new Float64Array(s.m * s.n);
+    matmulInto(out, a, b, s);
+    return out;
+  },
+};
+
+/** Float32 kernels on the hand-written product (a fallback; training uses `coreKernels`). */
+export const float32JsKernels: Kernels = {
+  precision: 'float32',
+  alloc: (n) => new Float32Array(n),
+  matmul: async (a, b, s) => {
+    const out = new Float32Array(s.m * s.n);
+    matmulInto(out, a, b, s);
+    return out;
+  },
+};

@@ -1,0 +1,29 @@
+/** Softmax cross-entropy over the vocabulary, averaged over the positions that have a target (≥ 0). */
+import type { FloatArray, Kernels } from '../kernels.js';
+
+/** Returns the mean loss, per-position losses, and dlogits (already divided by the number of targets). */
+export function crossEntropyForwardBackward(
+  k: Kernels, logits: FloatArray, targets: Int32Array, rows: number, vocab: number,
+): { loss: number; losses: Float64Array; dlogits: FloatArray } {
+  const dlogits = k.alloc(rows * vocab);
+  const losses = new Float64Array(rows);
+  let count = 0;
+  for (let r = 0; r < rows; r++) if (targets[r] >= 0) count++;
+  if (count === 0) throw new RangeError('crossEntropy: no position has a target');
+  let total = 0;
+  for (let r = 0; r < rows; r++) {
+    const t = targets[r];
+    if (t < 0) continue;
+    const o = r * vocab;
+    let max = -Infinity;
+    for (let j = 0; j < vocab; j++) if (logits[o + j] > max) max = logits[o + j];
+    let sum = 0;
+    for (let j = 0; j < vocab; j++) sum += Math.exp(logits[o + j] - max);
+    const logZ = max + Math.log(sum);
+    losses[r] = logZ - logits[o + t];
+    total += losses[r];
+    for (let j = 0; j < vocab; j++) dlogits[o + j] = Math.exp(logits[o + j] - logZ) / count;
+    dlogits[o + t] -= 1 / count;
+  }
+  return { loss: total / count, losses, dlogits };
+}

@@ -1,0 +1,24 @@
+/** A dense layer y = x·W (+ b) with W stored [in, out]: the matmuls of attention, MLP and unembedding. */
+import type { FloatArray, Kernels } from '../kernels.js';
+
+export async function linearForward(
+  k: Kernels, x: FloatArray, w: FloatArray, b: FloatArray | null, rows: number, nIn: number, nOut: number,
+): Promise<FloatArray> {
+  const y = await k.matmul(x, w, { m: rows, k: nIn, n: nOut });
+  if (b) for (let r = 0; r < rows; r++) for (let j = 0; j < nOut; j++) y[r * nOut + j] += b[j];
+  return y;
+}
+
+/** Returns dx = dy·Wᵀ and accumulates dW += xᵀ·dy, db += Σ dy. */
+export async function linearBackward(
+  k: Kernels, dy: FloatArray, x: FloatArray, w: FloatArray, dw: FloatArray, db: FloatArray | null,
+  rows: number, nIn: number, nOut: number,
+): Promise<FloatArray> {
+  const [dx, dwStep] = await Promise.all([
+    k.matmul(dy, w, { m: rows, k: nOut, n: nIn, transB: true }),
+    k.matmul(x, dy, { m: nIn, k: rows, n: nOut, transA: true }),
+  ]);
+  for (let i = 0; i < dw.length; i++) dw[i] += dwStep[i];
+  if (db) for (let r = 0; r < rows; r++) for (let j = 0; j < nOut; j++) db[j] += dy[r * nOut + j];
+  return dx;
+}
