@@ -5,7 +5,7 @@
  * only check and return what they are given, so a plugin module is cheap to import and easy to test.
  */
 import type { z } from 'zod';
-import type { HookedTransformer } from '../model/types.js';
+import type { HookedTransformer, Tokenizer } from '../model/types.js';
 import type { Rng } from '../random/rng.js';
 import type { Report } from '../report/types.js';
 
@@ -29,22 +29,31 @@ export interface AnalysisInputs {
   capabilities?: readonly ('tokenizer')[];
 }
 
-/** Loaded text: token windows of `contextLength` tokens, each starting with BOS when the model has one. */
+/**
+ * A loaded text dataset: its documents (see `data/text.ts` for how each file format is split), and a
+ * way to cut them into token windows of `contextLength` tokens, each starting with BOS when the
+ * tokenizer has one, capped at `maxTokens` tokens in total.
+ */
 export interface TextDataset {
   kind: 'text';
   path: string;
   /** The raw documents, for analyses that tokenize themselves. */
   documents: string[];
+  tokenWindows(tokenizer: Tokenizer, options: { contextLength: number; maxTokens?: number }): number[][];
 }
 
+/** A table (CSV/TSV with a header row) or a time series (a table whose `timeColumn` increases). */
 export interface TableDataset {
   kind: 'table' | 'timeseries';
   path: string;
   columns: string[];
   /** Column-major numeric data; non-numeric cells are NaN and kept in `text`. */
   numeric: Record<string, Float64Array>;
+  /** Raw strings of the columns that have non-numeric cells. */
   text: Record<string, string[]>;
   rowCount: number;
+  /** For time series: the strictly increasing time column (`t` or `time` when present, else the first). */
+  timeColumn?: string;
 }
 
 export type Dataset = TextDataset | TableDataset;

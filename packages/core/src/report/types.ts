@@ -2,6 +2,9 @@
  * What an analysis returns: machine-readable `results` (the public contract of each analysis, e.g.
  * `results.deletion` for layer-robustness) plus presentational sections that every renderer
  * (terminal, JSON, HTML) knows how to show.
+ *
+ * Every type here has a zod twin in `schema.ts` (checked against these interfaces at compile time), from
+ * which the published JSON schema `report.schema.json` is generated.
  */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -86,18 +89,40 @@ export interface Report {
   sections: ReportSection[];
 }
 
+/** A file read by a run, identified by content. */
+export interface InputFile {
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
+/** Wall-clock facts about a run: the only fields that differ between two runs with the same seed. */
+export interface ReportTimings {
+  /** ISO 8601 time the run started. */
+  startedAt: string;
+  /** Seconds from start to finish, loading included. */
+  totalSeconds: number;
+  /** Seconds per phase (`load-models`, `load-data`, `analysis`, ...). */
+  phases: { [phase: string]: number };
+}
+
 /** The envelope the runner writes as report.json: the report plus everything needed to reproduce it. */
 export interface ReportEnvelope extends Report {
   schemaVersion: 1;
-  analysis: { id: string; title: string; level: string; plugin: string; pluginVersion: string };
+  analysis: {
+    id: string;
+    title: string;
+    level: 'computational' | 'algorithmic' | 'implementational';
+    plugin: string;
+    pluginVersion: string;
+  };
   marrVersion: string;
   params: { [key: string]: JsonValue };
   seed: number;
   inputs: {
-    models: { spec: string; format: string; files: { path: string; sha256: string; bytes: number }[] }[];
-    data: { path: string; sha256: string; bytes: number } | null;
+    models: { spec: string; format: string; files: InputFile[] }[];
+    data: InputFile | null;
   };
-  /** Wall-clock timings in seconds; the only fields that differ between two runs with the same seed. */
-  timings: { [phase: string]: number };
-  createdAt: string;
+  /** Wall-clock timings; the only fields that differ between two runs with the same seed. */
+  timings: ReportTimings;
 }

@@ -1,0 +1,146 @@
+/**
+ * Running one analysis end to end: validate the parameters and seed, check the inputs before any work,
+ * load models and data, run with a seeded RNG, progress and abort signal, validate what came back and
+ * wrap it in the report.json envelope (what ran, on which files by hash, with which seed and version).
+ *
+ * Everything in the envelope except `timings` depends only on the inputs, so the same seed gives a
+ * byte-identical report.json apart from timings.
+ */
+import type { HookedTransformer } from '../model/types.js';
+import { createRng } from '../random/rng.js';
+import { hashFile, requireFile } from '../data/files.js';
+import { loadDataset } from '../data/load.js';
+import { validateReport } from '../report/schema.js';
+import type { JsonValue, ReportEnvelope } from '../report/types.js';
+import { MarrUsageError } from './errors.js';
+import { checkInputCounts, checkModelCapabilities } from './inputs.js';
+import { validateParams } from './params.js';
+import type { AnyAnalysis, Dataset, PluginDefinition, Progress } from './protocol.js';
+import { MARR_VERSION } from './version.js';
+
+/** Loads one model from what the user typed (`loadModel` from @marr/core fits). */
+export type ModelLoader = (spec: string, options: { tokenizer?: string }) => Promise<HookedTransformer>;
+
+export interface RunAnalysisOptions {
+  plugin: PluginDefinition;
+  analysis: AnyAnalysis;
+  /** Model specs as given on the command line (paths, shipped names, hub ids). */
+  modelSpecs?: readonly string[];
+  /** A tokenizer file for models that need one (llama2.c). */
+  tokenizer?: string;
+  /** Needed when modelSpecs is not empty. */
+  loadModel?: ModelLoader;
+  /** Models already loaded (instead of modelSpecs), e.g. in tests. */
+  models?: readonly HookedTransformer[];
+  dataPath?: string;
+  /** Raw parameters (validated here; defaults filled in). */
+  params?: Record<string, unknown>;
+  seed?: number;
+  progress?: Progress;
+  signal?: AbortSignal;
+  log?: (message: string) => void;
+}
+
+const silentProgress: Progress = { start() {}, tick() {}, done() {} };
+
+function checkSeed(seed: number): void {
+  if (!Number.isSafeInteger(seed) || seed < 0) {
+    throw new MarrUsageError(`--seed must be a non-negative integer, got ${seed}`);
+  }
+}
+
+function toJson(value: unknown): { [key: string]: JsonValue } {
+  return JSON.parse(JSON.stringify(value ?? {})) as { [key: string]: JsonValue };
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new MarrUsageError('the run was cancelled');
+}
+
+export async function runAnalysis(options: RunAnalysisOptions): Promise<ReportEnvelope> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const phases: Record<string, number> = {};
+  const timed = async <T>(phase: string, work: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await work();
+    } finally {
+      phases[phase] = (performance.now() - t0) / 1000;
+    }
+  };
+  const { plugin, analysis, signal } = options;
+  const seed = options.seed ?? 0;
+  const specs = options.modelSpecs ?? [];
+
+  // Everything the user got wrong is reported before any loading starts.
+  checkSeed(seed);
+  const params = validateParams(analysis.params, options.params ?? {});
+  if (specs.length > 0 && options.models) throw new Error('runAnalysis: pass modelSpecs or models, not both');
+  checkInputCounts(analysis, {
+    modelCount: options.models?.length ?? specs.length,
+    hasData: options.dataPath !== undefined,
+  });
+  const dataKind = analysis.inputs.data?.kind;
+  const dataFile = options.dataPath !== undefined ? await requireFile(options.dataPath, 'data file') : null;
+  if (options.tokenizer !== undefined) await requireFile(options.tokenizer, 'tokenizer file');
+  if (specs.length > 0 && !options.loadModel) throw new Error('runAnalysis: modelSpecs given without loadModel');
+
+  const models: HookedTransformer[] = options.models
+    ? [...options.models]
+    : await timed('load-models', async () => {
+        const loaded: HookedTransformer[] = [];
+        for (const spec of specs) {
+          throwIfAborted(signal);
+          loaded.push(await options.loadModel!(spec, options.tokenizer ? { tokenizer: options.tokenizer } : {}));
+        }
+        return loaded;
+      });
+  try {
+    checkModelCapabilities(analysis, models);
+    const data: Dataset | null =
+      dataFile && dataKind ? await timed('load-data', () => loadDataset(dataFile, dataKind)) : null;
+    const dataHash = dataFile ? await hashFile(dataFile) : null;
+    throwIfAborted(signal);
+
+    const report = await timed('analysis', () =>
+      analysis.run({
+        models,
+        data,
+        params,
+        rng: createRng(seed),
+        seed,
+        progress: options.progress ?? silentProgress,
+        signal: signal ?? new AbortController().signal,
+        log: options.log ?? (() => {}),
+      }),
+    );
+    throwIfAborted(signal);
+    const checked = validateReport(report, `the report returned by ${analysis.id}`);
+
+    return {
+      schemaVersion: 1,
+      analysis: {
+        id: analysis.id,
+        title: analysis.title,
+        level: analysis.level,
+        plugin: plugin.name,
+        pluginVersion: plugin.version,
+      },
+      marrVersion: MARR_VERSION,
+      seed,
+      params: toJson(params),
+      inputs: {
+        models: models.map((m) => ({ spec: m.source.spec, format: m.source.format, files: m.source.files })),
+        // The path as the user gave it (not made absolute), so the envelope does not depend on the working directory.
+        data: dataHash ? { ...dataHash, path: options.dataPath! } : null,
+      },
+      summary: checked.summary,
+      results: checked.results,
+      sections: checked.sections,
+      timings: { startedAt, totalSeconds: (performance.now() - started) / 1000, phases },
+    };
+  } finally {
+    if (!options.models) await Promise.all(models.map((m) => m.dispose()));
+  }
+}
