@@ -30,3 +30,4 @@ export * from './data/csv.js';
 export * from './data/text.js';
 export * from './data/load.js';
 export { z } from 'zod';
+export { loadModel, resolveShippedModel, type LoadModelOptions } from './model/load-model.js';
