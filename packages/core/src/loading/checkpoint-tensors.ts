@@ -20,7 +20,8 @@ export class CheckpointTensors {
   }
 
   private key(name: string): string {
-    return this.tensors.has(this.prefix + name) ? this.prefix + name : name;
+    // the full name with the checkpoint's prefix when present (or missing), else the bare name
+    return this.tensors.has(name) && !this.tensors.has(this.prefix + name) ? name : this.prefix + name;
   }
 
   /** The float tensor `name` with the given shape; a clear error when absent or mis-shaped. */
