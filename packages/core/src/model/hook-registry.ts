@@ -27,7 +27,7 @@ export class ActivationCacheMap implements ActivationCache {
 }
 
 export class HookRegistry {
-  private readonly hooks = new Map<string, Hook['fn'][]>();
+  private readonly hooks = new Map<string, Hook[]>();
   private readonly keep: (name: string) => boolean;
   readonly cache = new ActivationCacheMap();
 
@@ -36,8 +36,11 @@ export class HookRegistry {
     for (const h of hooks) {
       if (!validSet.has(h.name)) throw unknownNameError('hook point', h.name, valid, '(model.hookPoints() lists them all)');
       if (typeof h.fn !== 'function') throw new Error(`hook "${h.name}": fn must be a function`);
+      if (h.heads && !HEAD_AXES.some((s) => h.name.endsWith(s))) {
+        throw new Error(`hook "${h.name}": heads can only be selected on attention hook points (hook_q/k/v/z, hook_rot_q/k, hook_attn_scores, hook_pattern)`);
+      }
       const list = this.hooks.get(h.name) ?? [];
-      list.push(h.fn);
+      list.push(h);
       this.hooks.set(h.name, list);
     }
     if (filter === undefined || filter === false) this.keep = () => false;
@@ -65,19 +68,62 @@ export class HookRegistry {
    */
   point(name: string, value: Float32Tensor, ctx: Omit<HookContext, 'name'>): Float32Tensor {
     let v = value;
-    const fns = this.hooks.get(name);
-    if (fns) {
-      for (const fn of fns) {
-        const out = fn(clone(v), { name, ...ctx });
+    const hooks = this.hooks.get(name);
+    if (hooks) {
+      for (const h of hooks) {
+        const out = h.fn(clone(v), { name, ...ctx });
         if (out !== undefined && out !== null) {
           if (out.dtype !== 'float32' || out.shape.length !== v.shape.length || out.shape.some((d, i) => d !== v.shape[i])) {
             throw new RangeError(`hook "${name}" returned shape [${out.shape}] but the activation has shape [${v.shape}]; return a tensor of the same shape`);
           }
-          v = out;
+          v = h.positions || h.heads ? restrictEdit(name, v, out, h.positions, h.heads) : out;
         }
       }
     }
     if (this.keep(name)) this.cache.set(name, v);
     return v;
   }
+}
+
+/** Hook points with a head axis, and where the head and position axes are. */
+const HEAD_AXES = ['attn.hook_q', 'attn.hook_k', 'attn.hook_v', 'attn.hook_z', 'attn.hook_rot_q', 'attn.hook_rot_k', 'attn.hook_attn_scores', 'attn.hook_pattern'];
+
+function axesOf(name: string): { pos: number; head: number | null } {
+  if (name.endsWith('hook_attn_scores') || name.endsWith('hook_pattern')) return { pos: 2, head: 1 };
+  if (HEAD_AXES.some((s) => name.endsWith(s))) return { pos: 1, head: 2 };
+  return { pos: 1, head: null };
+}
+
+/** `edited` where the position and head are selected, `original` elsewhere. */
+function restrictEdit(
+  name: string,
+  original: Float32Tensor,
+  edited: Float32Tensor,
+  positions: readonly number[] | undefined,
+  heads: readonly number[] | undefined,
+): Float32Tensor {
+  const { pos, head } = axesOf(name);
+  const shape = original.shape;
+  for (const p of positions ?? []) {
+    if (!Number.isInteger(p) || p < 0 || p >= shape[pos]) throw new RangeError(`hook "${name}": position ${p} is outside [0, ${shape[pos]})`);
+  }
+  for (const h of heads ?? []) {
+    if (head === null || !Number.isInteger(h) || h < 0 || h >= shape[head]) throw new RangeError(`hook "${name}": head ${h} is outside [0, ${head === null ? 0 : shape[head]})`);
+  }
+  const posSet = positions ? new Set(positions) : null;
+  const headSet = heads ? new Set(heads) : null;
+  const strides: number[] = [];
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = acc;
+    acc *= shape[i];
+  }
+  const out = original.data.slice();
+  for (let i = 0; i < out.length; i++) {
+    const p = Math.floor(i / strides[pos]) % shape[pos];
+    if (posSet && !posSet.has(p)) continue;
+    if (headSet && head !== null && !headSet.has(Math.floor(i / strides[head]) % shape[head])) continue;
+    out[i] = edited.data[i];
+  }
+  return { dtype: 'float32', shape: [...shape], data: out };
 }

@@ -50,6 +50,13 @@ export type HookFn = (activation: Float32Tensor, ctx: HookContext) => Float32Ten
 export interface Hook {
   name: string;
   fn: HookFn;
+  /**
+   * Restrict what the hook may change to these sequence positions (query positions for attention
+   * patterns); everything else keeps its original value. Default: all positions.
+   */
+  positions?: readonly number[];
+  /** Restrict what the hook may change to these heads (attention hook points only). Default: all heads. */
+  heads?: readonly number[];
 }
 
 /** Which activations to keep: every hook point (true), a list of names, or a predicate on names. */

@@ -117,3 +117,38 @@ describe.each(['gpt2', 'gpt-neox', 'llama'] as Architecture[])('hooked transform
     expect(model.getWeight('W_E')).toBe(model.getWeight('embed.W_E'));
   });
 });
+
+describe('hooks restricted to positions and heads', () => {
+  it('patch only the selected heads and positions of an attention pattern, and only selected positions of a residual', async () => {
+    const model = randomModel(small('gpt2'), { seed: 5, std: 0.3 });
+    const tokens = [3, 1, 4, 1, 5, 9];
+    const clean = await model.runWithCache(tokens, { cache: ['blocks.1.attn.hook_z', 'blocks.1.hook_resid_pre'] });
+    const zeroAll = (t: Float32Tensor) => tensor(t.shape, new Float32Array(t.data.length));
+    const r = await model.runWithCache(tokens, {
+      hooks: [
+        { name: 'blocks.1.attn.hook_z', fn: zeroAll, heads: [2], positions: [4] },
+        { name: 'blocks.1.hook_resid_pre', fn: zeroAll, positions: [0] },
+      ],
+      cache: ['blocks.1.attn.hook_z', 'blocks.1.hook_resid_pre'],
+    });
+    const z = r.cache.get('blocks.1.attn.hook_z'); // [1, T, H, dh]
+    const zc = clean.cache.get('blocks.1.attn.hook_z');
+    const [, T, H, D] = z.shape;
+    for (let t = 0; t < T; t++)
+      for (let h = 0; h < H; h++)
+        for (let d = 0; d < D; d++) {
+          const i = (t * H + h) * D + d;
+          if (t === 4 && h === 2) expect(z.data[i]).toBe(0);
+          else if (t < 1) expect(z.data[i]).not.toBe(0);
+        }
+    // Positions >= 1 of z differ from clean only through the zeroed residual at position 0 (a real upstream change),
+    // but the residual itself was zeroed only at position 0:
+    const res = r.cache.get('blocks.1.hook_resid_pre');
+    const resClean = clean.cache.get('blocks.1.hook_resid_pre');
+    const d = model.config.dModel;
+    for (let i = 0; i < res.data.length; i++) expect(res.data[i]).toBe(i < d ? 0 : resClean.data[i]);
+    expect(zc.shape).toEqual(z.shape);
+    await expect(model.run(tokens, { hooks: [{ name: 'blocks.0.hook_resid_pre', fn: zeroAll, heads: [0] }] })).rejects.toThrow(/heads can only be selected/);
+    await expect(model.run(tokens, { hooks: [{ name: 'blocks.0.hook_resid_pre', fn: zeroAll, positions: [99] }] })).rejects.toThrow(/position 99 is outside/);
+  });
+});
