@@ -12,7 +12,7 @@ export const SAFETENSORS_INDEX = 'model.safetensors.index.json';
 export const SAFETENSORS_SINGLE = 'model.safetensors';
 
 export interface ShardIndex {
-  /** Shard file names (plain names inside the folder), in first-seen order. */
+  /** Shard file names (plain names inside the folder), sorted. */
   shards: string[];
   weightMap: Map<string, string>;
 }
@@ -38,7 +38,7 @@ export function parseShardIndex(path: string, text: string): ShardIndex {
     weightMap.set(name, file);
     if (!shards.includes(file)) shards.push(file);
   }
-  return { shards, weightMap };
+  return { shards: shards.sort(), weightMap };
 }
 
 export interface FolderTensors {
