@@ -4,6 +4,7 @@
  * Training runs in float32 on core's fast matmul; the gradient checks run the very same layer code in
  * float64 on `float64Kernels`, so finite differences are accurate to ~1e-8.
  */
+import { tensor, type Float32Tensor } from '@marr/core';
 export type FloatArray = Float32Array | Float64Array;
 
 export interface MatmulShape {
@@ -106,3 +107,23 @@ export const float32JsKernels: Kernels = {
     return out;
   },
 };
+
+/**
+ * Float32 kernels on @marr/core's shared `matmul` (ONNX Runtime when it loads, else core's reference
+ * kernels): the same fast kernels the runtime uses.
+ */
+export function coreKernels(matmul: (a: Float32Tensor, b: Float32Tensor, o?: { transposeA?: boolean; transposeB?: boolean }) => Promise<Float32Tensor>): Kernels {
+  return {
+    precision: 'float32',
+    alloc: (n) => new Float32Array(n),
+    matmul: async (a, b, s) => {
+      if (!(a instanceof Float32Array) || !(b instanceof Float32Array)) throw new TypeError('coreKernels.matmul: float32 operands expected');
+      checkSizes(a, b, s);
+      const at = tensor(s.transA ? [s.k, s.m] : [s.m, s.k], a);
+      const bt = tensor(s.transB ? [s.n, s.k] : [s.k, s.n], b);
+      const y = await matmul(at, bt, { transposeA: s.transA, transposeB: s.transB });
+      // the result's buffer is ours to keep and mutate (biases, residual adds)
+      return y.data;
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/** The recipes marr trains its model organisms with. */
+import { defaultConfig } from '@marr/core';
+import { DEFAULT_MIX } from './corpus/corpus.js';
+import type { Recipe } from './train/recipe.js';
+
+const organismConfig = (() => {
+  const { dVocab: _v, bosTokenId: _b, eosTokenId: _e, ...rest } = defaultConfig('llama', {
+    nLayers: 2, dModel: 96, nHeads: 4, nKvHeads: 2, dHead: 24, dMlp: 256, nCtx: 64, normEps: 1e-5,
+  });
+  return rest;
+})();
+
+const base = {
+  mix: DEFAULT_MIX,
+  batch: 16,
+  seq: 64,
+  maxLr: 3e-3,
+  minLr: 3e-4,
+  warmup: 50,
+  weightDecay: 0.1,
+  beta1: 0.9,
+  beta2: 0.95,
+  gradClip: 1,
+};
+
+export const recipes: Readonly<Record<string, Recipe>> = {
+  organism: {
+    ...base,
+    name: 'organism',
+    description: 'Llama-style organism (2 layers, width 96, 4 query / 2 key-value heads, SwiGLU) on the full planted-phenomena mix',
+    config: organismConfig,
+    steps: 3000,
+    checkpoints: true,
+  },
+  tiny: {
+    ...base,
+    name: 'tiny',
+    description: 'A seconds-long Llama-style run for tests and smoke checks (1 layer, width 32)',
+    config: (() => {
+      const { dVocab: _v, bosTokenId: _b, eosTokenId: _e, ...rest } = defaultConfig('llama', {
+        nLayers: 1, dModel: 32, nHeads: 2, nKvHeads: 1, dHead: 16, dMlp: 64, nCtx: 32,
+      });
+      return rest;
+    })(),
+    batch: 4,
+    seq: 32,
+    steps: 20,
+    warmup: 5,
+    checkpoints: true,
+  },
+  'tiny-gpt2': {
+    ...base,
+    name: 'tiny-gpt2',
+    description: 'A seconds-long GPT-2-style run (LayerNorm, learned positions, GELU, biases) for tests',
+    config: (() => {
+      const { dVocab: _v, bosTokenId: _b, eosTokenId: _e, ...rest } = defaultConfig('gpt2', {
+        nLayers: 1, dModel: 32, nHeads: 2, dHead: 16, dMlp: 64, nCtx: 32, tiedEmbeddings: false,
+      });
+      return rest;
+    })(),
+    batch: 4,
+    seq: 32,
+    steps: 20,
+    warmup: 5,
+    checkpoints: false,
+  },
+};
+
+/** The recipe named `name`, or an error listing the available ones. */
+export function getRecipe(name: string): Recipe {
+  const r = recipes[name];
+  if (!r) throw new Error(`unknown recipe "${name}"; available recipes: ${Object.keys(recipes).join(', ')}`);
+  return r;
+}

@@ -1,0 +1,171 @@
+/**
+ * The training loop: seeded init and data order, AdamW with warmup + cosine and clipping, progress
+ * callbacks, log-spaced checkpoints, and a Hugging Face folder with `training.json` at the end.
+ */
+import { matmul, validateConfig, type ModelConfig } from '@marr/core';
+import { join, resolve } from 'node:path';
+import { DOCUMENT_KINDS } from '../corpus/corpus.js';
+import { writeJsonAtomic } from '../export/atomic-write.js';
+import { writeHfFolder } from '../export/hf-folder.js';
+import { corpusVocabulary } from '../tokenizer/corpus-vocabulary.js';
+import { BOS_ID, EOS_ID, type WordVocabulary } from '../tokenizer/word-tokenizer.js';
+import { batchAt, packedTokens } from './data.js';
+import { coreKernels, type Kernels } from './kernels.js';
+import { adamwStep, clipGradients, createAdamW, learningRate, logSpacedSteps } from './optimizer.js';
+import { initParameters, parameterCount, type Parameters } from './parameters.js';
+import type { Recipe } from './recipe.js';
+import { backward, checkTrainable, forward } from './transformer.js';
+
+export interface TrainProgress {
+  step: number;
+  steps: number;
+  loss: number;
+  lr: number;
+  tokensSeen: number;
+  tokensPerSecond: number;
+  etaSeconds: number;
+}
+
+export interface TrainOptions {
+  seed?: number;
+  /** Overrides the recipe's step count. */
+  steps?: number;
+  /** Output folder (created); the final model is written there, checkpoints under `checkpoints/step-N`. */
+  out: string;
+  onProgress?: (p: TrainProgress) => void;
+  /** Report progress every this many steps (default 10). */
+  progressEvery?: number;
+  /** Held-out loss is measured on this many batches from a different seed (default 8). */
+  evalBatches?: number;
+  /** Kernels to train on (default: core's shared matmul backend). */
+  kernels?: Kernels;
+}
+
+export interface LossPoint {
+  step: number;
+  loss: number;
+}
+
+export interface TrainingRecord {
+  recipe: Recipe;
+  seed: number;
+  step: number;
+  steps: number;
+  tokensSeen: number;
+  parameters: number;
+  lossCurve: LossPoint[];
+  heldOutLoss: number;
+  checkpoints: number[];
+  seconds: number;
+  tokensPerSecond: number;
+  corpus: { kinds: readonly string[]; heldOutSeed: number };
+}
+
+export interface TrainResult {
+  out: string;
+  parameters: Parameters;
+  vocab: WordVocabulary;
+  record: TrainingRecord;
+}
+
+/** The recipe's config with the tokenizer's vocabulary size and special ids. */
+export function recipeConfig(recipe: Recipe, vocab: WordVocabulary): ModelConfig {
+  const cfg: ModelConfig = { ...recipe.config, dVocab: vocab.tokens.length, bosTokenId: BOS_ID, eosTokenId: EOS_ID, name: recipe.name };
+  validateConfig(cfg, `recipe ${recipe.name}`);
+  checkTrainable(cfg);
+  return cfg;
+}
+
+function checkOptions(recipe: Recipe, steps: number, seed: number): void {
+  if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`train: steps must be a positive integer, got ${steps}`);
+  if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`train: seed must be a non-negative integer, got ${seed}`);
+  if (recipe.seq > recipe.config.nCtx) throw new RangeError(`train: recipe ${recipe.name} has seq ${recipe.seq} > nCtx ${recipe.config.nCtx}`);
+}
+
+/** Seed offsets so training data, held-out data and init never share a stream. */
+const DATA_SEED_OFFSET = 1_000;
+export const HELD_OUT_SEED = 999_999;
+
+/** Mean loss over `batches` batches of the held-out stream. */
+export async function heldOutLoss(k: Kernels, p: Parameters, stream: Int32Array, batches: number, batch: number, seq: number): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < batches; i++) {
+    const { tokens, targets } = batchAt(stream, i, batch, seq);
+    total += (await forward(k, p, tokens, targets, batch, seq)).loss;
+  }
+  return total / batches;
+}
+
+export async function train(recipe: Recipe, options: TrainOptions): Promise<TrainResult> {
+  const seed = options.seed ?? 0;
+  const steps = options.steps ?? recipe.steps;
+  checkOptions(recipe, steps, seed);
+  const out = resolve(options.out);
+  const k = options.kernels ?? coreKernels(matmul);
+  const vocab = corpusVocabulary();
+  const cfg = recipeConfig(recipe, vocab);
+  const { batch, seq } = recipe;
+  const evalBatches = options.evalBatches ?? 8;
+
+  const p = initParameters(k, cfg, seed);
+  const grads = k.alloc(p.data.length);
+  const opt = createAdamW(p);
+  const stream = packedTokens(vocab, seed + DATA_SEED_OFFSET, recipe.mix, steps * batch * seq + 1);
+  const heldOut = packedTokens(vocab, HELD_OUT_SEED, recipe.mix, evalBatches * batch * seq + 1);
+  const checkpointSteps = recipe.checkpoints ? logSpacedSteps(steps) : [];
+  const lossCurve: LossPoint[] = [];
+  const started = performance.now();
+  const every = options.progressEvery ?? 10;
+  let tokensSeen = 0;
+
+  const saveCheckpoint = async (step: number) => {
+    const dir = join(out, 'checkpoints', `step-${step}`);
+    await writeHfFolder(dir, p, vocab);
+    await writeJsonAtomic(join(dir, 'training.json'), { recipe: recipe.name, seed, step, tokensSeen });
+  };
+
+  for (let step = 0; step < steps; step++) {
+    if (checkpointSteps.includes(step)) await saveCheckpoint(step);
+    const { tokens, targets } = batchAt(stream, step, batch, seq);
+    const fwd = await forward(k, p, tokens, targets, batch, seq);
+    grads.fill(0);
+    await backward(k, p, grads, fwd, batch, seq);
+    clipGradients(grads, recipe.gradClip);
+    const lr = learningRate(step, steps, recipe.warmup, recipe.maxLr, recipe.minLr);
+    adamwStep(opt, p.data, grads, lr, { beta1: recipe.beta1, beta2: recipe.beta2, eps: 1e-8, weightDecay: recipe.weightDecay });
+    tokensSeen += batch * seq;
+    lossCurve.push({ step: step + 1, loss: fwd.loss });
+    if (options.onProgress && ((step + 1) % every === 0 || step + 1 === steps)) {
+      const seconds = (performance.now() - started) / 1000;
+      const tps = tokensSeen / seconds;
+      options.onProgress({ step: step + 1, steps, loss: fwd.loss, lr, tokensSeen, tokensPerSecond: tps, etaSeconds: ((steps - step - 1) * batch * seq) / tps });
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  if (checkpointSteps.includes(steps)) await saveCheckpoint(steps);
+  const record: TrainingRecord = {
+    recipe,
+    seed,
+    step: steps,
+    steps,
+    tokensSeen,
+    parameters: parameterCount(cfg),
+    lossCurve: thin(lossCurve, 200),
+    heldOutLoss: await heldOutLoss(k, p, heldOut, evalBatches, batch, seq),
+    checkpoints: checkpointSteps,
+    seconds,
+    tokensPerSecond: tokensSeen / seconds,
+    corpus: { kinds: DOCUMENT_KINDS, heldOutSeed: HELD_OUT_SEED },
+  };
+  await writeHfFolder(out, p, vocab);
+  await writeJsonAtomic(join(out, 'training.json'), record);
+  return { out, parameters: p, vocab, record };
+}
+
+/** At most `n` points of a curve, evenly spaced, always keeping the last (the curve stays small in JSON). */
+function thin(curve: LossPoint[], n: number): LossPoint[] {
+  if (curve.length <= n) return curve;
+  const out: LossPoint[] = [];
+  for (let i = 0; i < n; i++) out.push(curve[Math.floor((i * (curve.length - 1)) / (n - 1))]);
+  return out;
+}
