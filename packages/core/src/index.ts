@@ -31,3 +31,4 @@ export * from './data/text.js';
 export * from './data/load.js';
 export { z } from 'zod';
 export { loadModel, resolveShippedModel, type LoadModelOptions } from './model/load-model.js';
+export { processWeights, type ProcessWeightsOptions } from './model/weight-processing.js';
