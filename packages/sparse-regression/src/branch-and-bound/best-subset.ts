@@ -75,6 +75,8 @@ interface ActiveSet {
 }
 
 const REFRESH_EVERY = 6;
+/** Relative (to y^T y) size of rounding in objective values. */
+const ROUNDING_FLOOR = 1e-14;
 
 export function bestSubset(problem: GramProblem, options: BestSubsetOptions): BestSubsetResult {
   const start = performance.now();
@@ -102,8 +104,9 @@ export function bestSubset(problem: GramProblem, options: BestSubsetOptions): Be
       objective: fit.objective,
       lowerBound: lb,
       gap,
-      // A little slack for the rounding difference between the search's and the refit's objective.
-      optimal: gap <= tol * 1.01 + 1e-13,
+      // Objectives are differences y^T y - b^T xi, resolvable only to a few ulps of y^T y; allow that
+      // rounding floor on top of the tolerance (it matters only for near-exact fits).
+      optimal: fit.objective - lb <= tol * 1.01 * Math.max(Math.abs(fit.objective), scaleFloor) + ROUNDING_FLOOR * yty,
       status: timedOut ? 'time-limit' : 'optimal',
       nodes,
       leaves,

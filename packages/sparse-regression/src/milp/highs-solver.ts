@@ -1,0 +1,103 @@
+/**
+ * HiGHS (WebAssembly build of the Edinburgh branch-and-cut solver) behind the MilpSolver interface.
+ * The model is passed as CPLEX LP text; the persistent model API gives the proven dual bound when a
+ * time limit stops the solve.
+ */
+import highsModule from 'highs';
+import { validateMilp, type MilpProblem, type MilpSolution, type MilpSolveOptions, type MilpSolver } from './milp-solver.js';
+
+// The package's types describe an ES module but it is typed as CommonJS under NodeNext resolution, so
+// the default import's type is the namespace; at run time it is the loader. Accept either shape.
+type HighsLoader = (typeof highsModule)['default'];
+const loadHighs: HighsLoader = (highsModule as unknown as { default?: HighsLoader }).default ?? (highsModule as unknown as HighsLoader);
+type Highs = Awaited<ReturnType<HighsLoader>>;
+let highsPromise: Promise<Highs> | null = null;
+
+function num(v: number): string {
+  // LP format wants plain decimal or exponent numbers; 17 significant digits round-trip doubles.
+  return Number.isInteger(v) ? String(v) : v.toPrecision(17);
+}
+
+function term(coef: number, name: string, first: boolean): string {
+  const sign = coef < 0 ? '-' : first ? '' : '+';
+  return `${sign} ${num(Math.abs(coef))} ${name}`;
+}
+
+/** CPLEX LP text for the problem; variables are named x0, x1, ... */
+export function milpToLpText(problem: MilpProblem): string {
+  const name = (j: number): string => `x${j}`;
+  const lines: string[] = ['Minimize'];
+  const obj = problem.objective.map((c, j) => [c, j] as const).filter(([c]) => c !== 0);
+  lines.push(' obj: ' + (obj.length ? obj.map(([c, j], i) => term(c, name(j), i === 0)).join(' ') : `0 ${name(0)}`));
+  lines.push('Subject To');
+  problem.constraints.forEach((c, r) => {
+    const terms = c.terms.filter(([, v]) => v !== 0);
+    if (terms.length === 0) return;
+    const expr = terms.map(([j, v], i) => term(v, name(j), i === 0)).join(' ');
+    const lo = c.lower ?? -Infinity;
+    const hi = c.upper ?? Infinity;
+    if (lo === hi) lines.push(` c${r}: ${expr} = ${num(lo)}`);
+    else {
+      if (lo > -Infinity) lines.push(` c${r}l: ${expr} >= ${num(lo)}`);
+      if (hi < Infinity) lines.push(` c${r}u: ${expr} <= ${num(hi)}`);
+    }
+  });
+  lines.push('Bounds');
+  for (let j = 0; j < problem.variableCount; j++) {
+    const lo = problem.lower[j];
+    const hi = problem.upper[j];
+    if (lo === -Infinity && hi === Infinity) lines.push(` ${name(j)} free`);
+    else lines.push(` ${lo === -Infinity ? '-inf' : num(lo)} <= ${name(j)} <= ${hi === Infinity ? '+inf' : num(hi)}`);
+  }
+  const ints = Array.from({ length: problem.variableCount }, (_, j) => j).filter((j) => problem.integer[j]);
+  if (ints.length) lines.push('Generals', ' ' + ints.map(name).join(' '));
+  lines.push('End');
+  return lines.join('\n');
+}
+
+export function highsSolver(): MilpSolver {
+  return {
+    name: 'highs',
+    provesOptimality: true,
+    async solve(problem: MilpProblem, options: MilpSolveOptions = {}): Promise<MilpSolution> {
+      validateMilp(problem);
+      highsPromise ??= loadHighs();
+      const highs = await highsPromise;
+      const model = highs.createModel({ format: 'lp', data: milpToLpText(problem) });
+      try {
+        model.options.set({
+          output_flag: false,
+          time_limit: Math.max(0.001, (options.timeLimitMs ?? 60_000) / 1000),
+          mip_rel_gap: options.relativeGap ?? 1e-9,
+          mip_abs_gap: 0,
+        });
+        model.run();
+        const code = model.getModelStatus();
+        const status = code === 7 ? 'optimal' : code === 13 ? 'time-limit' : code === 8 ? 'infeasible' : code === 10 || code === 9 ? 'unbounded' : 'error';
+        if (status === 'infeasible' || status === 'unbounded' || status === 'error') {
+          return { status, x: null, objective: Number.NaN, bound: -Infinity, message: `HiGHS model status ${code}` };
+        }
+        const col = model.getSolution().colValue;
+        const x = new Float64Array(problem.variableCount);
+        let hasSolution = true;
+        for (let j = 0; j < problem.variableCount; j++) {
+          const idx = model.getColByName(`x${j}`);
+          x[j] = col[idx];
+          if (!Number.isFinite(x[j])) hasSolution = false;
+        }
+        const objective = hasSolution ? model.getObjectiveValue() : Number.NaN;
+        let bound = -Infinity;
+        try {
+          const b = Number(model.info.get('mip_dual_bound'));
+          if (Number.isFinite(b)) bound = b;
+        } catch {
+          bound = -Infinity;
+        }
+        if (status === 'optimal' && !Number.isFinite(bound)) bound = objective;
+        return { status, x: hasSolution ? x : null, objective, bound: Math.min(bound, objective) };
+      } finally {
+        model.dispose();
+      }
+    },
+  };
+}
