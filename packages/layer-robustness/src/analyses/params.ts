@@ -1,0 +1,18 @@
+/** Parameters shared by the analyses that read text. */
+import { z } from '@marr/core';
+
+export const textParams = {
+  contextLength: z.number().int().min(3).default(128).describe('Tokens per window, BOS included (at most the model context).'),
+  maxTokens: z.number().int().min(3).default(16384).describe('Stop reading the dataset after this many tokens (windows x contextLength).'),
+  batchWindows: z.number().int().min(1).optional().describe('Windows per forward batch (default: as many as keep a batch of logits under ~64 MB).'),
+};
+
+export const neuronParams = {
+  kurtosisThreshold: z.number().positive().default(10).describe('Kurtosis (not excess) above which a neuron counts as prediction/suppression; depends on vocabulary size.'),
+  skewThreshold: z.number().min(0).default(0).describe('Prediction: skew > this; suppression: skew < -this.'),
+  processing: z.enum(['transformer-lens', 'raw']).default('transformer-lens').describe('transformer-lens: fold the final norm scale into W_U, centre W_U over the vocabulary (and centre w_out for LayerNorm models), as the paper did; raw: use the weights as stored.'),
+};
+
+export const localityParams = {
+  maxOffset: z.number().int().min(1).default(5).describe('Offsets 1..maxOffset (tokens back) whose attention is measured.'),
+};

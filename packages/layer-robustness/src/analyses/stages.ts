@@ -1,0 +1,113 @@
+import { defineAnalysis, z, type ReportSection } from '@marr/core';
+import { attentionLocality } from '../attention/locality.js';
+import { analysisWindows } from '../data/windows.js';
+import { defaultBatchWindows, layerInterventionSweep, sweepStepsPerBatch } from '../interventions/sweep.js';
+import { logitLens } from '../lens/logit-lens.js';
+import { relativeDepth } from '../metrics/depth.js';
+import { predictionNeurons } from '../neurons/prediction-neurons.js';
+import { toJsonValue } from '../report/json.js';
+import { lensSections, localitySections, neuronSections, robustnessSections } from '../report/sections.js';
+import { evidenceMarks, stageEvidence } from '../stages/evidence.js';
+import { robustnessSummary } from './layer-robustness.js';
+import { localityParams, neuronParams, textParams } from './params.js';
+import { PAPER } from './reference.js';
+
+export const stagesParams = z.object({ ...textParams, ...localityParams, ...neuronParams });
+
+export const stagesAnalysis = defineAnalysis({
+  id: 'stages',
+  title: 'Stages of inference',
+  level: 'computational',
+  summary: 'Layer deletion/swap, logit lens, attention locality and prediction neurons side by side, with the evidence for each stage marked',
+  description:
+    'Runs layer-robustness, logit-lens, attention-locality and prediction-neurons on one model and dataset and puts their curves ' +
+    'against relative depth side by side. The paper\'s four stages (detokenization, feature engineering, prediction ensembling, ' +
+    'residual sharpening) are not asserted: each piece of evidence is stated with its numbers and marked where it appears.',
+  references: [PAPER],
+  inputs: {
+    models: { min: 1, max: 1 },
+    data: { kind: 'text', required: true, description: 'text to score predictions and read activations on' },
+    capabilities: ['tokenizer'],
+  },
+  params: stagesParams,
+  async run(ctx) {
+    const model = ctx.models[0];
+    const L = model.config.nLayers;
+    const p = ctx.params;
+    const windows = analysisWindows(ctx, model, p);
+    const batch = p.batchWindows ?? defaultBatchWindows(p.contextLength, model.config.dVocab);
+    const batches = Math.ceil(windows.length / batch);
+    const tick = () => ctx.progress.tick();
+    ctx.progress.start('layer interventions', batches * sweepStepsPerBatch(L));
+    const sweep = await layerInterventionSweep(model, windows, { batchWindows: batch, signal: ctx.signal, onStep: tick });
+    ctx.progress.done();
+    ctx.progress.start('logit lens', batches * (1 + L));
+    const lens = await logitLens(model, windows, { batchWindows: batch, signal: ctx.signal, onStep: tick });
+    ctx.progress.done();
+    const locality = await attentionLocality(model, windows, { maxOffset: p.maxOffset, signal: ctx.signal });
+    const thresholds = { kurtosis: p.kurtosisThreshold, skew: p.skewThreshold };
+    const neurons = (await predictionNeurons(model, { ...thresholds, processing: p.processing })).layers;
+    const evidence = stageEvidence({ nLayers: L, sweep, lens, locality, neurons });
+
+    const depthOf = (rows: { layer: number }[]) => rows.map((r) => relativeDepth(r.layer, L));
+    const overview: ReportSection = {
+      kind: 'figure',
+      figure: {
+        type: 'line',
+        title: 'Stages of inference: the curves side by side (each scaled to its maximum)',
+        x: { label: 'relative depth l / (L - 1)' },
+        y: { label: 'fraction of the curve\'s maximum', domain: [0, 1.05] },
+        series: [
+          scaled('deletion KL', depthOf(sweep.deletion), sweep.deletion.map((r) => r.kl)),
+          scaled('logit-lens entropy', lens.map((r) => r.relativeDepth), lens.map((r) => r.entropy)),
+          scaled('attention on previous tokens', locality.map((r) => r.relativeDepth), locality.map((r) => r.total)),
+          scaled('prediction neurons', neurons.map((r) => r.relativeDepth), neurons.map((r) => r.predictionFraction)),
+          scaled('suppression neurons', neurons.map((r) => r.relativeDepth), neurons.map((r) => r.suppressionFraction)),
+        ],
+        marks: evidenceMarks(evidence, ['detokenization', 'feature engineering', 'prediction ensembling', 'residual sharpening']),
+      },
+      caption: 'Each curve divided by its own maximum so their shapes can be compared; the marks show where each piece of stage evidence below appears.',
+    };
+    const sections: ReportSection[] = [
+      overview,
+      {
+        kind: 'table',
+        title: 'Evidence for each stage (measured, not asserted)',
+        columns: ['stage', 'evidence', 'relative depth'],
+        rows: evidence.map((e) => [e.stage, e.evidence, e.from === e.to ? e.from.toFixed(2) : `${e.from.toFixed(2)}-${e.to.toFixed(2)}`]),
+      },
+      {
+        kind: 'note',
+        title: 'Reading the stages',
+        text:
+          'Lad et al. read four stages off such curves: detokenization (early layers; deleting them is very harmful and attention is local), ' +
+          'feature engineering (middle layers; deleting or swapping one barely matters while the logit lens is still uncertain), ' +
+          'prediction ensembling (prediction neurons appear and the logit-lens entropy falls) and residual sharpening (suppression neurons ' +
+          'and the last layer calibrate the output). No threshold defines a stage; judge the marks above against the curves.',
+      },
+      ...robustnessSections(sweep, L),
+      ...lensSections(lens, evidenceMarks(evidence, ['prediction ensembling'])),
+      ...localitySections(locality, evidenceMarks(evidence, ['detokenization'])),
+      ...neuronSections(neurons, thresholds, evidenceMarks(evidence, ['prediction ensembling', 'residual sharpening'])),
+    ];
+    return {
+      summary: `${robustnessSummary(sweep)} Stage evidence: ${evidence.map((e) => `${e.stage}: ${e.evidence}`).join('; ')}.`,
+      results: {
+        deletion: toJsonValue(sweep.deletion, 'results.deletion'),
+        swap: toJsonValue(sweep.swap, 'results.swap'),
+        logitLens: toJsonValue(lens, 'results.logitLens'),
+        attentionLocality: toJsonValue(locality, 'results.attentionLocality'),
+        predictionNeurons: toJsonValue(neurons, 'results.predictionNeurons'),
+        evidence: toJsonValue(evidence, 'results.evidence'),
+        tokens: sweep.tokens,
+        windows: sweep.windows,
+      },
+      sections,
+    };
+  },
+});
+
+function scaled(name: string, x: number[], y: number[]) {
+  const max = Math.max(...y.map(Math.abs), 1e-12);
+  return { name, x, y: y.map((v) => v / max) };
+}
