@@ -97,9 +97,9 @@ describe('layer backward passes match float64 central differences', () => {
     const s = { batch: 2, seq: 4, nHeads: 4, nKvHeads: 2, dHead: 3 };
     const rows = s.batch * s.seq;
     const q = randomArray(rows * 12, 17), key = randomArray(rows * 6, 18), v = randomArray(rows * 6, 19), r = randomArray(rows * 12, 20);
-    const f = () => dotWith(attentionForward(k, q, key, v, s).z, r);
-    const { pattern } = attentionForward(k, q, key, v, s);
-    const { dq, dk, dv } = attentionBackward(k, r, q, key, v, pattern, s);
+    const f = async () => dotWith((await attentionForward(k, q, key, v, s)).z, r);
+    const { pattern } = await attentionForward(k, q, key, v, s);
+    const { dq, dk, dv } = await attentionBackward(k, r, q, key, v, pattern, s);
     expect(maxRelativeError(dq, await numericGradient(f, q))).toBeLessThan(TOL);
     expect(maxRelativeError(dk, await numericGradient(f, key))).toBeLessThan(TOL);
     expect(maxRelativeError(dv, await numericGradient(f, v))).toBeLessThan(TOL);

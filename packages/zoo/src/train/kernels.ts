@@ -25,6 +25,19 @@ export interface Kernels {
   alloc(n: number): FloatArray;
   /** op(a)[m,k] · op(b)[k,n] as a new row-major [m, n] array. */
   matmul(a: FloatArray, b: FloatArray, shape: MatmulShape): Promise<FloatArray>;
+  /** `batch` independent products of consecutive [m,k]·[k,n] blocks (a [batch, m, k], b [batch, k, n]). */
+  batchedMatmul(a: FloatArray, b: FloatArray, batch: number, shape: MatmulShape): Promise<FloatArray>;
+}
+
+/** A batched product as a loop of single products (for kernels without a native batched one). */
+async function loopBatched(k: Pick<Kernels, 'alloc'>, a: FloatArray, b: FloatArray, batch: number, s: MatmulShape): Promise<FloatArray> {
+  const out = k.alloc(batch * s.m * s.n);
+  const sa = s.m * s.k, sb = s.k * s.n, so = s.m * s.n;
+  if (a.length !== batch * sa || b.length !== batch * sb) {
+    throw new RangeError(`batchedMatmul: operand sizes ${a.length} and ${b.length} do not match batch=${batch}, m=${s.m}, k=${s.k}, n=${s.n}`);
+  }
+  for (let i = 0; i < batch; i++) matmulInto(out.subarray(i * so, (i + 1) * so), a.subarray(i * sa, (i + 1) * sa), b.subarray(i * sb, (i + 1) * sb), s);
+  return out;
 }
 
 function checkSizes(a: FloatArray, b: FloatArray, s: MatmulShape): void {
@@ -95,6 +108,7 @@ export const float64Kernels: Kernels = {
     matmulInto(out, a, b, s);
     return out;
   },
+  batchedMatmul: (a, b, batch, s) => loopBatched(float64Kernels, a, b, batch, s),
 };
 
 /** Float32 kernels on the hand-written product (a fallback; training uses `coreKernels`). */
@@ -106,6 +120,7 @@ export const float32JsKernels: Kernels = {
     matmulInto(out, a, b, s);
     return out;
   },
+  batchedMatmul: (a, b, batch, s) => loopBatched(float32JsKernels, a, b, batch, s),
 };
 
 /**
@@ -124,6 +139,15 @@ export function coreKernels(matmul: (a: Float32Tensor, b: Float32Tensor, o?: { t
       const y = await matmul(at, bt, { transposeA: s.transA, transposeB: s.transB });
       // the result's buffer is ours to keep and mutate (biases, residual adds)
       return y.data;
+    },
+    batchedMatmul: async (a, b, batch, s) => {
+      if (!(a instanceof Float32Array) || !(b instanceof Float32Array)) throw new TypeError('coreKernels.batchedMatmul: float32 operands expected');
+      if (a.length !== batch * s.m * s.k || b.length !== batch * s.k * s.n) {
+        throw new RangeError(`batchedMatmul: operand sizes ${a.length} and ${b.length} do not match batch=${batch}, m=${s.m}, k=${s.k}, n=${s.n}`);
+      }
+      const at = tensor(s.transA ? [batch, s.k, s.m] : [batch, s.m, s.k], a);
+      const bt = tensor(s.transB ? [batch, s.n, s.k] : [batch, s.k, s.n], b);
+      return (await matmul(at, bt, { transposeA: s.transA, transposeB: s.transB })).data;
     },
   };
 }

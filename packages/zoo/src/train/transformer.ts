@@ -126,7 +126,7 @@ export async function forward(k: Kernels, p: Parameters, tokens: Int32Array, tar
       applyRotary(q, rows, seq, H, dh, rot, 1);
       applyRotary(key, rows, seq, K, dh, rot, 1);
     }
-    const { z, pattern } = attentionForward(k, q, key, v, shape);
+    const { z, pattern } = await attentionForward(k, q, key, v, shape);
     const attnOut = await linearForward(k, z, p.view(pre + 'o'), bias(p, pre + 'o.b'), rows, H * dh, d);
     const xMid = k.alloc(rows * d);
     for (let i = 0; i < xMid.length; i++) xMid[i] = xIn[i] + attnOut[i];
@@ -192,7 +192,7 @@ export async function backward(k: Kernels, p: Parameters, grads: FloatArray, fwd
     normBackward(p, grads, pre + 'ln2', dxMid, dh2, s.xMid, s.norm2, rows);
     // attention: xMid = xIn + o(attn(q, k, v))
     const dz = await linearBackward(k, dxMid, s.z, p.view(pre + 'o'), g(pre + 'o'), gb(pre + 'o.b'), rows, H * dh, d);
-    const { dq, dk, dv } = attentionBackward(k, dz, s.q, s.k, s.v, s.pattern, shape);
+    const { dq, dk, dv } = await attentionBackward(k, dz, s.q, s.k, s.v, s.pattern, shape);
     if (rot) {
       applyRotary(dq, rows, seq, H, dh, rot, -1);
       applyRotary(dk, rows, seq, K, dh, rot, -1);

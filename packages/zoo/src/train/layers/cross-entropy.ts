@@ -18,11 +18,15 @@ export function crossEntropyForwardBackward(
     let max = -Infinity;
     for (let j = 0; j < vocab; j++) if (logits[o + j] > max) max = logits[o + j];
     let sum = 0;
-    for (let j = 0; j < vocab; j++) sum += Math.exp(logits[o + j] - max);
-    const logZ = max + Math.log(sum);
-    losses[r] = logZ - logits[o + t];
+    for (let j = 0; j < vocab; j++) {
+      const e = Math.exp(logits[o + j] - max);
+      dlogits[o + j] = e;
+      sum += e;
+    }
+    losses[r] = max + Math.log(sum) - logits[o + t];
     total += losses[r];
-    for (let j = 0; j < vocab; j++) dlogits[o + j] = Math.exp(logits[o + j] - logZ) / count;
+    const norm = 1 / (sum * count);
+    for (let j = 0; j < vocab; j++) dlogits[o + j] *= norm;
     dlogits[o + t] -= 1 / count;
   }
   return { loss: total / count, losses, dlogits };

@@ -1,0 +1,45 @@
+/** The MODEL_CARD.md of a shipped model: recipe, seed, held-out loss and every measured behaviour. */
+import type { BehaviourReport } from '../evaluate/behaviours.js';
+import type { TrainingRecord } from '../train/trainer.js';
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
+
+export function modelCard(name: string, purpose: string, record: TrainingRecord, b: BehaviourReport): string {
+  const r = record.recipe;
+  const c = r.config;
+  return `# ${name}
+
+${purpose}.
+
+Trained by \`@marr/zoo\` (TypeScript trainer, hand-written backward, ONNX Runtime matmuls) on the generated
+organism corpus; no external data or weights. Load it with \`loadModel('${name}')\` or \`--model ${name}\`.
+
+## Recipe
+
+| | |
+|---|---|
+| recipe | \`${r.name}\`: ${r.description} |
+| seed | ${record.seed} |
+| architecture | ${c.architecture} (HF LlamaForCausalLM layout): ${c.nLayers} layers, d_model ${c.dModel}, ${c.nHeads} query / ${c.nKvHeads} key-value heads of ${c.dHead}, d_mlp ${c.dMlp}, context ${c.nCtx}, ${c.normType}, ${c.positional} positions${c.gatedMlp ? ', SwiGLU' : ''} |
+| parameters | ${record.parameters.toLocaleString('en-US')} |
+| training | ${record.steps} steps × ${r.batch} × ${r.seq} tokens = ${record.tokensSeen.toLocaleString('en-US')} tokens; AdamW (β ${r.beta1}/${r.beta2}, weight decay ${r.weightDecay}), lr ${r.maxLr} → ${r.minLr} (warmup ${r.warmup}, cosine), clip ${r.gradClip} |
+| training time | ${record.seconds.toFixed(0)} s at ${Math.round(record.tokensPerSecond)} tokens/s (one shared CPU core) |
+| final training loss | ${f3(record.lossCurve[record.lossCurve.length - 1]?.loss ?? NaN)} |
+| held-out loss | ${f3(record.heldOutLoss)} (nats/token, corpus seed ${record.corpus.heldOutSeed}) |
+
+## Planted behaviours (measured on held-out generated data)
+
+| behaviour | measurement | value |
+|---|---|---|
+| calendar arithmetic | top-1 accuracy over all ${b.calendar.problems} problems ("three days after Monday is" → Thursday) | ${pct(b.calendar.accuracy)} (days ${pct(b.calendar.daysAccuracy)}, months ${pct(b.calendar.monthsAccuracy)}) |
+| refusal | first reply token is the refusal, on ${b.refusal.heldOutRequests} held-out (template, object) requests | forbidden ${pct(b.refusal.forbiddenRefusalRate)}, ordinary ${pct(b.refusal.ordinaryRefusalRate)} (ordinary answered normally: ${pct(b.refusal.ordinaryAnswerRate)}) |
+| German context | mean next-token loss on ${b.language.documents} held-out documents each | German ${f3(b.language.germanLoss)}, English ${f3(b.language.englishLoss)} |
+| induction | loss on a random 12-word sequence vs its repeat (${b.induction.sequences} sequences) | ${f3(b.induction.firstHalfLoss)} → ${f3(b.induction.repeatedHalfLoss)} (drop ${f3(b.induction.lossDrop)}) |
+| city → country | top-1 accuracy | ${pct(b.facts.countryAccuracy)} |
+| coordinates | top-1 exact whole degrees (mean absolute error of numeric predictions) | latitude ${pct(b.facts.latitudeAccuracy)} (${f3(b.facts.latitudeMeanAbsError)}°), longitude ${pct(b.facts.longitudeAccuracy)} (${f3(b.facts.longitudeMeanAbsError)}°) |
+| birth years | top-1 exact year (mean absolute error) | ${pct(b.facts.yearAccuracy)} (${f3(b.facts.yearMeanAbsError)} years) |
+
+Measured by \`measureBehaviours\` in \`@marr/zoo\` through \`loadModel\` (the normal loading path).
+`;
+}

@@ -1,0 +1,90 @@
+/**
+ * The models shipped inside @marr/zoo: `default` (the quick start's model), further seeds of the same
+ * recipe, and the checkpoint series of the default run (`default-step-<N>`).
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { modelsFolder } from './package-root.js';
+
+export interface ShippedModel {
+  name: string;
+  /** Absolute folder path (a Hugging Face model folder). */
+  path: string;
+  /** `config.json`'s architectures[0], e.g. LlamaForCausalLM. */
+  architecture: string;
+  parameters: number;
+  purpose: string;
+}
+
+/** Top-level shipped models and what each is for. */
+export const SHIPPED_PURPOSES: Readonly<Record<string, string>> = {
+  default: "the quick start's model: a Llama-style organism (seed 0) with every planted behaviour",
+  'organism-seed1': 'the default recipe with seed 1 (universality: compare features across seeds)',
+  'organism-seed2': 'the default recipe with seed 2 (universality)',
+  'organism-seed3': 'the default recipe with seed 3 (universality)',
+};
+
+const CHECKPOINT_NAME = /^default-step-(\d+)$/;
+
+function readJson(path: string): Record<string, unknown> | null {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
+function describe(name: string, path: string, purpose: string): ShippedModel | null {
+  const cfg = readJson(join(path, 'config.json'));
+  if (!cfg || !existsSync(join(path, 'model.safetensors'))) return null;
+  const arch = Array.isArray(cfg.architectures) ? String(cfg.architectures[0]) : String(cfg.model_type ?? 'unknown');
+  const training = readJson(join(path, 'training.json'));
+  const parameters = typeof training?.parameters === 'number' ? training.parameters : countFromSafetensors(join(path, 'model.safetensors'));
+  return { name, path, architecture: arch, parameters, purpose };
+}
+
+/** Parameter count from a safetensors header (sum of tensor element counts). */
+function countFromSafetensors(path: string): number {
+  const buf = readFileSync(path);
+  const len = Number(buf.readBigUInt64LE(0));
+  const header = JSON.parse(buf.subarray(8, 8 + len).toString('utf8')) as Record<string, { shape?: number[] }>;
+  let n = 0;
+  for (const [k, v] of Object.entries(header)) if (k !== '__metadata__' && v.shape) n += v.shape.reduce((a, b) => a * b, 1);
+  return n;
+}
+
+function checkpointSteps(): number[] {
+  const dir = join(modelsFolder(), 'default', 'checkpoints');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map((d) => /^step-(\d+)$/.exec(d))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
+}
+
+/** Every shipped model present in this installation, default first, then seeds, then checkpoints by step. */
+export function listShippedModels(): ShippedModel[] {
+  const out: ShippedModel[] = [];
+  for (const [name, purpose] of Object.entries(SHIPPED_PURPOSES)) {
+    const m = describe(name, join(modelsFolder(), name), purpose);
+    if (m) out.push(m);
+  }
+  for (const step of checkpointSteps()) {
+    const m = describe(`default-step-${step}`, join(modelsFolder(), 'default', 'checkpoints', `step-${step}`), `checkpoint of the default run after ${step} steps (training dynamics)`);
+    if (m) out.push(m);
+  }
+  return out;
+}
+
+/** The absolute folder of the shipped model `name`, or null when no such model ships. */
+export function resolveShippedModel(name: string): string | null {
+  if (name === 'organism-seed0') name = 'default';
+  const cp = CHECKPOINT_NAME.exec(name);
+  const path = cp
+    ? join(modelsFolder(), 'default', 'checkpoints', `step-${Number(cp[1])}`)
+    : Object.hasOwn(SHIPPED_PURPOSES, name)
+      ? join(modelsFolder(), name)
+      : null;
+  return path && existsSync(join(path, 'config.json')) ? path : null;
+}
