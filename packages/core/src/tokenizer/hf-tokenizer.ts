@@ -35,6 +35,8 @@ export class HfTokenizer implements Tokenizer {
   constructor(
     private readonly inner: HfPreTrainedTokenizer,
     options: HfTokenizerOptions = {},
+    /** The BOS id the tokenizer.json post-processor template starts with, if any. */
+    templateBos: number | null = null,
   ) {
     const vocab = inner.get_vocab();
     let size = 0;
@@ -42,7 +44,7 @@ export class HfTokenizer implements Tokenizer {
     this.vocabSize = size;
     this.idToToken = new Array<string>(size).fill('');
     for (const [tok, id] of vocab) this.idToToken[id] = tok;
-    this.bosTokenId = inner.bos_token_id ?? options.bosTokenId ?? null;
+    this.bosTokenId = inner.bos_token_id ?? templateBos ?? options.bosTokenId ?? null;
     this.eosTokenId = inner.eos_token_id ?? options.eosTokenId ?? null;
     const postProcessorAddsBos = (() => {
       if (this.bosTokenId === null) return false;
@@ -71,7 +73,7 @@ export class HfTokenizer implements Tokenizer {
     } catch (err) {
       throw new Error(`${options.source ?? 'tokenizer.json'}: could not build the tokenizer (${(err as Error).message})`);
     }
-    return new HfTokenizer(inner, options);
+    return new HfTokenizer(inner, options, templateBosId(tokenizerJson));
   }
 
   encode(text: string, options: { addBos?: boolean } = {}): number[] {
@@ -97,6 +99,30 @@ export class HfTokenizer implements Tokenizer {
       throw new RangeError(`token id ${id} is outside the vocabulary (0..${this.vocabSize - 1})`);
     }
   }
+}
+
+/**
+ * The id of the special token a `TemplateProcessing` post-processor puts first in a single sequence
+ * (`<s> $A` for Llama), also inside a `Sequence` of post-processors; null when there is none.
+ */
+export function templateBosId(tokenizerJson: object): number | null {
+  type Piece = { SpecialToken?: { id: string } };
+  type Proc = { type?: string; single?: Piece[]; special_tokens?: Record<string, { ids?: number[] }>; processors?: Proc[] };
+  const visit = (p: Proc | null | undefined): number | null => {
+    if (!p || typeof p !== 'object') return null;
+    if (p.type === 'Sequence' && Array.isArray(p.processors)) {
+      for (const q of p.processors) {
+        const id = visit(q);
+        if (id !== null) return id;
+      }
+      return null;
+    }
+    if (p.type !== 'TemplateProcessing' || !Array.isArray(p.single)) return null;
+    const first = p.single[0]?.SpecialToken?.id;
+    const ids = first !== undefined ? p.special_tokens?.[first]?.ids : undefined;
+    return Array.isArray(ids) && typeof ids[0] === 'number' ? ids[0] : null;
+  };
+  return visit((tokenizerJson as { post_processor?: Proc }).post_processor);
 }
 
 function parseJson(path: string, text: string): Record<string, unknown> {

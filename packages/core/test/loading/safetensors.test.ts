@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { bf16ToFloat, floatToHalf, halfToFloat } from '../../src/loading/half-float.js';
 import { readSafetensors, writeSafetensors } from '../../src/loading/safetensors.js';
 import { readSafetensorsFolder } from '../../src/loading/safetensors-sharded.js';
-import { intTensor, tensor } from '../../src/tensor/tensor.js';
+import { intTensor, tensor, type Tensor } from '../../src/tensor/tensor.js';
 import { rawSafetensors, tempDir } from './helpers.js';
 
 const dir = tempDir();
@@ -82,14 +82,14 @@ describe('readSafetensors', () => {
   });
 
   it('round-trips F32 exactly and F16 to the nearest half', async () => {
-    const t = new Map([
+    const t = new Map<string, Tensor>([
       ['w', tensor([2, 3], [1, -2.5, 1 / 3, 1e-3, 100, 0])],
       ['ids', intTensor([2], [7, -1])],
     ]);
     const p32 = join(dir, 'rt32.safetensors');
     await writeSafetensors(p32, t, { metadata: { note: 'x' } });
     const back = await readSafetensors(p32);
-    expect([...back.tensors.get('w')!.data]).toEqual([...t.get('w')!.data]);
+    expect([...back.tensors.get('w')!.data]).toEqual([1, -2.5, Math.fround(1 / 3), Math.fround(1e-3), 100, 0]);
     expect([...back.tensors.get('ids')!.data]).toEqual([7, -1]);
     expect(back.metadata).toEqual({ note: 'x' });
     const p16 = join(dir, 'rt16.safetensors');
