@@ -1,1 +1,41 @@
-export {};
+#!/usr/bin/env node
+/**
+ * The `marr` executable. User mistakes print one message on stderr and exit with code 2; other errors
+ * print their message (with the stack under --debug) and exit with code 1.
+ */
+import { readFileSync } from 'node:fs';
+import { CommanderError } from 'commander';
+import { isUsageError } from './errors.js';
+import { createProgram } from './program.js';
+
+function ownVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  const program = createProgram(ownVersion()).exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander already printed its message (unknown command or option, missing argument, --help).
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (isUsageError(err)) {
+      process.stderr.write(`marr: ${(err as Error).message}\n`);
+      return 2;
+    }
+    const e = err as Error;
+    process.stderr.write(`marr: ${debug && e.stack ? e.stack : e.message}\n`);
+    if (!debug) process.stderr.write('(run again with --debug for the stack trace)\n');
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,43 @@
+/** `marr describe <analysis>`: level, inputs, parameters with defaults and ranges, references. */
+import { describeInputs, describeParams, formatParamRange, terminalSafe } from '@marr/core';
+import { resolveAnalysis } from '../discovery/resolve.js';
+
+export async function describeCommand(id: string, options: { json?: boolean }): Promise<void> {
+  const { entry, analysis } = await resolveAnalysis(id);
+  const params = describeParams(analysis.params);
+  if (options.json) {
+    const out = {
+      id: analysis.id,
+      title: analysis.title,
+      level: analysis.level,
+      plugin: entry.plugin.name,
+      pluginVersion: entry.plugin.version,
+      summary: analysis.summary,
+      description: analysis.description ?? null,
+      inputs: analysis.inputs,
+      params,
+      references: analysis.references ?? [],
+    };
+    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    return;
+  }
+  const t = terminalSafe;
+  const lines = [
+    `${t(analysis.title)} (${analysis.id})`,
+    `level:   ${analysis.level}`,
+    `plugin:  ${t(entry.plugin.name)} ${t(entry.plugin.version)}`,
+    `summary: ${t(analysis.summary)}`,
+  ];
+  if (analysis.description) lines.push('', t(analysis.description));
+  lines.push('', `inputs: ${t(describeInputs(analysis.inputs))}`, '', 'parameters (--param key=value):');
+  if (params.length === 0) lines.push('  (none)');
+  for (const p of params) {
+    lines.push(`  ${p.name}: ${t(formatParamRange(p))}`);
+    if (p.description) lines.push(`      ${t(p.description)}`);
+  }
+  if (analysis.references?.length) {
+    lines.push('', 'references:');
+    for (const r of analysis.references) lines.push(`  - ${t(r.title)}${r.url ? ` <${t(r.url)}>` : ''}`);
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+}

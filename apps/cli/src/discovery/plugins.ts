@@ -1,0 +1,151 @@
+/**
+ * Finding plugins without importing them: packages whose package.json carries a `"marr"` manifest
+ * (`{"plugin": true, "apiVersion": 1, "analyses": [...]}`), named in the config or installed in a
+ * node_modules folder reachable from the working directory or from the CLI's own installation.
+ * Only package.json files are read, which keeps `marr list` fast.
+ */
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ManifestAnalysis, PluginManifest } from '@marr/core';
+import type { MarrConfig } from './config.js';
+
+export interface DiscoveredPlugin {
+  name: string;
+  version: string;
+  /** The package folder (symlinks resolved). */
+  dir: string;
+  manifest: PluginManifest;
+  origin: 'config' | 'node_modules';
+}
+
+export interface Discovery {
+  plugins: DiscoveredPlugin[];
+  /** Packages that look like plugins but cannot be used, with the reason (shown by `marr plugins`). */
+  problems: string[];
+}
+
+interface PackageJson {
+  name?: string;
+  version?: string;
+  marr?: unknown;
+}
+
+function readPackageJson(dir: string): PackageJson | null {
+  try {
+    return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as PackageJson;
+  } catch {
+    return null;
+  }
+}
+
+const LEVELS = ['computational', 'algorithmic', 'implementational'];
+
+/** The manifest when it is well formed, else a reason. Kept free of @marr/core imports for speed. */
+function checkManifest(marr: unknown): PluginManifest | string {
+  const m = marr as Partial<PluginManifest> | undefined;
+  if (!m || m.plugin !== true) return 'no "marr": {"plugin": true} field';
+  if (!Array.isArray(m.analyses)) return '"marr.analyses" must be an array';
+  for (const a of m.analyses as Partial<ManifestAnalysis>[]) {
+    if (typeof a?.id !== 'string' || typeof a.title !== 'string' || typeof a.summary !== 'string' || !LEVELS.includes(String(a.level))) {
+      return `"marr.analyses" entry ${JSON.stringify(a)} needs string id, title, summary and a level (${LEVELS.join(', ')})`;
+    }
+  }
+  return m as PluginManifest;
+}
+
+/** node_modules folders from `start` up to the file-system root. */
+export function nodeModulesChain(start: string): string[] {
+  const out: string[] = [];
+  let dir = start;
+  for (;;) {
+    const nm = join(dir, 'node_modules');
+    if (existsSync(nm)) out.push(nm);
+    const parent = dirname(dir);
+    if (parent === dir) return out;
+    dir = parent;
+  }
+}
+
+function packageDirs(nodeModules: string): string[] {
+  const out: string[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync(nodeModules);
+  } catch {
+    return out;
+  }
+  for (const entry of entries) {
+    if (entry.startsWith('.')) continue;
+    if (entry.startsWith('@')) {
+      try {
+        for (const sub of readdirSync(join(nodeModules, entry))) out.push(join(nodeModules, entry, sub));
+      } catch {
+        /* not a folder */
+      }
+    } else {
+      out.push(join(nodeModules, entry));
+    }
+  }
+  return out;
+}
+
+/** The folder the running CLI is installed in (its package root). */
+export function cliInstallDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+export function discoverPlugins(config: MarrConfig, cwd = process.cwd()): Discovery {
+  const plugins: DiscoveredPlugin[] = [];
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  const searchRoots = [...nodeModulesChain(cwd), ...nodeModulesChain(cliInstallDir())];
+  const roots = [...new Set(searchRoots)];
+
+  const consider = (dir: string, origin: DiscoveredPlugin['origin'], explicit: boolean) => {
+    let real: string;
+    try {
+      real = realpathSync(dir);
+      if (!statSync(real).isDirectory()) return;
+    } catch {
+      if (explicit) problems.push(`${dir}: plugin folder not found`);
+      return;
+    }
+    const pkg = readPackageJson(real);
+    if (!pkg) {
+      if (explicit) problems.push(`${dir}: no readable package.json`);
+      return;
+    }
+    if (pkg.marr === undefined && !explicit) return;
+    const manifest = checkManifest(pkg.marr);
+    const name = pkg.name ?? real;
+    if (typeof manifest === 'string') {
+      problems.push(`${name} (${real}): ${manifest}`);
+      return;
+    }
+    if (seen.has(name)) return;
+    seen.add(name);
+    plugins.push({ name, version: pkg.version ?? '0.0.0', dir: real, manifest, origin });
+  };
+
+  for (const entry of config.plugins) {
+    if (entry.startsWith('/')) consider(entry, 'config', true);
+    else {
+      const found = roots.map((nm) => join(nm, entry)).find((p) => existsSync(join(p, 'package.json')));
+      if (found) consider(found, 'config', true);
+      else problems.push(`${entry} (named in ${config.path}): not installed in any node_modules reachable from ${cwd}`);
+    }
+  }
+  for (const nm of roots) for (const dir of packageDirs(nm)) consider(dir, 'node_modules', false);
+  return { plugins, problems };
+}
+
+export interface AnalysisEntry extends ManifestAnalysis {
+  plugin: DiscoveredPlugin;
+}
+
+export function allAnalyses(discovery: Discovery): AnalysisEntry[] {
+  return discovery.plugins.flatMap((plugin) => plugin.manifest.analyses.map((a) => ({ ...a, plugin })));
+}

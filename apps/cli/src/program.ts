@@ -1,0 +1,100 @@
+/**
+ * The `marr` command line. Each command's module is imported only when that command runs, so
+ * `marr list` loads neither plugins nor the model runtime.
+ */
+import { Command, Option } from 'commander';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function createProgram(version: string): Command {
+  const program = new Command('marr')
+    .description('marr: multilevel interpretability of neural networks')
+    .version(version)
+    .option('--debug', 'show stack traces for errors')
+    .showSuggestionAfterError(true)
+    .configureOutput({ outputError: (str, write) => write(str) });
+
+  program
+    .command('list')
+    .description('every analysis of every installed plugin')
+    .addOption(new Option('--level <level>', 'only one of Marr\'s levels').choices(['computational', 'algorithmic', 'implementational']))
+    .option('--json', 'machine-readable output')
+    .action(async (opts) => (await import('./commands/list.js')).listCommand(opts));
+
+  program
+    .command('describe')
+    .description('an analysis: level, inputs, parameters with defaults and ranges, references')
+    .argument('<analysis>', 'analysis id (or plugin:id)')
+    .option('--json', 'machine-readable output')
+    .action(async (id, opts) => (await import('./commands/describe.js')).describeCommand(id, opts));
+
+  program
+    .command('run')
+    .description('run an analysis and write <out>/report.json and <out>/report.html')
+    .argument('<analysis>', 'analysis id (or plugin:id)')
+    .option('--model <path>', 'a model: HF folder, llama2.c file, shipped name or hub id (repeat for several)', collect)
+    .option('--tokenizer <path>', 'tokenizer for llama2.c models (tok.bin or tokenizer.json)')
+    .option('--data <path>', 'dataset file (text: .txt/.jsonl/.csv; table or time series: .csv/.tsv)')
+    .option('--param <key=value>', 'an analysis parameter (repeatable; see marr describe)', collect)
+    .option('--out <dir>', 'output folder')
+    .option('--seed <n>', 'random seed (default 0)')
+    .option('--json', 'print report.json instead of the summary')
+    .action(async (id, opts) => (await import('./commands/run.js')).runCommand(id, opts));
+
+  program
+    .command('plugins')
+    .description('discovered plugins and their analyses')
+    .option('--verify', 'import each plugin and check its package.json manifest against its module')
+    .option('--json', 'machine-readable output')
+    .action(async (opts) => (await import('./commands/plugins.js')).pluginsCommand(opts));
+
+  program
+    .command('models')
+    .description('models shipped with marr and local models from marr.config.json')
+    .option('--json', 'machine-readable output')
+    .action(async (opts) => (await import('./commands/models.js')).modelsCommand(opts));
+
+  program
+    .command('generate')
+    .description('print the prompt and its continuation')
+    .requiredOption('--model <path>', 'the model')
+    .option('--tokenizer <path>', 'tokenizer for llama2.c models')
+    .requiredOption('--prompt <text>', 'the prompt')
+    .option('--max-tokens <n>', 'new tokens to generate (default 64)')
+    .option('--temperature <t>', 'sampling temperature; 0 (default) is greedy')
+    .option('--top-k <k>', 'sample from the k most likely tokens')
+    .option('--seed <n>', 'random seed for sampling (default 0)')
+    .action(async (opts) => (await import('./commands/generate.js')).generateCommand(opts));
+
+  program
+    .command('logits')
+    .description('print {"tokens": [...], "logits": [[...], ...]} for a prompt or token ids')
+    .requiredOption('--model <path>', 'the model')
+    .option('--tokenizer <path>', 'tokenizer for llama2.c models')
+    .option('--prompt <text>', 'text to encode (with BOS)')
+    .option('--tokens <ids>', 'comma-separated token ids, e.g. 1,2,3')
+    .option('--json', 'JSON output (the only format)')
+    .action(async (opts) => (await import('./commands/logits.js')).logitsCommand(opts));
+
+  program
+    .command('convert')
+    .description('convert a llama2.c checkpoint into a Hugging Face model folder')
+    .argument('<checkpoint>', 'llama2.c model .bin')
+    .option('--tokenizer <path>', 'llama2.c tokenizer .bin')
+    .option('--out <dir>', 'output folder')
+    .action(async (checkpoint, opts) => (await import('./commands/convert.js')).convertCommand(checkpoint, opts));
+
+  program
+    .command('create-plugin')
+    .description('write a new plugin package with an example analysis, its test, README and build')
+    .argument('<name>', 'npm package name')
+    .option('--dir <dir>', 'parent folder (default: the current folder)')
+    .action(async (name, opts) => (await import('./commands/create-plugin.js')).createPluginCommand(name, opts));
+
+  program
+    .command('schema')
+    .description('print the JSON schema of report.json')
+    .action(async () => (await import('./commands/schema.js')).schemaCommand());
+
+  return program;
+}
