@@ -42,15 +42,20 @@ export function remoteAllowed(options: HubOptions): boolean {
   return options.allowRemote === true || process.env.MARR_ALLOW_REMOTE === '1';
 }
 
+const REVISION = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
 /** The cache folder for a hub id and revision. */
 export function hubCacheFolder(id: string, options: HubOptions = {}): string {
+  if (!isHubId(id)) throw new Error(`"${id}" is not a hub id of the form owner/name`);
+  if (options.revision !== undefined && (!REVISION.test(options.revision) || options.revision.includes('..'))) {
+    throw new Error(`hub revision ${JSON.stringify(options.revision)} must be a branch, tag or commit name (letters, digits, ".", "_", "-")`);
+  }
   const root = options.cacheDir ?? process.env.MARR_CACHE_DIR ?? join(homedir(), '.cache', 'marr', 'hub');
   return join(root, id.replace('/', '--'), options.revision ?? 'main');
 }
 
 /** Downloads (or finds in the cache) an HF hub model; returns the local folder. */
 export async function fetchHubModel(id: string, options: HubOptions = {}): Promise<string> {
-  if (!isHubId(id)) throw new Error(`"${id}" is not a hub id of the form owner/name`);
   const dir = hubCacheFolder(id, options);
   if (existsSync(join(dir, COMPLETE_MARKER))) return dir;
   if (!remoteAllowed(options)) {

@@ -131,6 +131,10 @@ describe.skipIf(!stories.path || !tok512.path)(`loadWeights on hub ids (served f
     expect(m.config.nLayers).toBe(5);
   });
 
+  it('rejects revisions that are not plain names', async () => {
+    await expect(loadWeights('a/b', { allowRemote: true, cacheDir: join(dir, 'c0'), hub: { revision: '../../etc', fetch: localFetch } })).rejects.toThrow(/must be a branch, tag or commit name/);
+  });
+
   it('reports offline and missing repositories clearly', async () => {
     const offline: FetchLike = async () => {
       throw new Error('getaddrinfo ENOTFOUND');
