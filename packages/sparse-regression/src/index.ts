@@ -9,3 +9,4 @@ export * from './milp/highs-solver.js';
 export * from './milp/lp-solver-adapter.js';
 export * from './outer-approximation/support-oracle.js';
 export * from './outer-approximation/outer-approximation.js';
+export * from './classification/index.js';
