@@ -14,6 +14,12 @@ function requiredWords(): string[] {
 
 /** Frequencies from a fixed sample of the default mix (seed 0), plus every required word. */
 export function corpusVocabulary(sampleDocuments = 20_000): WordVocabulary {
+  const hit = cache.get(sampleDocuments);
+  if (hit) return hit;
   const docs = generateCorpus(0, sampleDocuments, DEFAULT_MIX);
-  return buildVocabulary(docs.map((d) => d.text), requiredWords());
+  const vocab = buildVocabulary(docs.map((d) => d.text), requiredWords());
+  cache.set(sampleDocuments, vocab);
+  return vocab;
 }
+
+const cache = new Map<number, WordVocabulary>();
