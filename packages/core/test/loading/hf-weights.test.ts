@@ -2,11 +2,13 @@
  * Random HF folders written with tensor names and layouts built here by hand (the inverse of the loader's
  * mapping, written independently with explicit index loops) must load back to the same marr weights.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { floatToHalf, halfToFloat } from '../../src/loading/half-float.js';
+import { writeHfGpt2Folder } from '../../src/loading/hf-gpt2-writer.js';
 import { loadWeights } from '../../src/loading/load-weights.js';
-import { writeSafetensors } from '../../src/loading/safetensors.js';
+import { readSafetensors, writeSafetensors } from '../../src/loading/safetensors.js';
 import { defaultConfig, type ModelConfig } from '../../src/model/config.js';
 import { expectedWeights, type WeightMap } from '../../src/model/weights.js';
 import { createRng } from '../../src/random/rng.js';
@@ -168,5 +170,29 @@ describe('Llama-style folders', () => {
     wrong.set('model.norm.weight', tensor([15]));
     await expect(loadWeights(await writeFolder('llama-wrong', llamaConfigJson(cfg, {}), wrong))).rejects.toThrow(/model.norm.weight has shape \[15\], expected \[16\]/);
     await expect(loadWeights(await writeFolder('bert', { model_type: 'bert', architectures: ['BertModel'] }, new Map()))).rejects.toThrow(/unsupported model.*marr supports/);
+  });
+});
+
+describe('GPT-2 folders in the hub layout', () => {
+  it('load without the transformer. prefix, with tied embeddings, mask buffers and F16 storage', async () => {
+    const cfg = defaultConfig('gpt2', { nLayers: 2, dModel: 16, nHeads: 2, dMlp: 32, dVocab: 10, nCtx: 8, tiedEmbeddings: true });
+    const w = randomWeights(cfg, 5);
+    const E = w.get('embed.W_E')!;
+    w.set('unembed.W_U', matrix(cfg.dModel, cfg.dVocab, (i, v) => el(E, v, i)));
+    const staging = join(dir, 'gpt2-staging');
+    await writeHfGpt2Folder(cfg, w, staging);
+    const { tensors } = await readSafetensors(join(staging, 'model.safetensors'));
+    expect(tensors.has('lm_head.weight')).toBe(false); // tied: HF reuses wte
+    const hubStyle = new Map<string, Tensor>();
+    for (const [name, t] of tensors) hubStyle.set(name.replace(/^transformer\./, ''), t);
+    for (let l = 0; l < cfg.nLayers; l++) hubStyle.set(`h.${l}.attn.bias`, tensor([1, 1, 8, 8]));
+    const folder = join(dir, 'gpt2-hub');
+    await writeSafetensors(join(folder, 'model.safetensors'), hubStyle, { dtype: 'F16' });
+    writeFileSync(join(folder, 'config.json'), readFileSync(join(staging, 'config.json')));
+    const loaded = await loadWeights(folder);
+    expect(loaded.config.tiedEmbeddings).toBe(true);
+    const f16 = (t: Float32Tensor): Float32Tensor => tensor(t.shape, t.data.map((x) => halfToFloat(floatToHalf(x))));
+    const expected: WeightMap = new Map([...w].map(([n, t]) => [n, f16(t)]));
+    expectSameWeights(loaded.weights, expected);
   });
 });
