@@ -18,7 +18,17 @@ export function addHoverTitles(svg: string): string {
 }
 
 export async function renderFigureSvg(fig: FigureSpec): Promise<string> {
-  const compiled = compile(figureToVegaLite(fig)).spec;
+  // Vega-Lite's warnings (e.g. an unused scale property) would land on the CLI's stderr; errors still throw.
+  const logger = {
+    level: () => logger,
+    warn: () => logger,
+    info: () => logger,
+    debug: () => logger,
+    error: (...args: unknown[]) => {
+      throw new Error(`Vega-Lite: ${args.join(' ')}`);
+    },
+  };
+  const compiled = compile(figureToVegaLite(fig), { logger: logger as never }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
   try {
     return addHoverTitles(await view.toSVG());

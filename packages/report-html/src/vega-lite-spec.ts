@@ -14,8 +14,7 @@ export const TOOLTIP_POINT_LIMIT = 2000;
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
 
 function quantitativeScale(axis: Axis): Record<string, unknown> {
-  const scale: Record<string, unknown> = { zero: false };
-  if (axis.scale === 'log') scale.type = 'log';
+  const scale: Record<string, unknown> = axis.scale === 'log' ? { type: 'log' } : { zero: false };
   if (axis.domain) scale.domain = axis.domain;
   return scale;
 }
@@ -38,7 +37,7 @@ function xyFigure(fig: Extract<FigureSpec, { type: 'line' | 'scatter' }>): TopLe
   );
   const x = { field: 'x', type: 'quantitative', title: fig.x.label, scale: quantitativeScale(fig.x) };
   const y = { field: 'y', type: 'quantitative', title: fig.y.label, scale: quantitativeScale(fig.y) };
-  const color = { field: 'series', type: 'nominal', title: null, legend: fig.series.length > 1 ? {} : null };
+  const color = { field: 'series', type: 'nominal', title: null, legend: fig.series.length > 1 ? { labelLimit: 320 } : null };
   const layers: Record<string, unknown>[] = [];
   for (const mark of fig.marks ?? []) {
     if (mark.kind === 'band') {

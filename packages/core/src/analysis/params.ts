@@ -65,7 +65,9 @@ export function describeParams(schema: z.ZodType): ParamInfo[] {
     if (node.description) info.description = node.description;
     if (node.enum) info.choices = node.enum;
     for (const key of ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'] as const) {
-      if (node[key] !== undefined) info[key] = node[key];
+      // z.int() adds the safe-integer range as bounds; those say nothing to a user.
+      const bound = node[key];
+      if (bound !== undefined && Math.abs(bound) !== Number.MAX_SAFE_INTEGER) info[key] = bound;
     }
     return info;
   });
@@ -83,7 +85,7 @@ export function formatParamRange(p: ParamInfo): string {
     parts.push(`in ${open}${lo ?? '-inf'}, ${hi ?? 'inf'}${close}`);
   }
   if (p.default !== undefined) parts.push(`default ${JSON.stringify(p.default)}`);
-  else if (p.required) parts.push('required');
+  else parts.push(p.required ? 'required' : 'optional');
   return parts.join(' ');
 }
 
