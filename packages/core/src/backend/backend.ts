@@ -8,8 +8,8 @@ import type { Float32Tensor } from '../tensor/tensor.js';
 import type { Activation } from '../model/config.js';
 
 export interface MlpInResult {
-  /** Pre-activation of the (gate) projection: TransformerLens `mlp.hook_pre`. */
-  pre: Float32Tensor;
+  /** Pre-activation of the (gate) projection: TransformerLens `mlp.hook_pre` (when asked for). */
+  pre?: Float32Tensor;
   /** The linear ("up") branch of a gated MLP: `mlp.hook_pre_linear`. */
   preLinear?: Float32Tensor;
   /** The neuron activations: `mlp.hook_post`. */

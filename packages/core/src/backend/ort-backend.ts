@@ -159,7 +159,7 @@ export function createOrtBackend(options: OrtBackendOptions = {}): Backend {
       const shape = [...x.shape.slice(0, -1), N];
       return {
         post: tensor(shape, r.post.data),
-        pre: r.pre ? tensor(shape, r.pre.data) : (undefined as unknown as Float32Tensor),
+        pre: r.pre ? tensor(shape, r.pre.data) : undefined,
         preLinear: r.pre_linear ? tensor(shape, r.pre_linear.data) : undefined,
       };
     },

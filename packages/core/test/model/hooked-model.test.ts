@@ -152,3 +152,16 @@ describe('hooks restricted to positions and heads', () => {
     await expect(model.run(tokens, { hooks: [{ name: 'blocks.0.hook_resid_pre', fn: zeroAll, positions: [99] }] })).rejects.toThrow(/position 99 is outside/);
   });
 });
+
+describe('rewriting MLP pre-activations recomputes the neurons', () => {
+  it.each(['onnxruntime', 'reference'] as const)('gated MLP, hook on hook_pre_linear only (%s)', async (backend) => {
+    const model = randomModel(small('llama'), { seed: 2, std: 0.3, backend });
+    const tokens = [1, 2, 3, 4];
+    const double = (t: Float32Tensor) => tensor(t.shape, t.data.map((v) => 2 * v));
+    const r = await model.runWithCache(tokens, { hooks: [{ name: 'blocks.0.mlp.hook_pre_linear', fn: double }], cache: ['blocks.0.mlp.hook_post'] });
+    const clean = await model.runWithCache(tokens, { cache: ['blocks.0.mlp.hook_post'] });
+    // post = act(gate) * up, so doubling up doubles post.
+    const a = r.cache.get('blocks.0.mlp.hook_post').data, b = clean.cache.get('blocks.0.mlp.hook_post').data;
+    for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(2 * b[i], 5);
+  });
+});

@@ -20,13 +20,17 @@ export async function mlp(ctx: LayerContext, x: Float32Tensor, at: BlockPosition
     ctx.optionalWeight(w + 'b_in'),
     cfg.gatedMlp ? ctx.weight(w + 'W_gate') : undefined,
     cfg.act,
-    { pre: wantPre, preLinear: wantPreLinear },
+    // A hook on either pre-activation may rewrite it, and recomputing the neurons then needs both.
+    { pre: wantPre || wantPreLinear, preLinear: cfg.gatedMlp && (wantPre || wantPreLinear) },
   );
   let post = r.post;
   let changed = false;
   let pre = r.pre;
   let preLinear = r.preLinear;
-  if (wantPre) {
+  if ((wantPre || wantPreLinear) && (!pre || (cfg.gatedMlp && !preLinear))) {
+    throw new Error(`internal: backend ${backend.name} did not return the requested MLP pre-activations`);
+  }
+  if (wantPre && pre) {
     const h = hooks.point(p + 'hook_pre', pre, hc);
     changed ||= h !== pre;
     pre = h;
@@ -36,15 +40,11 @@ export async function mlp(ctx: LayerContext, x: Float32Tensor, at: BlockPosition
     changed ||= h !== preLinear;
     preLinear = h;
   }
-  if (changed) {
+  if (changed && pre) {
     // A hook rewrote a pre-activation: recompute the neurons from it.
     const f = activation(cfg.act);
     const out = new Float32Array(pre.data.length);
-    if (cfg.gatedMlp) {
-      if (!preLinear) {
-        const again = await backend.mlpIn(x, ctx.weight(w + 'W_in'), ctx.optionalWeight(w + 'b_in'), ctx.weight(w + 'W_gate'), cfg.act, { pre: false, preLinear: true });
-        preLinear = again.preLinear!;
-      }
+    if (cfg.gatedMlp && preLinear) {
       for (let i = 0; i < out.length; i++) out[i] = f(pre.data[i]) * preLinear.data[i];
     } else {
       for (let i = 0; i < out.length; i++) out[i] = f(pre.data[i]);
