@@ -37,7 +37,7 @@ function isDerivativeColumn(name: string, columns: readonly string[]): boolean {
 }
 
 export function timeSeriesFromTable(table: TableDataset, options: TimeSeriesOptions = {}): TimeSeries {
-  const timeColumn = options.timeColumn ?? 't';
+  const timeColumn = options.timeColumn ?? table.timeColumn ?? 't';
   const where = table.path;
   if (!table.columns.includes(timeColumn)) {
     throw new Error(`${where}: no time column "${timeColumn}" (columns: ${table.columns.join(', ')}); name it "t" or pass timeColumn`);

@@ -21,14 +21,19 @@ export interface HeldOutSplit {
   test: { theta: DesignMatrix; targets: Float64Array[] };
 }
 
-/** Holds out the last `fraction` of each trajectory's rows (contiguous, so no leakage through smoothing). */
-export function heldOutSplit(data: RegressionData, fraction = 0.2): HeldOutSplit {
+/**
+ * Holds out one block in every 1/fraction blocks of `blockSize` rows within each trajectory, so the
+ * held-out samples cover the whole time range (a decaying oscillation's tail alone would hide its small
+ * terms) while staying contiguous enough that smoothing leaks little between the parts.
+ */
+export function heldOutSplit(data: RegressionData, fraction = 0.2, blockSize = 50): HeldOutSplit {
   if (!(fraction > 0 && fraction < 1)) throw new Error(`heldOutSplit: fraction must be in (0, 1), got ${fraction}`);
+  const period = Math.max(2, Math.round(1 / fraction));
   const trainRows: number[] = [];
   const testRows: number[] = [];
   for (const [a, b] of data.trajectoryRows) {
-    const cut = a + Math.round((b - a) * (1 - fraction));
-    for (let r = a; r < b; r++) (r < cut ? trainRows : testRows).push(r);
+    const block = Math.max(1, Math.min(blockSize, Math.floor((b - a) / (2 * period))));
+    for (let r = a; r < b; r++) (Math.floor((r - a) / block) % period === period - 1 ? testRows : trainRows).push(r);
   }
   const pick = (rows: number[]) => {
     const p = data.theta.cols;
