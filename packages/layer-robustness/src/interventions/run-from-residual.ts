@@ -10,7 +10,7 @@
 import type { Float32Tensor, HookedTransformer, LayerSchedule, RunOptions, RunResult } from '@marr/core';
 import { tensor } from '@marr/core';
 
-export function runFromResidual(
+export async function runFromResidual(
   model: HookedTransformer,
   tokens: readonly (readonly number[])[],
   residual: Float32Tensor,

@@ -1,0 +1,59 @@
+// Layer-robustness sweep benchmark: the full deletion + swap sweep (2L-1 intervened models scored
+// against the original) against one plain forward pass over the same tokens, measured in the same run.
+// Uses stories260K from ../shared when present, else a random model of the same shape.
+//
+//   npm run build -w @marr/layer-robustness && node packages/layer-robustness/bench/sweep.mjs [--tokens 8192] [--context 128] [--reps 3]
+import { existsSync, readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { loadModel, randomModel, sharedRoot } from '@marr/core';
+import { layerInterventionSweep } from '../dist/index.js';
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
+);
+const totalTokens = Number(args.tokens ?? 8192);
+const T = Number(args.context ?? 128);
+const reps = Number(args.reps ?? 3);
+
+const shared = sharedRoot();
+const ckpt = shared && `${shared}/models/stories260K/stories260K.bin`;
+let model, windows, source;
+if (ckpt && existsSync(ckpt)) {
+  model = await loadModel(ckpt, { tokenizer: `${shared}/models/stories260K/tok512.bin` });
+  const text = readFileSync(`${shared}/data/tinystories/tinystories_cased_197k.txt`, 'utf8');
+  const ids = model.tokenizer.encode(text, { addBos: false });
+  windows = [];
+  for (let s = 0; windows.length < totalTokens / T && s + T - 1 <= ids.length; s += T - 1) windows.push([1, ...ids.slice(s, s + T - 1)]);
+  source = 'stories260K on TinyStories';
+} else {
+  model = randomModel({ architecture: 'llama', nLayers: 5, dModel: 64, nHeads: 8, nKvHeads: 4, dMlp: 172, dVocab: 512, nCtx: 512 }, { seed: 0 });
+  windows = Array.from({ length: totalTokens / T }, (_, w) => [1, ...Array.from({ length: T - 1 }, (_, i) => 3 + ((w * 7919 + i * 104729) % 509))]);
+  source = 'random stories260K-shaped model (shared/ not found)';
+}
+const L = model.config.nLayers;
+
+async function timeIt(f) {
+  await f(); // warm-up: compiles kernels for these shapes
+  const times = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await f();
+    times.push((performance.now() - t0) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+const batch = Math.max(1, Math.floor(2 ** 24 / (T * model.config.dVocab)));
+const forward = await timeIt(async () => {
+  for (let s = 0; s < windows.length; s += batch) await model.run(windows.slice(s, s + batch));
+});
+const sweep = await timeIt(() => layerInterventionSweep(model, windows, { batchWindows: batch }));
+const naive = await timeIt(() => layerInterventionSweep(model, windows, { batchWindows: batch, resumeFromCache: false }));
+
+const f = (s) => `${(s * 1000).toFixed(0)} ms`;
+console.log(`${source}: ${L} layers, ${windows.length} windows x ${T} tokens = ${windows.length * T} tokens, backend ${model.backendName}, median of ${reps}`);
+console.log(`plain forward:                       ${f(forward)}`);
+console.log(`full sweep (${L} deletions + ${L - 1} swaps): ${f(sweep)}  -> ${(sweep / forward).toFixed(2)} forwards (2L = ${2 * L})`);
+console.log(`same sweep rerunning each model:     ${f(naive)}  -> ${(naive / forward).toFixed(2)} forwards`);
+await model.dispose();

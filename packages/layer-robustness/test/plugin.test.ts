@@ -1,0 +1,82 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { manifestProblems, runAnalysis, tokenWindows, type AnyAnalysis } from '@marr/core';
+import { describe, expect, it } from 'vitest';
+import plugin, { layerInterventionSweep, logitLens } from '../src/index.js';
+import { model } from './helpers.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const text =
+  'once upon a time there was a little dog. the dog liked to run in the park, and he ran and ran.\n\n' +
+  'one day, a girl saw the dog. she gave him a ball. they played all day, and then they went home to sleep.\n\n' +
+  'the sun was warm and the sky was blue. the little dog was happy, and so was the girl.';
+const dir = mkdtempSync(join(tmpdir(), 'marr-lr-'));
+const dataPath = join(dir, 'stories.txt');
+writeFileSync(dataPath, text);
+const params = { contextLength: 16, maxTokens: 160 };
+const find = (id: string) => plugin.analyses.find((a) => a.id === id) as AnyAnalysis;
+
+describe('the plugin', () => {
+  it('has a package.json manifest that matches the module', () => {
+    const pkg = JSON.parse(readFileSync(join(here, '..', 'package.json'), 'utf8'));
+    expect(manifestProblems(pkg, plugin)).toEqual([]);
+    expect(plugin.analyses.map((a) => a.id)).toEqual(['layer-robustness', 'logit-lens', 'attention-locality', 'prediction-neurons', 'stages']);
+  });
+
+  it('layer-robustness reports results.deletion and results.swap indexed by layer, equal to the sweep on the same windows', async () => {
+    const m = model('llama', 11, 3);
+    const env = await runAnalysis({ plugin, analysis: find('layer-robustness'), models: [m], dataPath, params });
+    const deletion = env.results.deletion as Record<string, unknown>[];
+    const swap = env.results.swap as Record<string, unknown>[];
+    expect(deletion.map((r) => r.layer)).toEqual([0, 1, 2]);
+    expect(swap.map((r) => r.layer)).toEqual([0, 1]);
+    for (const r of [...deletion, ...swap]) {
+      for (const key of ['kl', 'crossEntropy', 'crossEntropyOriginal', 'entropy', 'accuracy', 'accuracyOriginal', 'agreement']) expect(typeof r[key]).toBe('number');
+      expect(r.accuracyRetention === null || typeof r.accuracyRetention === 'number').toBe(true);
+    }
+    const windows = tokenWindows(text.split('\n\n'), m.tokenizer!, params);
+    expect(env.results.windows).toBe(windows.length);
+    const direct = await layerInterventionSweep(m, windows);
+    expect(deletion[1].kl).toBeCloseTo(direct.deletion[1].kl, 10);
+    expect(swap[0].crossEntropy).toBeCloseTo(direct.swap[0].crossEntropy, 10);
+    expect(env.sections.some((s) => s.kind === 'figure')).toBe(true);
+  });
+
+  it('logit-lens, attention-locality and prediction-neurons produce valid reports', async () => {
+    const m = model('gpt2', 12, 3);
+    const lens = await runAnalysis({ plugin, analysis: find('logit-lens'), models: [m], dataPath, params });
+    const layers = lens.results.layers as { entropy: number; relativeDepth: number }[];
+    expect(layers.map((l) => l.relativeDepth)).toEqual([0, 0.5, 1]);
+    const windows = tokenWindows(text.split('\n\n'), m.tokenizer!, params);
+    expect(layers[1].entropy).toBeCloseTo((await logitLens(m, windows))[1].entropy, 10);
+    const loc = await runAnalysis({ plugin, analysis: find('attention-locality'), models: [m], dataPath, params: { ...params, maxOffset: 3 } });
+    expect((loc.results.layers as { byOffset: number[] }[])[0].byOffset).toHaveLength(3);
+    const neurons = await runAnalysis({ plugin, analysis: find('prediction-neurons'), models: [m], params: { kurtosisThreshold: 5 } });
+    expect(neurons.results.thresholds).toEqual({ kurtosis: 5, skew: 0 });
+    expect(neurons.results.layers as unknown[]).toHaveLength(3);
+  });
+
+  it('stages puts the four measurements in one report and marks evidence for each stage', async () => {
+    const m = model('llama', 13, 4);
+    const env = await runAnalysis({ plugin, analysis: find('stages'), models: [m], dataPath, params });
+    const stages = new Set((env.results.evidence as { stage: string }[]).map((e) => e.stage));
+    expect([...stages].sort()).toEqual(['detokenization', 'feature engineering', 'prediction ensembling', 'residual sharpening']);
+    for (const key of ['deletion', 'swap', 'logitLens', 'attentionLocality', 'predictionNeurons']) expect(Array.isArray(env.results[key])).toBe(true);
+    const overview = env.sections[0];
+    expect(overview.kind === 'figure' && overview.figure.type === 'line' && (overview.figure.marks ?? []).length).toBeGreaterThan(0);
+  });
+
+  it('explains bad input: context longer than the model, too little text, missing data', async () => {
+    const m = model('llama', 11, 2);
+    await expect(runAnalysis({ plugin, analysis: find('layer-robustness'), models: [m], dataPath, params: { contextLength: 100 } })).rejects.toThrow(
+      /contextLength 100 exceeds the model's context of 64 tokens; pass --param contextLength=64 or less/,
+    );
+    const tiny = join(dir, 'tiny.txt');
+    writeFileSync(tiny, 'a dog.');
+    await expect(runAnalysis({ plugin, analysis: find('layer-robustness'), models: [m], dataPath: tiny, params })).rejects.toThrow(/gave no full window of 16 tokens/);
+    await expect(runAnalysis({ plugin, analysis: find('layer-robustness'), models: [m], params })).rejects.toThrow(/no --data was given/);
+    await expect(runAnalysis({ plugin, analysis: find('layer-robustness'), models: [m], dataPath, params: { contextLength: 2 } })).rejects.toThrow(/contextLength/);
+  });
+});
