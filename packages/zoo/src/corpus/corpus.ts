@@ -24,12 +24,12 @@ export const GENERATORS: Readonly<Record<DocumentKind, (rng: Rng) => string>> = 
 export type CorpusMix = Readonly<Record<DocumentKind, number>>;
 
 export const DEFAULT_MIX: CorpusMix = {
-  story: 0.3,
-  german: 0.15,
-  calendar: 0.15,
-  facts: 0.15,
-  refusal: 0.1,
-  induction: 0.15,
+  story: 0.22,
+  german: 0.12,
+  calendar: 0.24,
+  facts: 0.12,
+  refusal: 0.08,
+  induction: 0.22,
 };
 
 export interface CorpusDocument {

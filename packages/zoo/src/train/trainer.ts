@@ -10,8 +10,8 @@ import { writeHfFolder } from '../export/hf-folder.js';
 import { corpusVocabulary } from '../tokenizer/corpus-vocabulary.js';
 import { BOS_ID, EOS_ID, type WordVocabulary } from '../tokenizer/word-tokenizer.js';
 import { batchAt, packedTokens } from './data.js';
-import { coreKernels, type Kernels } from './kernels.js';
-import { adamwStep, clipGradients, createAdamW, learningRate, logSpacedSteps } from './optimizer.js';
+import { coreKernels, type FloatArray, type Kernels } from './kernels.js';
+import { adamwStep, clipGradients, createAdamW, learningRate, logSpacedSteps, type AdamWState } from './optimizer.js';
 import { initParameters, parameterCount, type Parameters } from './parameters.js';
 import type { Recipe } from './recipe.js';
 import { backward, checkTrainable, forward } from './transformer.js';
@@ -96,6 +96,19 @@ export async function heldOutLoss(k: Kernels, p: Parameters, stream: Int32Array,
   return total / batches;
 }
 
+/** One optimisation step: forward, backward, clipping and AdamW; returns the batch loss before the update. */
+export async function trainStep(
+  k: Kernels, p: Parameters, grads: FloatArray, opt: AdamWState, tokens: Int32Array, targets: Int32Array,
+  batch: number, seq: number, lr: number, recipe: Pick<Recipe, 'beta1' | 'beta2' | 'weightDecay' | 'gradClip'>,
+): Promise<number> {
+  const fwd = await forward(k, p, tokens, targets, batch, seq);
+  grads.fill(0);
+  await backward(k, p, grads, fwd, batch, seq);
+  clipGradients(grads, recipe.gradClip);
+  adamwStep(opt, p.data, grads, lr, { beta1: recipe.beta1, beta2: recipe.beta2, eps: 1e-8, weightDecay: recipe.weightDecay });
+  return fwd.loss;
+}
+
 export async function train(recipe: Recipe, options: TrainOptions): Promise<TrainResult> {
   const seed = options.seed ?? 0;
   const steps = options.steps ?? recipe.steps;
@@ -127,18 +140,14 @@ export async function train(recipe: Recipe, options: TrainOptions): Promise<Trai
   for (let step = 0; step < steps; step++) {
     if (checkpointSteps.includes(step)) await saveCheckpoint(step);
     const { tokens, targets } = batchAt(stream, step, batch, seq);
-    const fwd = await forward(k, p, tokens, targets, batch, seq);
-    grads.fill(0);
-    await backward(k, p, grads, fwd, batch, seq);
-    clipGradients(grads, recipe.gradClip);
     const lr = learningRate(step, steps, recipe.warmup, recipe.maxLr, recipe.minLr);
-    adamwStep(opt, p.data, grads, lr, { beta1: recipe.beta1, beta2: recipe.beta2, eps: 1e-8, weightDecay: recipe.weightDecay });
+    const loss = await trainStep(k, p, grads, opt, tokens, targets, batch, seq, lr, recipe);
     tokensSeen += batch * seq;
-    lossCurve.push({ step: step + 1, loss: fwd.loss });
+    lossCurve.push({ step: step + 1, loss });
     if (options.onProgress && ((step + 1) % every === 0 || step + 1 === steps)) {
       const seconds = (performance.now() - started) / 1000;
       const tps = tokensSeen / seconds;
-      options.onProgress({ step: step + 1, steps, loss: fwd.loss, lr, tokensSeen, tokensPerSecond: tps, etaSeconds: ((steps - step - 1) * batch * seq) / tps });
+      options.onProgress({ step: step + 1, steps, loss, lr, tokensSeen, tokensPerSecond: tps, etaSeconds: ((steps - step - 1) * batch * seq) / tps });
     }
   }
   const seconds = (performance.now() - started) / 1000;
