@@ -1,0 +1,130 @@
+/**
+ * Turning an analysis run's inputs into per-layer feature matrices and raw labels: activations from a
+ * model (context-level means or token-level rows) for labelled JSONL, the language-ID builder or
+ * position features, or a table of precomputed activations.
+ */
+import { MarrUsageError, type AnalysisContext, type HookedTransformer } from '@marr/core';
+import { extname } from 'node:path';
+import { checkHookPoints, contextActivations, defaultProbeHookPoints, tokenActivations } from '../activations/collect.js';
+import { readActivationTable } from '../datasets/activation-table.js';
+import { readLabelledJsonl } from '../datasets/labelled-jsonl.js';
+import type { RawLabel } from '../datasets/labels.js';
+import { languageIdWindows, readClassFiles } from '../datasets/language-id.js';
+import { positionExamples } from '../datasets/position.js';
+import type { LayerInput } from '../probe/layer-sweep.js';
+import type { ProbeInputParams } from './input-params.js';
+
+export interface ProbeInputs {
+  layers: LayerInput[];
+  labels: RawLabel[];
+  /** 'context' (one row per text, mean over tokens), 'token' (one row per token) or 'table'. */
+  granularity: 'context' | 'token' | 'table';
+  /** A short description for the report. */
+  source: string;
+  /** Default positive class when the task implies one (position: "1"). */
+  defaultPositive?: string;
+}
+
+function usage(message: string): never {
+  throw new MarrUsageError(message);
+}
+
+/** A seeded subset of at most `max` indices (all, in order, when there are fewer). */
+function sampleIndices(n: number, max: number, ctx: AnalysisContext<unknown>): number[] {
+  const all = Array.from({ length: n }, (_, i) => i);
+  if (n <= max) return all;
+  return ctx.rng.fork().shuffle(all).slice(0, max).sort((a, b) => a - b);
+}
+
+export async function buildProbeInputs(ctx: AnalysisContext<ProbeInputParams>): Promise<ProbeInputs> {
+  const p = ctx.params;
+  const model: HookedTransformer | undefined = ctx.models[0];
+  if (!model) {
+    if (!p.activations) usage('give a model (--model) with labelled data, or a table of precomputed activations with activations=<file.csv>');
+    const table = await readActivationTable(p.activations, p.labelColumn).catch((e: Error) => usage(e.message));
+    return {
+      layers: [{ hookPoint: 'table', layer: null, x: table.x, names: table.names }],
+      labels: table.labels,
+      granularity: 'table',
+      source: `${table.x.rows} rows x ${table.names.length} features from ${p.activations}`,
+    };
+  }
+  if (p.activations) usage('give either a model or activations=<file.csv>, not both');
+  const tokenizer = model.tokenizer ?? usage('the model has no tokenizer; pass one with --tokenizer <path>');
+  const hookPoints = p.hookPoints.length > 0 ? p.hookPoints : defaultProbeHookPoints(model);
+  if (hookPoints.length === 0) usage('the model has no blocks.*.mlp.hook_post hook points; set hookPoints=...');
+  try {
+    checkHookPoints(model, hookPoints);
+  } catch (e) {
+    usage((e as Error).message);
+  }
+  const progress = (label: string) => {
+    let started = false;
+    return (done: number, total: number) => {
+      if (!started) ctx.progress.start(label, total);
+      started = true;
+      ctx.progress.tick(1);
+      if (done === total) ctx.progress.done();
+    };
+  };
+  const opts = { batchSize: p.batchSize, signal: ctx.signal };
+
+  if (p.task === 'language-id') {
+    if (p.classFiles.length < 2) usage('language-id needs classFiles with at least two label=path entries, e.g. classFiles=en=twain.txt,de=grimm.txt');
+    const classes = await readClassFiles(p.classFiles).catch((e: Error) => usage(e.message));
+    const { windows, labels } = languageIdWindows(classes, tokenizer, { contextLength: p.contextLength, perClass: p.maxExamples });
+    const layers = await contextActivations(model, windows, hookPoints, { ...opts, onBatch: progress('activations') });
+    return { layers, labels, granularity: 'context', source: `${windows.length} windows of ${p.contextLength} tokens (${classes.map((c) => c.label).join(' vs ')})` };
+  }
+
+  if (p.task === 'position') {
+    if (!ctx.data || ctx.data.kind !== 'text') usage('the position task needs a text dataset (--data some.txt)');
+    const boundary = p.positionBoundary || Math.floor(p.contextLength / 2);
+    const windows = ctx.data.tokenWindows(tokenizer, { contextLength: p.contextLength, maxTokens: p.maxExamples * p.contextLength });
+    if (windows.length < 2) usage(`the text dataset gives only ${windows.length} window(s) of ${p.contextLength} tokens; give more text or a shorter contextLength`);
+    let ex;
+    try {
+      ex = positionExamples(windows.length, p.contextLength, boundary);
+    } catch (e) {
+      usage((e as Error).message);
+    }
+    const layers = await tokenActivations(model, windows, ex.positions, hookPoints, { ...opts, onBatch: progress('activations') });
+    return {
+      layers,
+      labels: Array.from(ex.labels, String),
+      granularity: 'token',
+      source: `${ex.positions.length} tokens of ${windows.length} windows, feature "position >= ${boundary}"`,
+      defaultPositive: '1',
+    };
+  }
+
+  if (!ctx.data) usage('the labels task needs labelled JSONL (--data labels.jsonl) with a model, or activations=<file.csv>');
+  if (extname(ctx.data.path).toLowerCase() !== '.jsonl') usage(`labelled data must be JSONL (lines like {"text": "...", "label": "..."}); got ${ctx.data.path}`);
+  const examples = await readLabelledJsonl(ctx.data.path).catch((e: Error) => usage(e.message));
+  const bos = tokenizer.bosTokenId;
+  if (examples[0].label !== undefined) {
+    const chosen = sampleIndices(examples.length, p.maxExamples, ctx);
+    const sequences = chosen.map((i) => tokenizer.encode(examples[i].text).slice(0, p.contextLength));
+    const layers = await contextActivations(model, sequences, hookPoints, { ...opts, onBatch: progress('activations') });
+    return { layers, labels: chosen.map((i) => examples[i].label!), granularity: 'context', source: `${chosen.length} texts from ${ctx.data.path}` };
+  }
+  const sequences: number[][] = [];
+  const positions: [number, number][] = [];
+  const labels: RawLabel[] = [];
+  examples.forEach((e, s) => {
+    const tokens = tokenizer.encode(e.text);
+    const offset = bos !== null && tokens[0] === bos ? 1 : 0;
+    if (e.tokenLabels!.length !== tokens.length - offset) {
+      usage(`${ctx.data!.path}: example ${s + 1} has ${e.tokenLabels!.length} tokenLabels but its text encodes to ${tokens.length - offset} tokens (BOS not counted); give one label per token`);
+    }
+    sequences.push(tokens);
+    e.tokenLabels!.forEach((l, t) => {
+      if (l === null) return;
+      positions.push([s, t + offset]);
+      labels.push(l);
+    });
+  });
+  const keep = sampleIndices(positions.length, p.maxExamples, ctx);
+  const layers = await tokenActivations(model, sequences, keep.map((i) => positions[i]), hookPoints, { ...opts, onBatch: progress('activations') });
+  return { layers, labels: keep.map((i) => labels[i]), granularity: 'token', source: `${keep.length} labelled tokens from ${ctx.data.path}` };
+}

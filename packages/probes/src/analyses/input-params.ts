@@ -1,0 +1,40 @@
+/**
+ * Parameters shared by the probing analyses: where the labelled examples come from (a labelled JSONL
+ * dataset, the language-ID builder, position features, or a table of precomputed activations) and
+ * which hook points to read.
+ */
+import { z } from '@marr/core';
+
+export const probeInputParams = {
+  task: z
+    .enum(['labels', 'language-id', 'position'])
+    .default('labels')
+    .describe(
+      'labels: --data is JSONL with {"text","label"} (context level, mean over tokens) or {"text","tokenLabels"} (token level), or use activations=<csv>; language-id: classFiles=lang=path,...; position: --data is any text, tokens labelled by position >= positionBoundary',
+    ),
+  activations: z
+    .string()
+    .default('')
+    .describe('a CSV/TSV of precomputed activations (a label column plus one numeric column per feature), used instead of a model'),
+  labelColumn: z.string().default('label').describe('name of the label column in the activations table'),
+  positive: z.string().default('').describe('the label value that marks the feature (default: 1/true for boolean labels)'),
+  classFiles: z
+    .array(z.string())
+    .default([])
+    .describe('language-id: text files as label=path, e.g. en=twain.txt,de=grimm.txt (several files may share a label)'),
+  hookPoints: z.array(z.string()).default([]).describe("hook points to probe (default: every layer's mlp.hook_post)"),
+  contextLength: z.number().int().min(4).max(4096).default(64).describe('tokens per example (texts are truncated; language-id windows have this length)'),
+  maxExamples: z
+    .number()
+    .int()
+    .min(10)
+    .default(1000)
+    .describe('cap on examples: per class for language-id, windows for position, a seeded sample of the rest otherwise'),
+  positionBoundary: z.number().int().min(0).default(0).describe('position task: label is position >= this (0: half the context length)'),
+  batchSize: z.number().int().min(1).max(512).default(16).describe('sequences per forward pass'),
+  testFraction: z.number().gt(0).lt(1).default(0.3).describe('held-out fraction of the seeded stratified split'),
+  C: z.number().gt(0).default(1).describe('inverse L2 strength of the logistic probes (and of the OSP objective)'),
+};
+
+export const probeInputSchema = z.object(probeInputParams);
+export type ProbeInputParams = z.output<typeof probeInputSchema>;

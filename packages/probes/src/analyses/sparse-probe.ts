@@ -1,0 +1,122 @@
+/**
+ * `sparse-probe` (implementational): which neurons carry one binary feature. Probes every layer's
+ * best single neuron, then runs the k sweep (rankers + optimal sparse probe) at the best layer.
+ */
+import { defineAnalysis, z, type JsonValue, type Report } from '@marr/core';
+import { binarize, positiveClass } from '../datasets/labels.js';
+import { PROBE_METHODS, defaultKValues } from '../probe/k-sweep.js';
+import { layerSweep } from '../probe/layer-sweep.js';
+import { byKTable, kSweepFigure, layerFigure, layerTable, optimalityTable, sections } from '../report/figures.js';
+import { buildProbeInputs } from './build-inputs.js';
+import { probeInputParams } from './input-params.js';
+
+const params = z.object({
+  ...probeInputParams,
+  methods: z.array(z.enum(PROBE_METHODS)).default([...PROBE_METHODS]).describe(`methods that choose the k neurons: ${PROBE_METHODS.join(', ')}`),
+  kValues: z.array(z.number().int().min(1)).default([]).describe('k values (default 1..8, 10, 12, 16, 32, 64, ... up to the layer width)'),
+  layer: z.string().default('').describe('hook point for the k sweep (default: the layer whose best single neuron scores highest)'),
+  candidates: z.number().int().min(1).max(500).default(50).describe('OSP: candidate neurons (top by mean difference)'),
+  ospMaxK: z.number().int().min(1).max(16).default(8).describe('OSP: largest k solved exactly'),
+  ospTimeLimitSeconds: z.number().gt(0).default(60).describe('OSP: time limit per k (the result reports its bound and gap when stopped)'),
+});
+
+export const sparseProbe = defineAnalysis({
+  id: 'sparse-probe',
+  title: 'Sparse probing with optimal sparse probes',
+  level: 'implementational',
+  summary: 'Which neurons encode a binary feature: k-sparse probes by ranker and by exact MIO, with the best layer and neuron',
+  description:
+    'Gurnee et al. (2023), "Finding Neurons in a Haystack". Collects MLP activations (or reads a table), splits 70/30 with the seed, standardises, ' +
+    'finds the best single neuron of each layer, then at the best layer fits L2 logistic probes on the top-k neurons of each ranker ' +
+    '(mean difference, F statistic, mutual information, L1 logistic, random) and on the exact optimal k-sparse support (outer approximation ' +
+    'with HiGHS on the top candidates by mean difference), reporting F1, precision, recall, MCC, ROC-AUC and PR-AUC, and for OSP the proven bound and gap.',
+  references: [
+    { title: 'Gurnee et al., Finding Neurons in a Haystack: Case Studies with Sparse Probing (2023)', url: 'https://arxiv.org/abs/2305.01610' },
+    { title: 'wesg52/sparse-probing-paper', url: 'https://github.com/wesg52/sparse-probing-paper' },
+  ],
+  inputs: {
+    models: { min: 0, max: 1 },
+    data: { kind: 'text', required: false, description: 'labelled JSONL ({"text","label"} or {"text","tokenLabels"}) for task=labels, any text for task=position' },
+    capabilities: ['tokenizer'],
+  },
+  params,
+  async run(ctx): Promise<Report> {
+    const p = ctx.params;
+    const inputs = await buildProbeInputs(ctx);
+    const positive = positiveClass(inputs.labels, p.positive || inputs.defaultPositive);
+    const labels = binarize(inputs.labels, positive);
+    const width = Math.max(...inputs.layers.map((l) => l.x.cols));
+    const kValues = p.kValues.length > 0 ? p.kValues : defaultKValues(width);
+    ctx.log(`probing "${positive}" in ${inputs.source}`);
+    ctx.progress.start('k sweep', p.methods.length * kValues.length);
+    const result = await layerSweep(inputs.layers, labels, {
+      seed: ctx.seed,
+      testFraction: p.testFraction,
+      C: p.C,
+      methods: p.methods,
+      kValues,
+      candidates: p.candidates,
+      ospMaxK: p.ospMaxK,
+      ospTimeLimitMs: p.ospTimeLimitSeconds * 1000,
+      sweepHookPoint: p.layer || undefined,
+      onStep: () => {
+        if (ctx.signal.aborted) throw new Error('the run was cancelled');
+        ctx.progress.tick();
+      },
+    });
+    ctx.progress.done();
+    const { sweep } = result;
+    const best = result.layers.find((l) => l.hookPoint === result.sweepHookPoint)!;
+    const f1At = (method: string, k: number): number | undefined => sweep.byK.find((r) => r.method === method && r.k === k)?.f1;
+    const ospLine = sweep.optimality.length
+      ? ` OSP: ${sweep.optimality.filter((o) => o.optimal).length} of ${sweep.optimality.length} k values proven optimal` +
+        (sweep.optimality.some((o) => !o.optimal) ? ` (largest remaining gap ${Math.max(...sweep.optimality.map((o) => o.gap ?? Infinity)).toExponential(2)})` : '') +
+        '.'
+      : '';
+    const summary =
+      `Feature "${positive}" (${inputs.source}; ${result.trainSize} train / ${result.testSize} test examples). ` +
+      `Best single neuron overall: ${best.bestNeuron} at ${best.hookPoint} (test F1 ${best.f1.toFixed(3)}). ` +
+      `At that layer, mean-difference probes reach F1 ${f1At('mean-diff', 1)?.toFixed(3) ?? 'n/a'} at k=1 and ` +
+      `${f1At('mean-diff', Math.max(...kValues.filter((k) => k <= width)))?.toFixed(3) ?? 'n/a'} at the largest k.` +
+      ospLine;
+    const results: { [key: string]: JsonValue } = {
+      feature: positive,
+      granularity: inputs.granularity,
+      examples: { train: result.trainSize, test: result.testSize, positives: result.positives },
+      bestLayer: result.sweepHookPoint,
+      bestNeuron: best.bestNeuron,
+      layers: result.layers.map((l) => ({ ...l })),
+      byK: sweep.byK.map((r) => ({ ...r, layer: result.sweepHookPoint })),
+      optimality: sweep.optimality.map((o) => ({ ...o })),
+    };
+    return {
+      summary,
+      results,
+      sections: sections(
+        {
+          kind: 'scalars',
+          title: 'Headline',
+          items: [
+            { name: `best single neuron F1 (${best.bestNeuron})`, value: best.f1 },
+            { name: 'examples (train)', value: result.trainSize },
+            { name: 'positives (all)', value: result.positives },
+          ],
+        },
+        kSweepFigure(sweep.byK, `F1 vs k at ${result.sweepHookPoint}`),
+        layerFigure(result.layers, 'Best single neuron per layer'),
+        layerTable(result.layers),
+        byKTable(sweep.byK),
+        sweep.optimality.length ? optimalityTable(sweep.optimality) : null,
+        sweep.optimality.length
+          ? {
+              kind: 'note',
+              title: 'About optimality',
+              text:
+                'The optimal sparse probe minimises the class-balanced L2 logistic loss over supports of at most k of the top candidates by mean difference. ' +
+                '"proven optimal" means HiGHS closed the outer-approximation gap; otherwise the best support found is reported with its proven lower bound and gap.',
+            }
+          : null,
+      ),
+    };
+  },
+});

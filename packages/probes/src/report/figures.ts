@@ -1,0 +1,75 @@
+/** Report sections shared by the probing analyses: k-sweep figures and tables. */
+import type { FigureSection, ReportSection, TableSection } from '@marr/core';
+import type { ByKResult, OptimalityResult } from '../probe/k-sweep.js';
+import type { LayerSummary } from '../probe/layer-sweep.js';
+
+const round = (v: number, digits = 4): number => Number(v.toFixed(digits));
+
+export function layerLabel(l: { hookPoint: string; layer: number | null }): string {
+  return l.layer === null ? l.hookPoint : `L${l.layer}`;
+}
+
+/** F1 against k, one line per method. */
+export function kSweepFigure(byK: readonly ByKResult[], title: string): FigureSection {
+  const methods = [...new Set(byK.map((r) => r.method))];
+  return {
+    kind: 'figure',
+    figure: {
+      type: 'line',
+      title,
+      x: { label: 'k (neurons in the probe)', scale: 'log' },
+      y: { label: 'test F1', domain: [0, 1] },
+      series: methods.map((m) => {
+        const rows = byK.filter((r) => r.method === m);
+        return { name: m, x: rows.map((r) => r.k), y: rows.map((r) => round(r.f1)) };
+      }),
+    },
+    caption: 'Test F1 of an L2 logistic probe on the top-k neurons chosen by each method (osp: exact k-sparse support).',
+  };
+}
+
+export function byKTable(byK: readonly ByKResult[]): TableSection {
+  return {
+    kind: 'table',
+    title: 'Probes by method and k (test split)',
+    columns: ['method', 'k', 'selected', 'F1', 'precision', 'recall', 'MCC', 'ROC-AUC', 'PR-AUC'],
+    rows: byK.map((r) => [r.method, r.k, r.selected.join(' '), round(r.f1), round(r.precision), round(r.recall), round(r.mcc), round(r.rocAuc), round(r.prAuc)]),
+    terminalRows: 24,
+  };
+}
+
+export function optimalityTable(rows: readonly OptimalityResult[]): TableSection {
+  return {
+    kind: 'table',
+    title: 'Optimal sparse probe: objective, proven bound and gap',
+    columns: ['k', 'objective', 'bound', 'gap', 'proven optimal', 'status', 'seconds'],
+    rows: rows.map((r) => [r.k, round(r.objective, 6), r.bound === null ? null : round(r.bound, 6), r.gap === null ? null : Number(r.gap.toExponential(2)), r.optimal, r.status, round(r.seconds, 2)]),
+  };
+}
+
+export function layerTable(layers: readonly LayerSummary[]): TableSection {
+  return {
+    kind: 'table',
+    title: 'Best single neuron per layer (exact k = 1)',
+    columns: ['hook point', 'neuron', 'F1', 'MCC', 'ROC-AUC', 'fires more for the feature'],
+    rows: layers.map((l) => [l.hookPoint, l.bestNeuron, round(l.f1), round(l.mcc), round(l.rocAuc), l.sign > 0]),
+  };
+}
+
+export function layerFigure(layers: readonly LayerSummary[], title: string): FigureSection {
+  return {
+    kind: 'figure',
+    figure: {
+      type: 'bar',
+      title,
+      x: { label: 'layer' },
+      y: { label: 'test F1 of the best single neuron', domain: [0, 1] },
+      categories: layers.map((l) => `${layerLabel(l)} ${l.bestNeuron}`),
+      series: [{ name: 'k = 1', values: layers.map((l) => round(l.f1)) }],
+    },
+  };
+}
+
+export function sections(...parts: (ReportSection | null | undefined)[]): ReportSection[] {
+  return parts.filter((p): p is ReportSection => !!p);
+}
