@@ -3,11 +3,11 @@
  *
  *   minimise ||y - X xi||^2 + alpha ||xi||^2   subject to ||xi||_0 <= k.
  *
- * The search is a depth-first include/exclude tree over the features, ordered by how much the full
- * ridge fit loses when each is dropped (most important first, so the first leaf is already a good
- * incumbent). A node fixes some features in (S) and some out (E); every support in its subtree is a
- * subset of the active set A = all \ E with at most k features. Bounds (leaps and bounds, Furnival &
- * Wilson 1974, in ridge form):
+ * The search is a depth-first include/exclude tree. A node fixes some features in (S) and some out
+ * (E); every support in its subtree is a subset of the active set A = all \ E with at most k
+ * features. Each node branches on the free feature that is most costly to drop from A: the include
+ * child comes first (so the first leaf is already a good incumbent) and the exclude child gets the
+ * largest possible bound increase. Bounds (leaps and bounds, Furnival & Wilson 1974, in ridge form):
  *
  * - Monotonicity: f(T) >= f(A) for every T within A, where f(A) is the ridge optimum on A.
  * - Dropping one feature j from A costs exactly delta_j = xi_j^2 / M_jj with M = (G_AA + alpha I)^-1,
@@ -247,7 +247,8 @@ export function bestSubset(problem: GramProblem, options: BestSubsetOptions): Be
   };
 
   const deltaScratch = new Float64Array(q);
-  const visit = (i: number, a: ActiveSet): void => {
+  const inS = new Uint8Array(q);
+  const visit = (a: ActiveSet): void => {
     nodes++;
     if ((nodes & 255) === 0 && performance.now() - start > timeLimitMs) timedOut = true;
     if (timedOut) {
@@ -255,60 +256,69 @@ export function bestSubset(problem: GramProblem, options: BestSubsetOptions): Be
       return;
     }
     const s = sCount;
-    const u = q - i;
+    // Free features: active and not yet fixed in.
+    const free: number[] = [];
+    for (let t = 0; t < a.size; t++) if (!inS[a.idx[t]]) free.push(t);
+    const u = free.length;
     if (u + s <= k) {
       // Everything still active fits: the ridge fit on S + U is the subtree's best.
-      const saved = sCount;
       const extra: number[] = [];
       let ok = true;
-      for (let j = i; j < q; j++) {
-        if (!push(j)) {
+      for (const t of free) {
+        if (!push(a.idx[t])) {
           ok = false;
           break;
         }
-        extra.push(j);
+        extra.push(a.idx[t]);
       }
       if (ok) offer(objS[sCount], extra);
-      sCount = saved;
+      sCount = s;
       return;
     }
-    // Cardinality-strengthened bound: at least m = u - (k - s) free features must go.
-    const m = u - (k - s);
-    const freeStart = a.size - u;
-    for (let t = 0; t < u; t++) {
-      const pos = freeStart + t;
-      deltaScratch[t] = (a.xi[pos] * a.xi[pos]) / a.inv[pos * a.size + pos];
+    // Cardinality-strengthened bound: at least m = u - (k - s) free features must go. Branch on the
+    // free feature that is most costly to drop (it most likely belongs, and excluding it tightens most).
+    let branchPos = free[0];
+    let branchDrop = -Infinity;
+    for (let f = 0; f < u; f++) {
+      const t = free[f];
+      const dt = (a.xi[t] * a.xi[t]) / a.inv[t * a.size + t];
+      deltaScratch[f] = dt;
+      if (dt > branchDrop) {
+        branchDrop = dt;
+        branchPos = t;
+      }
     }
-    const nodeBound = a.bound + kthSmallest(deltaScratch, u, m);
+    const nodeBound = a.bound + kthSmallest(deltaScratch, u, u - (k - s));
     if (nodeBound >= pruneLevel()) return;
 
     if (s === k - 1) {
       // Last slot: try every free feature directly.
-      for (let j = i; j < q; j++) {
-        const { w } = extend(j, rowTmp);
-        if (Number.isFinite(w)) offer(objS[s] - w * w, [j]);
+      for (const t of free) {
+        const { w } = extend(a.idx[t], rowTmp);
+        if (Number.isFinite(w)) offer(objS[s] - w * w, [a.idx[t]]);
       }
       return;
     }
-    // Branch on feature i (the first free one, position freeStart in a).
-    const dropI = (a.xi[freeStart] * a.xi[freeStart]) / a.inv[freeStart * a.size + freeStart];
-    if (push(i)) {
-      visit(i + 1, a);
+    const j = a.idx[branchPos];
+    if (push(j)) {
+      inS[j] = 1;
+      visit(a);
+      inS[j] = 0;
       sCount = s;
     }
-    const excludeBound = a.bound + dropI;
+    const excludeBound = a.bound + branchDrop;
     if (timedOut) {
       openBound = Math.min(openBound, excludeBound);
       return;
     }
     if (excludeBound >= pruneLevel()) return;
-    visit(i + 1, downdate(a, freeStart));
+    visit(downdate(a, branchPos));
   };
 
   const all = new Int32Array(q);
   for (let r = 0; r < q; r++) all[r] = r;
   const root = freshActive(all);
-  visit(0, root);
+  visit(root);
   const support = incumbentSupport.map(toOriginal);
   // Every pruned subtree had a bound >= the prune level, so the optimum is at least that level.
   const lowerBound = timedOut ? Math.min(openBound, incumbent) : pruneLevel();
