@@ -18,7 +18,7 @@ function ownVersion(): string {
 
 async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
-  const program = createProgram(ownVersion()).exitOverride();
+  const program = createProgram(ownVersion());
   try {
     await program.parseAsync(argv);
     return 0;

@@ -1,6 +1,7 @@
 /**
- * The `marr` command line. Each command's module is imported only when that command runs, so
- * `marr list` loads neither plugins nor the model runtime.
+ * The `marr` command line, built with commander (exitOverride, so that main() decides exit codes).
+ * Each command's module is imported only when that command runs, so `marr list` loads neither plugins
+ * nor the model runtime.
  */
 import { Command, Option } from 'commander';
 
@@ -11,6 +12,7 @@ export function createProgram(version: string): Command {
     .description('marr: multilevel interpretability of neural networks')
     .version(version)
     .option('--debug', 'show stack traces for errors')
+    .exitOverride()
     .showSuggestionAfterError(true)
     .configureOutput({ outputError: (str, write) => write(str) });
 

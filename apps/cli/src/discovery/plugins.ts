@@ -101,7 +101,10 @@ export function discoverPlugins(config: MarrConfig, cwd = process.cwd()): Discov
   const plugins: DiscoveredPlugin[] = [];
   const problems: string[] = [];
   const seen = new Set<string>();
-  const searchRoots = [...nodeModulesChain(cwd), ...nodeModulesChain(cliInstallDir())];
+  // MARR_PLUGINS_FROM_CLI=0 limits the scan to the working directory's node_modules (used by tests that
+  // run the CLI from inside the repository, whose node_modules holds every official plugin).
+  const fromCli = process.env.MARR_PLUGINS_FROM_CLI === '0' ? [] : nodeModulesChain(cliInstallDir());
+  const searchRoots = [...nodeModulesChain(cwd), ...fromCli];
   const roots = [...new Set(searchRoots)];
 
   const consider = (dir: string, origin: DiscoveredPlugin['origin'], explicit: boolean) => {

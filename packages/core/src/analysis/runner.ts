@@ -104,7 +104,8 @@ export async function runAnalysis(options: RunAnalysisOptions): Promise<ReportEn
     throwIfAborted(signal);
 
     const report = await timed('analysis', () =>
-      analysis.run({
+      analysis
+        .run({
         models,
         data,
         params,
@@ -113,7 +114,12 @@ export async function runAnalysis(options: RunAnalysisOptions): Promise<ReportEn
         progress: options.progress ?? silentProgress,
         signal: signal ?? new AbortController().signal,
         log: options.log ?? (() => {}),
-      }),
+      })
+        .catch((err: unknown) => {
+          // Whatever an analysis throws once the run is cancelled, the cause is the cancellation.
+          if (signal?.aborted) throw new MarrUsageError('the run was cancelled');
+          throw err;
+        }),
     );
     throwIfAborted(signal);
     const checked = validateReport(report, `the report returned by ${analysis.id}`);
