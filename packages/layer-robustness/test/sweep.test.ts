@@ -1,11 +1,11 @@
 import { type Architecture, type Float32Tensor, type HookedTransformer } from '@marr/core';
 import { describe, expect, it } from 'vitest';
-import { deletionSchedule, layerInterventionSweep, meanWithStderr, runFromResidual, swapSchedule } from '../src/index.js';
+import { deletionSchedule, layerInterventionSweep, meanWithStderr, runFromResidual, swapSchedule, type InterventionMetrics } from '../src/index.js';
 import { model, naiveMetrics, windows, zerosLike, type NaiveMetrics } from './helpers.js';
 
-function expectClose(actual: Record<string, unknown>, expected: NaiveMetrics, tol = 2e-5): void {
+function expectClose(actual: InterventionMetrics, expected: NaiveMetrics, tol = 2e-5): void {
   for (const key of ['kl', 'crossEntropy', 'crossEntropyOriginal', 'entropy', 'entropyOriginal', 'accuracy', 'accuracyOriginal', 'agreement'] as const) {
-    expect(actual[key] as number, key).toBeCloseTo(expected[key], -Math.log10(tol));
+    expect(actual[key], key).toBeCloseTo(expected[key], -Math.log10(tol));
   }
 }
 

@@ -139,6 +139,8 @@ export interface LayerNeuronCounts extends NeuronCounts {
   /** Mean skew and kurtosis of the layer's neurons. */
   meanSkew: number;
   meanKurtosis: number;
+  /** The largest kurtosis among the layer's neurons. */
+  maxKurtosis: number;
 }
 
 export interface PredictionNeuronOptions extends NeuronThresholds {
@@ -168,6 +170,7 @@ export async function predictionNeurons(
       suppressionFraction: c.suppression / c.total,
       meanSkew: mean(m.skew),
       meanKurtosis: mean(m.kurtosis),
+      maxKurtosis: m.kurtosis.reduce((a, b) => Math.max(a, b), -Infinity),
     });
   }
   return { layers, moments: all };

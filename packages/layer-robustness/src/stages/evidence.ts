@@ -82,16 +82,7 @@ export function stageEvidence({ nLayers: L, sweep, lens, locality, neurons }: St
       to: depth(L - 2),
     });
   }
-  if (neurons.length > 0) {
-    const p = argmaxBy(neurons, (r) => r.predictionFraction);
-    out.push({
-      stage: 'prediction ensembling',
-      evidence: `prediction neurons are densest in layer ${p.layer} (${p.prediction} of ${p.total}, ${pct(p.predictionFraction)})`,
-      value: p.predictionFraction,
-      from: p.relativeDepth,
-      to: p.relativeDepth,
-    });
-  }
+  if (neurons.length > 0) out.push(neuronEvidence(neurons, 'prediction'));
   if (lens.length > 1) {
     let at = 1;
     for (let l = 1; l < lens.length; l++) if (lens[l - 1].entropy - lens[l].entropy > lens[at - 1].entropy - lens[at].entropy) at = l;
@@ -104,16 +95,7 @@ export function stageEvidence({ nLayers: L, sweep, lens, locality, neurons }: St
       to: lens[at].relativeDepth,
     });
   }
-  if (neurons.length > 0) {
-    const s = argmaxBy(neurons, (r) => r.suppressionFraction);
-    out.push({
-      stage: 'residual sharpening',
-      evidence: `suppression neurons are densest in layer ${s.layer} (${s.suppression} of ${s.total}, ${pct(s.suppressionFraction)})`,
-      value: s.suppressionFraction,
-      from: s.relativeDepth,
-      to: s.relativeDepth,
-    });
-  }
+  if (neurons.length > 0) out.push(neuronEvidence(neurons, 'suppression'));
   if (del.length > 1) {
     const last = del[del.length - 1];
     out.push({
@@ -125,6 +107,29 @@ export function stageEvidence({ nLayers: L, sweep, lens, locality, neurons }: St
     });
   }
   return out;
+}
+
+function neuronEvidence(neurons: LayerNeuronCounts[], kind: 'prediction' | 'suppression'): StageEvidence {
+  const stage: StageName = kind === 'prediction' ? 'prediction ensembling' : 'residual sharpening';
+  const fraction = (r: LayerNeuronCounts) => (kind === 'prediction' ? r.predictionFraction : r.suppressionFraction);
+  const top = argmaxBy(neurons, fraction);
+  if (top[kind] === 0) {
+    const k = argmaxBy(neurons, (r) => r.maxKurtosis);
+    return {
+      stage,
+      evidence: `no ${kind} neuron passes the kurtosis threshold in any layer (the largest kurtosis, ${fmt(k.maxKurtosis, 1)}, is in layer ${k.layer}); the threshold depends on the vocabulary size, so try a lower kurtosisThreshold`,
+      value: 0,
+      from: k.relativeDepth,
+      to: k.relativeDepth,
+    };
+  }
+  return {
+    stage,
+    evidence: `${kind} neurons are densest in layer ${top.layer} (${top[kind]} of ${top.total}, ${pct(fraction(top))})`,
+    value: fraction(top),
+    from: top.relativeDepth,
+    to: top.relativeDepth,
+  };
 }
 
 /** Figure marks for the evidence of the given stages (a rule at a point, a band over a range). */
