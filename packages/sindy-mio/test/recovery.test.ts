@@ -79,3 +79,18 @@ describe.skipIf(!sindyFixture.path)(`baselines and joint budget on Lorenz ${sind
     expect(truePositivity(model.coefficients, meta().true_coefficients)).toBe(1);
   });
 });
+
+describe.skipIf(!sindyFixture.path)(`MIO with equality constraints ${sindyFixture.reason}`, () => {
+  it('Lorenz with x0\' coefficients tied (xi[x0] = -xi[x1]) recovers the support and satisfies the tie', () => {
+    const data = regressionData(load('lorenz', 'n0.01'), { degree: 2 });
+    const p = data.theta.cols; // 10
+    const row = new Array(3 * p).fill(0);
+    row[1] = 1; // equation 0, feature x0
+    row[2] = 1; // equation 0, feature x1
+    const model = fitRegressionData(data, mioRegressor({ k: [2, 3, 2], constraints: { lhs: [row], rhs: [0] } }));
+    expect(model.optimal).toBe(true);
+    expect(model.support.map((r) => r.flatMap((v, j) => (v ? [j] : [])))).toEqual(sharedMeta('lorenz').libraries.degree2.true_support);
+    expect(model.coefficients[0][1] + model.coefficients[0][2]).toBeCloseTo(0, 10);
+    expect(model.coefficients[0][2]).toBeCloseTo(10, 0);
+  });
+});

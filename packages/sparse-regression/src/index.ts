@@ -10,3 +10,4 @@ export * from './milp/lp-solver-adapter.js';
 export * from './outer-approximation/support-oracle.js';
 export * from './outer-approximation/outer-approximation.js';
 export * from './classification/index.js';
+export * from './constrained/constrained-best-subset.js';

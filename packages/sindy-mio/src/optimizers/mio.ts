@@ -4,7 +4,7 @@
  * As in PySINDy's MIOSR (unbias = True), the reported coefficients are then refitted by least squares
  * on the chosen support; `objective`, `lowerBound` and `gap` describe the MIO problem itself.
  */
-import { bestSubset, jointBestSubset, type BestSubsetResult } from '@marr/sparse-regression';
+import { bestSubset, constrainedBestSubset, jointBestSubset, type BestSubsetResult, type EqualityConstraints } from '@marr/sparse-regression';
 import type { DesignMatrix } from '@marr/sparse-regression';
 import { gramProblems, unbiasedRefit, type RegressionResult, type SparseRegressor } from './regressor.js';
 
@@ -20,11 +20,17 @@ export interface MioOptions {
   /** Refit by least squares on the support (default true). */
   unbias?: boolean;
   relativeGapTolerance?: number;
+  /**
+   * Linear equality constraints C vec(Xi) = d on the coefficients, vec in target order (all features
+   * of equation 0, then equation 1, ...). With constraints the coefficients are not refitted (a refit
+   * would break them).
+   */
+  constraints?: EqualityConstraints;
 }
 
 export function mioRegressor(options: MioOptions): SparseRegressor {
   const alpha = options.alpha ?? 0.01;
-  if (options.k === undefined && options.totalK === undefined) throw new Error('mio: give k (per equation) or totalK (joint budget)');
+  if (options.k === undefined && options.totalK === undefined && !options.constraints) throw new Error('mio: give k (per equation) or totalK (joint budget)');
   if (!(alpha >= 0)) throw new Error(`mio: alpha must be >= 0, got ${alpha}`);
   return {
     name: 'mio',
@@ -39,6 +45,25 @@ export function mioRegressor(options: MioOptions): SparseRegressor {
         if (k !== undefined && k > theta.cols) {
           throw new Error(`mio: k = ${k} exceeds the library size ${theta.cols}; use k <= ${theta.cols} or a larger library`);
         }
+      }
+      if (options.constraints) {
+        const res = constrainedBestSubset(problems, {
+          constraints: options.constraints,
+          k: options.k,
+          totalK: options.totalK,
+          timeLimitMs: options.timeLimitMs,
+          relativeGapTolerance: options.relativeGapTolerance,
+        });
+        if (res.status === 'infeasible') {
+          throw new Error('mio: no support within the sparsity limits satisfies the equality constraints; raise k/totalK or check C and d');
+        }
+        return {
+          coefficients: res.coefficients.map((c) => Array.from(c)),
+          objective: res.objective,
+          lowerBound: res.lowerBound,
+          gap: res.gap,
+          optimal: res.optimal,
+        };
       }
       let results: BestSubsetResult[];
       let objective: number;
