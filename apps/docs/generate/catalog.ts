@@ -1,0 +1,117 @@
+/**
+ * The catalog the generation step writes (generated/catalog.json) and the site reads: every analysis of
+ * every installed plugin as the CLI describes it, the shipped models, and the worked examples that were
+ * actually run, each pointing at the report.json the CLI wrote.
+ */
+import type { ParamInfo, ReportEnvelope } from '@marr/core';
+
+export type Level = 'computational' | 'algorithmic' | 'implementational';
+export const LEVELS: readonly Level[] = ['computational', 'algorithmic', 'implementational'];
+
+/** `marr describe <id> --json`, as printed by the CLI. */
+export interface AnalysisDescription {
+  id: string;
+  title: string;
+  level: Level;
+  plugin: string;
+  pluginVersion: string;
+  summary: string;
+  description: string | null;
+  inputs: {
+    models?: { min: number; max?: number };
+    data?: { kind: string; required: boolean; description: string };
+    hookPoints?: string[];
+    capabilities?: string[];
+  };
+  params: ParamInfo[];
+  references: { title: string; url?: string }[];
+}
+
+/** One worked example: the exact command that was run and where its report lies. */
+export interface ExampleRun {
+  /** Unique within its analysis, kebab-case; the report lives in generated/reports/<analysis>/<name>/. */
+  name: string;
+  title: string;
+  /** What the example shows, from the recipe (prose, no numbers). */
+  about: string;
+  /** The command as a user would type it (paths relative to the repository root). */
+  command: string;
+  /** Path of report.json relative to generated/. */
+  reportJson: string;
+  /** Path of report.html relative to generated/. */
+  reportHtml: string;
+  /** Wall-clock seconds the CLI took, measured by the generator. */
+  seconds: number;
+}
+
+/** An example that could not be run here, and why (e.g. ../shared is absent). */
+export interface SkippedExample {
+  name: string;
+  title: string;
+  reason: string;
+}
+
+export interface CatalogAnalysis extends AnalysisDescription {
+  examples: ExampleRun[];
+  skipped: SkippedExample[];
+}
+
+export interface CatalogPlugin {
+  name: string;
+  version: string;
+  description: string | null;
+  readme: string | null;
+  analyses: string[];
+}
+
+export interface ShippedModelInfo {
+  name: string;
+  path: string;
+  architecture: string;
+  parameters: number;
+  purpose: string;
+}
+
+export interface HookPointTable {
+  /** The model the names were read from (a shipped name). */
+  model: string;
+  names: string[];
+}
+
+/** The plugin authoring guide's example, created, built, listed and run while the site was generated. */
+export interface AuthoringExample {
+  packageName: string;
+  folder: string;
+  analysisId: string;
+  createCommand: string;
+  createOutput: string;
+  files: { path: string; text: string }[];
+  config: string;
+  pluginsOutput: string;
+  describeOutput: string;
+  runCommand: string;
+  runOutput: string;
+  /** Paths relative to generated/. */
+  reportJson: string;
+  reportHtml: string;
+}
+
+export interface Catalog {
+  schemaVersion: 1;
+  marrVersion: string;
+  /** Whether ../shared was found (examples that need it were run). */
+  sharedAvailable: boolean;
+  /** The quick start commands, read from the root README. */
+  quickStart: string;
+  /** `marr --help`, verbatim. */
+  cliHelp: string;
+  /** `marr list`, verbatim. */
+  listText: string;
+  plugins: CatalogPlugin[];
+  analyses: CatalogAnalysis[];
+  models: ShippedModelInfo[];
+  hookPoints: HookPointTable | null;
+  authoring: AuthoringExample;
+}
+
+export type { ReportEnvelope };

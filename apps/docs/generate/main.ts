@@ -1,0 +1,139 @@
+/**
+ * The docs generation step (`nx run docs:generate`): asks the real `marr` CLI which official plugins,
+ * analyses and shipped models are installed, runs every worked example with `marr run`, and writes
+ * generated/catalog.json plus each example's report.json and report.html for the site to show.
+ *
+ * Nothing here computes a result: every number on the site is read from a report the CLI wrote.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { loadModel, sharedRoot, writeJsonAtomic } from '@marr/core';
+import { LEVELS, type AnalysisDescription, type Catalog, type CatalogAnalysis, type CatalogPlugin, type HookPointTable, type ShippedModelInfo } from './catalog.js';
+import { authoringExample } from './authoring.js';
+import { runCli, runCliJson } from './cli.js';
+import { commandFor, defaultRecipe, MissingInput, readRecipes, setShippedModels, type ExampleRecipe } from './examples.js';
+import { catalogPath, generatedDir, repoRoot, reportsDir } from './paths.js';
+
+interface PluginsJson {
+  plugins: { name: string; version: string; dir: string; origin: string; analyses: string[] }[];
+  problems: string[];
+}
+
+/** Official plugins are the ones published under the @marr scope. */
+const isOfficial = (name: string) => name.startsWith('@marr/');
+
+function log(message: string): void {
+  process.stderr.write(`[docs:generate] ${message}\n`);
+}
+
+function readmeQuickStart(): string {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const match = /^## Quick start\s*\n+```(?:sh|bash)?\n([\s\S]*?)```/m.exec(readme);
+  if (!match) throw new Error('README.md has no "## Quick start" section with a ```sh code block; the quick start page quotes it');
+  return match[1].trimEnd();
+}
+
+function readIfExists(path: string): string | null {
+  return existsSync(path) ? readFileSync(path, 'utf8') : null;
+}
+
+async function runExample(analysis: AnalysisDescription, recipe: ExampleRecipe, entry: CatalogAnalysis): Promise<void> {
+  const outDir = join(reportsDir, analysis.id, recipe.name);
+  let command: { args: string[]; display: string };
+  try {
+    command = await commandFor(analysis.id, recipe, outDir, `out/${analysis.id}`);
+  } catch (err) {
+    if (err instanceof MissingInput) {
+      log(`skip ${analysis.id}/${recipe.name}: ${err.message}`);
+      entry.skipped.push({ name: recipe.name, title: recipe.title, reason: err.message });
+      return;
+    }
+    throw err;
+  }
+  log(`run  ${analysis.id}/${recipe.name}: ${command.display}`);
+  const { seconds } = await runCli(command.args);
+  for (const file of ['report.json', 'report.html']) {
+    if (!existsSync(join(outDir, file))) throw new Error(`\`${command.display}\` succeeded but wrote no ${file} in ${outDir}`);
+  }
+  log(`done ${analysis.id}/${recipe.name} in ${seconds.toFixed(1)} s`);
+  entry.examples.push({
+    name: recipe.name,
+    title: recipe.title,
+    about: recipe.about,
+    command: command.display,
+    reportJson: relative(generatedDir, join(outDir, 'report.json')),
+    reportHtml: relative(generatedDir, join(outDir, 'report.html')),
+    seconds,
+  });
+}
+
+async function hookPointTable(models: ShippedModelInfo[]): Promise<HookPointTable | null> {
+  if (!models.some((m) => m.name === 'default')) return null;
+  const model = await loadModel('default');
+  return { model: 'default', names: model.hookPoints() };
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  rmSync(reportsDir, { recursive: true, force: true });
+  mkdirSync(reportsDir, { recursive: true });
+
+  const marrVersion = (await runCli(['--version'])).stdout.trim();
+  const cliHelp = (await runCli(['--help'])).stdout;
+  const listText = (await runCli(['list'])).stdout;
+  const discovered = await runCliJson<PluginsJson>(['plugins', '--json']);
+  for (const problem of discovered.problems) log(`warning from plugin discovery: ${problem}`);
+  const pluginsFound = discovered.plugins.filter((p) => isOfficial(p.name)).sort((a, b) => a.name.localeCompare(b.name));
+  const models = (await runCliJson<{ shipped: ShippedModelInfo[] }>(['models', '--json'])).shipped;
+  log(`${pluginsFound.length} official plugins, ${models.length} shipped models`);
+
+  setShippedModels(models.map((m) => m.name));
+  const recipes = readRecipes();
+  const analyses: CatalogAnalysis[] = [];
+  const plugins: CatalogPlugin[] = [];
+  for (const p of pluginsFound) {
+    const pkg = JSON.parse(readFileSync(join(p.dir, 'package.json'), 'utf8')) as { description?: string };
+    plugins.push({ name: p.name, version: p.version, description: pkg.description ?? null, readme: readIfExists(join(p.dir, 'README.md')), analyses: [...p.analyses] });
+    for (const id of p.analyses) {
+      const description = await runCliJson<AnalysisDescription>(['describe', `${p.name}:${id}`, '--json']);
+      if (!LEVELS.includes(description.level)) throw new Error(`analysis ${id} has an unknown level "${description.level}"`);
+      const entry: CatalogAnalysis = { ...description, examples: [], skipped: [] };
+      const planned = recipes.get(id) ?? [defaultRecipe(description)].filter((r): r is ExampleRecipe => r !== null);
+      if (planned.length === 0) {
+        entry.skipped.push({
+          name: 'none',
+          title: 'No worked example',
+          reason: `it needs ${description.inputs.data?.required ? 'a dataset' : 'several models'}; add a recipe in apps/docs/examples/${id}.json`,
+        });
+      }
+      for (const recipe of planned) await runExample(description, recipe, entry);
+      analyses.push(entry);
+    }
+  }
+  const installed = new Set(analyses.map((a) => a.id));
+  for (const id of recipes.keys()) {
+    if (!installed.has(id)) log(`warning: apps/docs/examples/${id}.json names an analysis that no installed official plugin provides`);
+  }
+
+  const catalog: Catalog = {
+    schemaVersion: 1,
+    marrVersion,
+    sharedAvailable: sharedRoot() !== null,
+    quickStart: readmeQuickStart(),
+    cliHelp,
+    listText,
+    plugins,
+    analyses,
+    models,
+    hookPoints: await hookPointTable(models),
+    authoring: await authoringExample(),
+  };
+  await writeJsonAtomic(catalogPath, catalog);
+  const runs = analyses.reduce((n, a) => n + a.examples.length, 0);
+  log(`wrote ${relative(repoRoot, catalogPath)}: ${analyses.length} analyses, ${runs} example runs, in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`[docs:generate] failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});
