@@ -4,7 +4,7 @@
  * node_modules folder reachable from the working directory or from the CLI's own installation.
  * Only package.json files are read, which keeps `marr list` fast.
  */
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ManifestAnalysis, PluginManifest } from '@marr/core';
@@ -31,9 +31,12 @@ interface PackageJson {
   marr?: unknown;
 }
 
-function readPackageJson(dir: string): PackageJson | null {
+/** A package.json, or null; with `onlyPlugins`, files that never mention "marr" are not even parsed. */
+function readPackageJson(dir: string, onlyPlugins = false): PackageJson | null {
   try {
-    return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as PackageJson;
+    const text = readFileSync(join(dir, 'package.json'), 'utf8');
+    if (onlyPlugins && !text.includes('"marr"')) return null;
+    return JSON.parse(text) as PackageJson;
   } catch {
     return null;
   }
@@ -108,20 +111,15 @@ export function discoverPlugins(config: MarrConfig, cwd = process.cwd()): Discov
   const roots = [...new Set(searchRoots)];
 
   const consider = (dir: string, origin: DiscoveredPlugin['origin'], explicit: boolean) => {
-    let real: string;
-    try {
-      real = realpathSync(dir);
-      if (!statSync(real).isDirectory()) return;
-    } catch {
-      if (explicit) problems.push(`${dir}: plugin folder not found`);
-      return;
-    }
-    const pkg = readPackageJson(real);
+    // Reading package.json first (through any symlink) keeps the scan of large node_modules cheap;
+    // only plugins get their real path resolved.
+    const pkg = readPackageJson(dir, !explicit);
     if (!pkg) {
-      if (explicit) problems.push(`${dir}: no readable package.json`);
+      if (explicit) problems.push(existsSync(dir) ? `${dir}: no readable package.json` : `${dir}: plugin folder not found`);
       return;
     }
     if (pkg.marr === undefined && !explicit) return;
+    const real = realpathSync(dir);
     const manifest = checkManifest(pkg.marr);
     const name = pkg.name ?? real;
     if (typeof manifest === 'string') {
