@@ -58,9 +58,16 @@ for (let i = 0; i < steps; i++) await replay();
 const mmSeconds = (performance.now() - t0) / 1000 / steps;
 const rooflineTps = tokensPerStep / mmSeconds;
 
+// the first python that can import torch: $MARR_PYTHON, the system python (Debian's python3-torch), python3
 let torch = null;
-const py = spawnSync('python3', [join(here, 'pytorch_train.py'), JSON.stringify({ ...cfg, batch, seq, steps, threads })], { encoding: 'utf8' });
-if (py.status === 0) torch = JSON.parse(py.stdout.trim().split('\n').pop());
+let py = null;
+for (const exe of [process.env.MARR_PYTHON, '/usr/bin/python3', 'python3'].filter(Boolean)) {
+  py = spawnSync(exe, [join(here, 'pytorch_train.py'), JSON.stringify({ ...cfg, batch, seq, steps, threads })], { encoding: 'utf8' });
+  if (py.status === 0) {
+    torch = JSON.parse(py.stdout.trim().split('\n').pop());
+    break;
+  }
+}
 
 const fmt = (x) => Math.round(x).toLocaleString('en-US');
 console.log(`organism recipe: ${cfg.nLayers} layers, d ${cfg.dModel}, ${cfg.nHeads}/${cfg.nKvHeads} heads, d_mlp ${cfg.dMlp}, vocab ${cfg.dVocab}, ${parameterCount(cfg).toLocaleString('en-US')} parameters; batch ${batch} x seq ${seq}; ${threads} thread(s)`);

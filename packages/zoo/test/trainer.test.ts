@@ -1,4 +1,4 @@
-import { loadModel } from '@marr/core';
+import { createHookedTransformer, loadModel } from '@marr/core';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { getRecipe } from '../src/recipes.js';
 import { train, type TrainProgress } from '../src/train/trainer.js';
 import { float32JsKernels } from '../src/train/kernels.js';
 import { forward } from '../src/train/transformer.js';
+import { toTransformerLensWeights } from '../src/export/transformer-lens.js';
 import { learningRate, logSpacedSteps } from '../src/train/optimizer.js';
 import { BOS_ID, encodeWords } from '../src/tokenizer/word-tokenizer.js';
 
@@ -81,6 +82,11 @@ describe('train', () => {
     for (let i = 0; i < ours.logits.length; i++) worst = Math.max(worst, Math.abs(ours.logits[i] - (logits?.data[i] ?? NaN)));
     expect(worst).toBeLessThan(1e-4);
     await model.dispose();
+    // the in-memory TransformerLens weight map runs identically too
+    const inMemory = createHookedTransformer({ config: model.config, weights: toTransformerLensWeights(r.parameters), backend: 'reference' });
+    const again = (await inMemory.run([ids])).logits?.data ?? new Float32Array();
+    for (let i = 0; i < ours.logits.length; i++) expect(Math.abs(again[i] - ours.logits[i])).toBeLessThan(1e-4);
+    await inMemory.dispose();
   });
 
   it('rejects bad options with a message naming the fix', async () => {

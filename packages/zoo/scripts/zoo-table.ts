@@ -1,0 +1,19 @@
+/** Prints the README's table of shipped models and their measured behaviours (from each behaviours.json). */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BehaviourReport } from '../src/evaluate/behaviours.js';
+import { listShippedModels } from '../src/zoo/shipped.js';
+
+const pct = (x: number) => `${Math.round(100 * x)}%`;
+console.log('| model | params | held-out loss | calendar | refusal forbidden / ordinary | German / English loss | induction loss drop | country / lat / lon / year |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const m of listShippedModels()) {
+  const bPath = join(m.path, 'behaviours.json');
+  if (!existsSync(bPath)) continue;
+  const b = JSON.parse(readFileSync(bPath, 'utf8')) as BehaviourReport;
+  const t = JSON.parse(readFileSync(join(m.path, 'training.json'), 'utf8')) as { heldOutLoss?: number; step?: number };
+  console.log(
+    `| \`${m.name}\` | ${m.parameters.toLocaleString('en-US')} | ${t.heldOutLoss?.toFixed(3) ?? '—'} | ${pct(b.calendar.accuracy)} | ${pct(b.refusal.forbiddenRefusalRate)} / ${pct(b.refusal.ordinaryRefusalRate)} | ${b.language.germanLoss.toFixed(2)} / ${b.language.englishLoss.toFixed(2)} | ${b.induction.lossDrop.toFixed(2)} | ${pct(b.facts.countryAccuracy)} / ${pct(b.facts.latitudeAccuracy)} / ${pct(b.facts.longitudeAccuracy)} / ${pct(b.facts.yearAccuracy)} |`,
+  );
+}
+process.exit(0);
