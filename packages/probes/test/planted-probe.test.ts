@@ -6,7 +6,7 @@ import { kSweep } from '../src/probe/k-sweep.js';
 import { layerSweep } from '../src/probe/layer-sweep.js';
 import { prepareSplit } from '../src/probe/prepare.js';
 
-/** Columns "a" and "b" (a = u + 0.3 y, b = u) are individually weak but a - b separates; decoys have d' = 1. */
+/** Columns "a" and "b" (a = u + 0.6 y, b = u) are individually weak but a - b separates; decoys have d' = 1. */
 function plantedPair(seed: number, n: number, decoys: number) {
   const rng = createRng(seed);
   const p = decoys + 2;
@@ -18,7 +18,7 @@ function plantedPair(seed: number, n: number, decoys: number) {
     const s = labels[i] ? 1 : -1;
     const u = rng.normal();
     for (let j = 0; j < decoys; j++) data[i * p + j] = rng.normal() + 0.5 * s;
-    data[i * p + decoys] = u + 0.3 * s;
+    data[i * p + decoys] = u + 0.6 * s;
     data[i * p + decoys + 1] = u;
   }
   return labelledFeatures(designMatrix(n, p, data), [...names, 'a', 'b'], labels);

@@ -114,7 +114,7 @@ async function collect(
 }
 
 /** One row per sequence: the activation averaged over its positions (BOS excluded). */
-export function contextActivations(
+export async function contextActivations(
   model: HookedTransformer,
   sequences: readonly (readonly number[])[],
   hookPoints: readonly string[],
@@ -126,7 +126,7 @@ export function contextActivations(
 }
 
 /** One row per (sequence, position) pair, in the order given. */
-export function tokenActivations(
+export async function tokenActivations(
   model: HookedTransformer,
   sequences: readonly (readonly number[])[],
   positions: readonly (readonly [number, number])[],

@@ -4,7 +4,7 @@
  */
 import { defineAnalysis, z, type JsonValue, type Report } from '@marr/core';
 import { binarize, positiveClass } from '../datasets/labels.js';
-import { PROBE_METHODS, defaultKValues } from '../probe/k-sweep.js';
+import { DEFAULT_OSP_GAMMA, PROBE_METHODS, defaultKValues } from '../probe/k-sweep.js';
 import { layerSweep } from '../probe/layer-sweep.js';
 import { byKTable, kSweepFigure, layerFigure, layerTable, optimalityTable, sections } from '../report/figures.js';
 import { buildProbeInputs } from './build-inputs.js';
@@ -17,6 +17,11 @@ const params = z.object({
   layer: z.string().default('').describe('hook point for the k sweep (default: the layer whose best single neuron scores highest)'),
   candidates: z.number().int().min(1).max(500).default(50).describe('OSP: candidate neurons (top by mean difference)'),
   ospMaxK: z.number().int().min(1).max(16).default(8).describe('OSP: largest k solved exactly'),
+  ospGamma: z
+    .number()
+    .gt(0)
+    .default(DEFAULT_OSP_GAMMA)
+    .describe('OSP: inverse L2 strength of the selection objective per training example (C = ospGamma / n_train; stronger ridge = tighter cuts, faster proofs); the support is refit with C'),
   ospTimeLimitSeconds: z.number().gt(0).default(60).describe('OSP: time limit per k (the result reports its bound and gap when stopped)'),
 });
 
@@ -57,6 +62,7 @@ export const sparseProbe = defineAnalysis({
       kValues,
       candidates: p.candidates,
       ospMaxK: p.ospMaxK,
+      ospGamma: p.ospGamma,
       ospTimeLimitMs: p.ospTimeLimitSeconds * 1000,
       sweepHookPoint: p.layer || undefined,
       onStep: () => {
@@ -112,8 +118,8 @@ export const sparseProbe = defineAnalysis({
               kind: 'note',
               title: 'About optimality',
               text:
-                'The optimal sparse probe minimises the class-balanced L2 logistic loss over supports of at most k of the top candidates by mean difference. ' +
-                '"proven optimal" means HiGHS closed the outer-approximation gap; otherwise the best support found is reported with its proven lower bound and gap.',
+                'The optimal sparse probe minimises the class-balanced L2 logistic loss (inverse strength ospGamma / n_train) over supports of at most k of the top candidates by mean difference, ' +
+                'then refits the chosen support with C. "proven optimal" means HiGHS closed the outer-approximation gap; otherwise the best support found is reported with its proven lower bound and gap.',
             }
           : null,
       ),

@@ -27,6 +27,11 @@ export interface SparseClassifierOptions {
   initialSupports?: readonly (readonly number[])[];
   /** Also start from the greedy forward-selection path (default true). */
   greedyWarmStart?: boolean;
+  /**
+   * Also evaluate every single column first (default true): p cheap fits whose cuts give the master a
+   * tight picture of each column alone (k = 1 is then solved by the first master problem).
+   */
+  singletonCuts?: boolean;
 }
 
 export interface SparseClassifierResult extends OuterApproximationResult {
@@ -65,6 +70,7 @@ export async function optimalSparseClassifier(
   const oracle = logisticSupportOracle(x, labels, { C: options.C, weights: options.weights });
   const initial = [...(options.initialSupports ?? [])];
   if (options.greedyWarmStart ?? true) initial.push(...greedyForwardSupports(oracle, k));
+  if (options.singletonCuts ?? true) for (let j = 0; j < x.cols; j++) initial.push([j]);
   const result = await outerApproximation(oracle, {
     k,
     solver: options.solver ?? highsSolver(),
