@@ -165,3 +165,15 @@ describe('marr models / schema / create-plugin', () => {
     expectUsageError(marr(['create-plugin', 'apps', '--dir', repoRoot]), /already exists/);
   });
 });
+
+describe('marr.config.js', () => {
+  it('reads a JavaScript config that default-exports the same object', () => {
+    const dir = scratchProject();
+    writeFileSync(join(dir, 'marr.config.js'), `export default { plugins: [${JSON.stringify(join(fixtures, 'demo-plugin'))}] };\n`);
+    const r = marr(['list', '--json'], { cwd: dir });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).map((a: { id: string }) => a.id)).toEqual(['demo-trend', 'demo-loss']);
+    writeFileSync(join(dir, 'marr.config.json'), '{ not json');
+    expectUsageError(marr(['list'], { cwd: dir }), /marr.config.json is not valid JSON/);
+  });
+});
