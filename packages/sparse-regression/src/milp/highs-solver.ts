@@ -55,49 +55,84 @@ export function milpToLpText(problem: MilpProblem): string {
   return lines.join('\n');
 }
 
+type HighsModel = ReturnType<Highs['createModel']>;
+
+function runAndRead(model: HighsModel, problem: MilpProblem, columns: number[], options: MilpSolveOptions): MilpSolution {
+  model.options.set({
+    output_flag: false,
+    time_limit: Math.max(0.001, (options.timeLimitMs ?? 60_000) / 1000),
+    mip_rel_gap: options.relativeGap ?? 1e-9,
+    mip_abs_gap: 0,
+  });
+  model.run();
+  const code = model.getModelStatus();
+  const status = code === 7 ? 'optimal' : code === 13 ? 'time-limit' : code === 8 ? 'infeasible' : code === 10 || code === 9 ? 'unbounded' : 'error';
+  if (status === 'infeasible' || status === 'unbounded' || status === 'error') {
+    return { status, x: null, objective: Number.NaN, bound: -Infinity, message: `HiGHS model status ${code}` };
+  }
+  const col = model.getSolution().colValue;
+  const x = new Float64Array(problem.variableCount);
+  let hasSolution = true;
+  for (let j = 0; j < problem.variableCount; j++) {
+    x[j] = col[columns[j]];
+    if (!Number.isFinite(x[j])) hasSolution = false;
+  }
+  const objective = hasSolution ? model.getObjectiveValue() : Number.NaN;
+  let bound = -Infinity;
+  try {
+    const b = Number(model.info.get('mip_dual_bound'));
+    if (Number.isFinite(b)) bound = b;
+  } catch {
+    bound = -Infinity;
+  }
+  if (status === 'optimal' && !Number.isFinite(bound)) bound = objective;
+  return { status, x: hasSolution ? x : null, objective, bound: Math.min(bound, objective) };
+}
+
 export function highsSolver(): MilpSolver {
+  const load = async (problem: MilpProblem): Promise<{ model: HighsModel; columns: number[] }> => {
+    validateMilp(problem);
+    highsPromise ??= loadHighs();
+    const highs = await highsPromise;
+    const model = highs.createModel({ format: 'lp', data: milpToLpText(problem) });
+    // LP text numbers columns in order of appearance; map ours to theirs once.
+    const columns = Array.from({ length: problem.variableCount }, (_, j) => model.getColByName(`x${j}`));
+    return { model, columns };
+  };
   return {
     name: 'highs',
     provesOptimality: true,
     async solve(problem: MilpProblem, options: MilpSolveOptions = {}): Promise<MilpSolution> {
-      validateMilp(problem);
-      highsPromise ??= loadHighs();
-      const highs = await highsPromise;
-      const model = highs.createModel({ format: 'lp', data: milpToLpText(problem) });
+      const { model, columns } = await load(problem);
       try {
-        model.options.set({
-          output_flag: false,
-          time_limit: Math.max(0.001, (options.timeLimitMs ?? 60_000) / 1000),
-          mip_rel_gap: options.relativeGap ?? 1e-9,
-          mip_abs_gap: 0,
-        });
-        model.run();
-        const code = model.getModelStatus();
-        const status = code === 7 ? 'optimal' : code === 13 ? 'time-limit' : code === 8 ? 'infeasible' : code === 10 || code === 9 ? 'unbounded' : 'error';
-        if (status === 'infeasible' || status === 'unbounded' || status === 'error') {
-          return { status, x: null, objective: Number.NaN, bound: -Infinity, message: `HiGHS model status ${code}` };
-        }
-        const col = model.getSolution().colValue;
-        const x = new Float64Array(problem.variableCount);
-        let hasSolution = true;
-        for (let j = 0; j < problem.variableCount; j++) {
-          const idx = model.getColByName(`x${j}`);
-          x[j] = col[idx];
-          if (!Number.isFinite(x[j])) hasSolution = false;
-        }
-        const objective = hasSolution ? model.getObjectiveValue() : Number.NaN;
-        let bound = -Infinity;
-        try {
-          const b = Number(model.info.get('mip_dual_bound'));
-          if (Number.isFinite(b)) bound = b;
-        } catch {
-          bound = -Infinity;
-        }
-        if (status === 'optimal' && !Number.isFinite(bound)) bound = objective;
-        return { status, x: hasSolution ? x : null, objective, bound: Math.min(bound, objective) };
+        return runAndRead(model, problem, columns, options);
       } finally {
         model.dispose();
       }
+    },
+    async open(problem: MilpProblem) {
+      const { model, columns } = await load(problem);
+      const current = { ...problem, constraints: [...problem.constraints] };
+      return {
+        addConstraint(c) {
+          const terms = c.terms.filter(([, v]) => v !== 0);
+          for (const [j, v] of terms) {
+            if (!Number.isInteger(j) || j < 0 || j >= problem.variableCount) throw new Error(`MILP: a new row refers to variable ${j}, outside 0..${problem.variableCount - 1}`);
+            if (!Number.isFinite(v)) throw new Error(`MILP: a new row has a non-finite coefficient ${v}`);
+          }
+          model.addRow(c.lower ?? -Infinity, c.upper ?? Infinity, {
+            indices: Int32Array.from(terms, ([j]) => columns[j]),
+            values: Float64Array.from(terms, ([, v]) => v),
+          });
+          current.constraints.push(c);
+        },
+        async solve(options: MilpSolveOptions = {}) {
+          return runAndRead(model, current, columns, options);
+        },
+        dispose() {
+          model.dispose();
+        },
+      };
     },
   };
 }

@@ -45,11 +45,21 @@ export interface MilpSolution {
   message?: string;
 }
 
+/** A model kept in the solver between solves, to which rows can be added (cutting-plane loops). */
+export interface IncrementalMilp {
+  addConstraint(constraint: MilpConstraint): void;
+  solve(options?: MilpSolveOptions): Promise<MilpSolution>;
+  /** Releases the solver's memory; the model cannot be used afterwards. */
+  dispose(): void;
+}
+
 export interface MilpSolver {
   readonly name: string;
   /** Whether the solver proves optimality and honours time limits (HiGHS yes, javascript-lp-solver no). */
   readonly provesOptimality: boolean;
   solve(problem: MilpProblem, options?: MilpSolveOptions): Promise<MilpSolution>;
+  /** Optional: keep the model loaded and add rows between solves (saves re-reading it every time). */
+  open?(problem: MilpProblem): Promise<IncrementalMilp>;
 }
 
 /** Checks a MILP for shape errors; throws naming the problem. */

@@ -8,7 +8,7 @@
  * its cut, until the bounds meet. The loss is anything behind a SupportOracle, so the same loop serves
  * regression here and sparse classification probes elsewhere. The MILP solver is pluggable.
  */
-import type { MilpConstraint, MilpSolver } from '../milp/milp-solver.js';
+import type { IncrementalMilp, MilpConstraint, MilpProblem, MilpSolution, MilpSolver } from '../milp/milp-solver.js';
 import type { SupportOracle } from './support-oracle.js';
 
 /** Cut coefficients below this fraction of the cut's largest are dropped (with a valid weakening). */
@@ -92,21 +92,23 @@ export async function outerApproximation(oracle: SupportOracle, options: OuterAp
   for (const g of options.groups ?? []) cardinality.push({ terms: g.members.map((j) => [j, 1] as const), upper: g.k });
   let lowerBound = -Infinity;
   let iterations = 0;
+  let incremental: IncrementalMilp | null = null;
+  let cutsInModel = 0;
   let status: OuterApproximationResult['status'] = 'optimal';
-  for (;;) {
-    const elapsed = performance.now() - start;
-    if (best.value - lowerBound <= tol * Math.abs(best.value)) break;
-    if (elapsed >= timeLimitMs) {
-      status = 'time-limit';
-      break;
-    }
-    if (iterations >= maxIterations) {
-      status = 'iteration-limit';
-      break;
-    }
-    iterations++;
-    const master = await solver.solve(
-      {
+  try {
+    for (;;) {
+      const elapsed = performance.now() - start;
+      if (best.value - lowerBound <= tol * Math.abs(best.value)) break;
+      if (elapsed >= timeLimitMs) {
+        status = 'time-limit';
+        break;
+      }
+      if (iterations >= maxIterations) {
+        status = 'iteration-limit';
+        break;
+      }
+      iterations++;
+      const masterProblem: MilpProblem = {
         variableCount: p + 1,
         objective: [...new Array<number>(p).fill(0), 1],
         // Losses are non-negative, so eta >= 0 is valid (and spares solvers a free variable).
@@ -114,32 +116,48 @@ export async function outerApproximation(oracle: SupportOracle, options: OuterAp
         upper: [...new Array<number>(p).fill(1), Infinity],
         integer: [...new Array<boolean>(p).fill(true), false],
         constraints: [...cardinality, ...cuts],
-      },
-      { timeLimitMs: Math.max(1, timeLimitMs - elapsed), relativeGap: tol / 10 },
-    );
-    if (master.status === 'infeasible' || master.status === 'unbounded' || master.status === 'error') {
-      throw new Error(`outerApproximation: the master problem is ${master.status} (${master.message ?? solver.name}); check k and the group limits`);
+      };
+      const solveOptions = { timeLimitMs: Math.max(1, timeLimitMs - elapsed), relativeGap: tol / 10 };
+      let master: MilpSolution;
+      if (solver.open) {
+        // Keep one master model and add only the new cuts (saves rebuilding it every iteration).
+        if (!incremental) {
+          incremental = await solver.open(masterProblem);
+          cutsInModel = cuts.length;
+        }
+        for (; cutsInModel < cuts.length; cutsInModel++) incremental.addConstraint(cuts[cutsInModel]);
+        master = await incremental.solve(solveOptions);
+      } else {
+        master = await solver.solve(masterProblem, solveOptions);
+      }
+      if (master.status === 'infeasible' || master.status === 'unbounded' || master.status === 'error') {
+        throw new Error(
+          `outerApproximation: the master problem is ${master.status} (${master.message ?? solver.name}); check k and the group limits`
+        );
+      }
+      if (Number.isFinite(master.bound)) lowerBound = Math.max(lowerBound, master.bound * unit);
+      if (!master.x) {
+        status = 'time-limit';
+        break;
+      }
+      const support: number[] = [];
+      for (let j = 0; j < p; j++) if (master.x[j] > 0.5) support.push(j);
+      const key = support.join(',');
+      if (seen.has(key)) {
+        // The master re-proposed a visited support: its cut is tight there, so the master optimum equals
+        // f at that support and the bounds have met (up to the solver's tolerance).
+        if (master.status === 'optimal') lowerBound = Math.max(lowerBound, Math.min(best.value, master.objective * unit));
+        if (master.status !== 'optimal') status = 'time-limit';
+        break;
+      }
+      visit(support);
+      if (master.status !== 'optimal' && performance.now() - start >= timeLimitMs) {
+        status = 'time-limit';
+        break;
+      }
     }
-    if (Number.isFinite(master.bound)) lowerBound = Math.max(lowerBound, master.bound * unit);
-    if (!master.x) {
-      status = 'time-limit';
-      break;
-    }
-    const support: number[] = [];
-    for (let j = 0; j < p; j++) if (master.x[j] > 0.5) support.push(j);
-    const key = support.join(',');
-    if (seen.has(key)) {
-      // The master re-proposed a visited support: its cut is tight there, so the master optimum equals
-      // f at that support and the bounds have met (up to the solver's tolerance).
-      if (master.status === 'optimal') lowerBound = Math.max(lowerBound, Math.min(best.value, master.objective * unit));
-      if (master.status !== 'optimal') status = 'time-limit';
-      break;
-    }
-    visit(support);
-    if (master.status !== 'optimal' && performance.now() - start >= timeLimitMs) {
-      status = 'time-limit';
-      break;
-    }
+  } finally {
+    incremental?.dispose();
   }
   lowerBound = Math.min(lowerBound, best.value);
   const gap = Math.max(0, (best.value - lowerBound) / Math.max(Math.abs(best.value), Number.MIN_VALUE));
