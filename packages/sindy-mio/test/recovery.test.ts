@@ -15,7 +15,9 @@ import { SYSTEMS, sharedMeta, sharedPath, sindyFixture } from './shared-sindy.js
 const load = (system: string, tag: string) => timeSeriesFromTable(readCsvTable(sharedPath(`${system}_${tag}.csv`)));
 
 describe.skipIf(!sindyFixture.path)(`MIO recovers every shared system ${sindyFixture.reason}`, () => {
-  const cases = SYSTEMS.flatMap((s) => (['clean', 'n0.01'] as const).flatMap((tag) => (['fd', 'smoothed-fd'] as const).map((derivative) => ({ s, tag, derivative }))));
+  const cases = SYSTEMS.flatMap((s) =>
+    (['clean', 'n0.01'] as const).flatMap((tag) => (['fd', 'smoothed-fd'] as const).map((derivative) => ({ s, tag, derivative })))
+  );
   it.each(cases)('$s $tag ($derivative): exact support at the true per-equation k, proven optimal', ({ s, tag, derivative }) => {
     const meta = sharedMeta(s);
     const lib = meta.libraries[meta.primary_library];
@@ -26,13 +28,23 @@ describe.skipIf(!sindyFixture.path)(`MIO recovers every shared system ${sindyFix
     expect(model.support.map((row) => row.flatMap((v, j) => (v ? [j] : [])))).toEqual(lib.true_support);
     // Coefficients are close to the truth (FD error on clean data, noise on the 1% series).
     const tol = tag === 'clean' ? 0.02 : 0.1;
-    model.coefficients.forEach((row, i) => row.forEach((c, j) => expect(Math.abs(c - lib.true_coefficients[i][j])).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(lib.true_coefficients[i][j])))));
+    model.coefficients.forEach((row, i) =>
+      row.forEach((c, j) =>
+        expect(Math.abs(c - lib.true_coefficients[i][j])).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(lib.true_coefficients[i][j])))
+      )
+    );
   });
 
   it.each(SYSTEMS)('%s n0.01: held-out AICc over k = 1..5 picks the true support', (s) => {
     const meta = sharedMeta(s);
     const lib = meta.libraries[meta.primary_library];
-    const found = discoverModel(load(s, 'n0.01'), { degree: lib.degree, derivative: 'smoothed-fd', method: 'mio', kMax: 5, simulate: false });
+    const found = discoverModel(load(s, 'n0.01'), {
+      degree: lib.degree,
+      derivative: 'smoothed-fd',
+      method: 'mio',
+      kMax: 5,
+      simulate: false,
+    });
     expect(truePositivity(found.model.coefficients, lib.true_coefficients)).toBe(1);
     expect(found.model.optimal).toBe(true);
   });
@@ -40,18 +52,20 @@ describe.skipIf(!sindyFixture.path)(`MIO recovers every shared system ${sindyFix
 
 describe.skipIf(!sindyFixture.path)(`MIO equals exhaustive search on the shared libraries ${sindyFixture.reason}`, () => {
   const cases = SYSTEMS.flatMap((s) => ['n0.01', 'n0.1'].map((tag) => ({ s, tag })));
-  it.each(cases)('$s $tag: every equation, k = 1..4, degree-3 library', ({ s, tag }) => {
-    const data = regressionData(load(s, tag), { degree: 3, derivative: 'fd' });
-    const problems = gramProblems(data.theta, data.targets, 0.01);
-    for (const problem of problems) {
-      for (let k = 1; k <= (problem.p > 10 ? 3 : 4); k++) {
-        const exact = exhaustiveBestSubset(problem, { k });
-        const bb = bestSubset(problem, { k });
-        const scale = Math.abs(exact.objective);
-        expect(bb.optimal).toBe(true);
-        expect(Math.abs(bb.objective - exact.objective)).toBeLessThanOrEqual(1e-8 * scale + 1e-12 * problem.yty);
-        expect(bb.lowerBound).toBeLessThanOrEqual(exact.objective + 1e-12 * problem.yty);
-        if (exact.runnerUpObjective - exact.objective > 1e-6 * scale) expect(bb.support).toEqual(exact.support);
+  it.each(cases)('$s $tag: every equation, k = 1..4, degree-2 and degree-3 libraries', ({ s, tag }) => {
+    for (const degree of [2, 3]) {
+      const data = regressionData(load(s, tag), { degree, derivative: 'fd' });
+      const problems = gramProblems(data.theta, data.targets, 0.01);
+      for (const problem of problems) {
+        for (let k = 1; k <= (problem.p > 10 ? 3 : 4); k++) {
+          const exact = exhaustiveBestSubset(problem, { k });
+          const bb = bestSubset(problem, { k });
+          const scale = Math.abs(exact.objective);
+          expect(bb.optimal).toBe(true);
+          expect(Math.abs(bb.objective - exact.objective)).toBeLessThanOrEqual(1e-8 * scale + 1e-12 * problem.yty);
+          expect(bb.lowerBound).toBeLessThanOrEqual(exact.objective + 1e-12 * problem.yty);
+          if (exact.runnerUpObjective - exact.objective > 1e-6 * scale) expect(bb.support).toEqual(exact.support);
+        }
       }
     }
   });
@@ -81,7 +95,7 @@ describe.skipIf(!sindyFixture.path)(`baselines and joint budget on Lorenz ${sind
 });
 
 describe.skipIf(!sindyFixture.path)(`MIO with equality constraints ${sindyFixture.reason}`, () => {
-  it('Lorenz with x0\' coefficients tied (xi[x0] = -xi[x1]) recovers the support and satisfies the tie', () => {
+  it("Lorenz with x0' coefficients tied (xi[x0] = -xi[x1]) recovers the support and satisfies the tie", () => {
     const data = regressionData(load('lorenz', 'n0.01'), { degree: 2 });
     const p = data.theta.cols; // 10
     const row = new Array(3 * p).fill(0);

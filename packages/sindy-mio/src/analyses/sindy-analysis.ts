@@ -43,6 +43,7 @@ export const sindyAnalysis = defineAnalysis({
         totalK: params.totalK,
         kMax: params.kMax,
         alpha: params.alpha,
+        alphaGrid: params.alphaGrid,
         threshold: params.threshold,
         nu: params.nu,
         ensemble: params.ensemble,
@@ -58,7 +59,7 @@ export const sindyAnalysis = defineAnalysis({
     const { model } = found;
     const equations = modelEquations(model);
     for (const e of equations) ctx.log(e);
-    return sindyReport(model, found, equations, seconds, series, params.method);
+    return sindyReport(model, found, equations, seconds, series, params.method, params.degree);
   },
 });
 
@@ -69,6 +70,7 @@ function sindyReport(
   seconds: number,
   series: ReturnType<typeof timeSeriesFromTable>,
   method: string,
+  degree: number,
 ): Report {
   const nonzero = model.support.reduce((a, row) => a + row.reduce((b, v) => b + v, 0), 0);
   const simR2 = found.simulationR2.filter((v): v is number => v !== null);
@@ -145,9 +147,8 @@ function sindyReport(
   }
   return {
     summary:
-      `${method.toUpperCase()} found ${nonzero} terms in ${model.stateNames.length} equations from a degree-${
-        model.featureNames.length ? Math.max(...model.featureNames.map(degreeOf)) : 0
-      } library of ${model.featureNames.length} terms; the solution is ${proof}. ` + equations.join('; '),
+      `${method.toUpperCase()} found ${nonzero} terms in ${model.stateNames.length} equations from a degree-${degree} library of ${model.featureNames.length} terms; the solution is ${proof}. ` +
+      equations.join('; '),
     results: {
       featureNames: model.featureNames,
       stateNames: model.stateNames,
@@ -166,12 +167,4 @@ function sindyReport(
     },
     sections,
   };
-}
-
-function degreeOf(name: string): number {
-  if (name === '1') return 0;
-  return name.split(' ').reduce((a, part) => {
-    const m = /\^(\d+)$/.exec(part);
-    return a + (m ? Number(m[1]) : 1);
-  }, 0);
 }

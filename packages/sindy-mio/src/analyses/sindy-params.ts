@@ -14,6 +14,7 @@ export const sindyParams = z.object({
   totalK: z.number().int().min(0).optional().describe('MIO: joint budget of nonzero terms over all equations (PySINDy target_sparsity)'),
   kMax: z.number().int().min(1).max(12).default(5).describe('MIO: largest k tried by AICc selection'),
   alpha: z.number().min(0).default(0.01).describe('Ridge weight of the MIO objective (STLSQ uses it as its ridge too)'),
+  alphaGrid: z.array(z.number().min(0)).optional().describe('MIO: ridge weights to choose from by held-out AICc together with k (overrides alpha when k is omitted)'),
   threshold: z.number().min(0).optional().describe('STLSQ/SR3 coefficient threshold; omit to choose by held-out AICc over a log grid'),
   nu: z.number().positive().default(1).describe('SR3 relaxation parameter'),
   ensemble: z.number().int().min(0).default(0).describe('Bagging: number of models fitted on 60% resamples and combined by the median (0 = off)'),

@@ -26,6 +26,8 @@ export interface DiscoverOptions {
   totalK?: number;
   kMax?: number;
   alpha?: number;
+  /** MIO: ridge weights to select over (with k) by AICc when k is not given. */
+  alphaGrid?: readonly number[];
   threshold?: number;
   nu?: number;
   ensemble?: number;
@@ -58,7 +60,8 @@ export function candidatesFor(options: DiscoverOptions): SelectionCandidate[] | 
     if (options.k !== undefined || options.totalK !== undefined) {
       return wrap(mioRegressor({ k: options.k, totalK: options.totalK, alpha, timeLimitMs: options.timeLimitMs }));
     }
-    return mioCandidates(options.kMax ?? 5, [alpha], options.timeLimitMs).map((c) => ({ ...c, regressor: wrap(c.regressor) }));
+    const alphas = options.alphaGrid && options.alphaGrid.length > 0 ? options.alphaGrid : [alpha];
+    return mioCandidates(options.kMax ?? 5, alphas, options.timeLimitMs).map((c) => ({ ...c, regressor: wrap(c.regressor) }));
   }
   const make = (threshold: number): SparseRegressor =>
     options.method === 'stlsq' ? stlsqRegressor({ threshold, alpha }) : sr3Regressor({ threshold, nu: options.nu ?? 1 });
