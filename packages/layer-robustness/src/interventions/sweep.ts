@@ -4,9 +4,10 @@
  *
  * Cost: per batch of windows the original model runs once, caching the residual entering each block;
  * each intervention then resumes from the residual before the first block it changes, so deleting l
- * runs L-1-l blocks and swapping l runs L-l blocks. The whole sweep costs about (L^2 + 2L)/2 block
- * passes plus 2L readouts, instead of the (2L-1)L of rerunning every intervened model from scratch
- * (`resumeFromCache: false`, kept as the plain reference path).
+ * runs L-1-l blocks and swapping l runs L-l blocks. The interventions cost L^2 - 1 block passes
+ * (plus L for the original run and 2L readouts), about L + 1 forwards, instead of the (2L-1)L blocks
+ * (2L - 1 forwards) of rerunning every intervened model from scratch (`resumeFromCache: false`, kept
+ * as the plain reference path).
  */
 import type { HookedTransformer, LayerSchedule } from '@marr/core';
 import { predictionRows } from './prediction-rows.js';
