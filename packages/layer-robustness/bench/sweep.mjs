@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { loadModel, randomModel, sharedRoot } from '@marr/core';
-import { layerInterventionSweep } from '../dist/index.js';
+import { defaultBatchWindows, layerInterventionSweep } from '../dist/index.js';
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
@@ -44,7 +44,7 @@ async function timeIt(f) {
   return times[Math.floor(times.length / 2)];
 }
 
-const batch = Math.max(1, Math.floor(2 ** 24 / (T * model.config.dVocab)));
+const batch = defaultBatchWindows(T, model.config.dVocab, model.config.nHeads);
 const forward = await timeIt(async () => {
   for (let s = 0; s < windows.length; s += batch) await model.run(windows.slice(s, s + batch));
 });

@@ -46,7 +46,7 @@ export const layerRobustness = defineAnalysis({
   async run(ctx) {
     const model = ctx.models[0];
     const windows = analysisWindows(ctx, model, ctx.params);
-    const batch = ctx.params.batchWindows ?? defaultBatchWindows(ctx.params.contextLength, model.config.dVocab);
+    const batch = ctx.params.batchWindows ?? defaultBatchWindows(ctx.params.contextLength, model.config.dVocab, model.config.nHeads);
     ctx.progress.start('layer interventions', Math.ceil(windows.length / batch) * sweepStepsPerBatch(model.config.nLayers));
     const sweep = await layerInterventionSweep(model, windows, { batchWindows: batch, signal: ctx.signal, onStep: () => ctx.progress.tick() });
     ctx.progress.done();

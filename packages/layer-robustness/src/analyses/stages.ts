@@ -35,7 +35,7 @@ export const stagesAnalysis = defineAnalysis({
     const L = model.config.nLayers;
     const p = ctx.params;
     const windows = analysisWindows(ctx, model, p);
-    const batch = p.batchWindows ?? defaultBatchWindows(p.contextLength, model.config.dVocab);
+    const batch = p.batchWindows ?? defaultBatchWindows(p.contextLength, model.config.dVocab, model.config.nHeads);
     const batches = Math.ceil(windows.length / batch);
     const tick = () => ctx.progress.tick();
     ctx.progress.start('layer interventions', batches * sweepStepsPerBatch(L));

@@ -37,9 +37,12 @@ export interface SweepResult {
   tokens: number;
 }
 
-/** Windows per batch that keep a batch's logits (batch x seq x vocab floats) under 2^24 values. */
-export function defaultBatchWindows(seq: number, vocab: number): number {
-  return Math.max(1, Math.min(256, Math.floor(2 ** 24 / (seq * vocab))));
+/**
+ * Windows per batch that keep both a batch's logits (batch x seq x vocab) and one layer's attention
+ * pattern (batch x heads x seq x seq) under 2^24 floats (64 MB).
+ */
+export function defaultBatchWindows(seq: number, vocab: number, heads = 1): number {
+  return Math.max(1, Math.min(256, Math.floor(2 ** 24 / (seq * vocab)), Math.floor(2 ** 24 / (heads * seq * seq))));
 }
 
 /** Number of forward passes the sweep makes per batch (for progress bars). */
@@ -55,7 +58,7 @@ export async function layerInterventionSweep(
   const L = model.config.nLayers;
   if (windows.length === 0) throw new RangeError('layerInterventionSweep: no token windows to score');
   const seq = windows[0].length;
-  const batchWindows = options.batchWindows ?? defaultBatchWindows(seq, model.config.dVocab);
+  const batchWindows = options.batchWindows ?? defaultBatchWindows(seq, model.config.dVocab, model.config.nHeads);
   if (!Number.isInteger(batchWindows) || batchWindows < 1) throw new RangeError(`batchWindows must be a positive integer, got ${batchWindows}`);
   const resume = options.resumeFromCache ?? true;
   const kinds = options.interventions ?? ['deletion', 'swap'];
