@@ -94,6 +94,14 @@ export function createProgram(version: string): Command {
     .action(async (name, opts) => (await import('./commands/create-plugin.js')).createPluginCommand(name, opts));
 
   program
+    .command('quickstart')
+    .description('run the main analysis (stages) on the default shipped model and write a report')
+    .option('--out <dir>', 'output folder (default: marr-quickstart)')
+    .option('--analysis <id>', 'another analysis taking one model and text (default: stages)')
+    .option('--documents <n>', 'generated documents to score (default 400)')
+    .action(async (opts) => (await import('./commands/quickstart.js')).quickstartCommand(opts));
+
+  program
     .command('schema')
     .description('print the JSON schema of report.json')
     .action(async () => (await import('./commands/schema.js')).schemaCommand());

@@ -1,0 +1,44 @@
+/**
+ * `marr quickstart`: the main analysis (`stages`, from @marr/layer-robustness) on the default model
+ * shipped in @marr/zoo, scored on freshly generated documents of the zoo's corpus. It is `marr run`
+ * with everything chosen: the command it runs is printed first, so it can be repeated and varied.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '@marr/core';
+import { UsageError } from '../errors.js';
+import { runCommand } from './run.js';
+
+interface ZooModule {
+  resolveShippedModel(name: string): string | null;
+  generateCorpus(seed: number, count: number): { text: string }[];
+}
+
+/** Seed of the generated evaluation documents (the shipped models were trained on other seeds' streams). */
+const DATA_SEED = 20_251_125;
+
+export async function quickstartCommand(options: { out?: string; analysis?: string; documents?: string }): Promise<void> {
+  const pkg = '@marr/zoo';
+  const zoo = (await import(pkg).catch(() => null)) as Partial<ZooModule> | null;
+  if (!zoo || typeof zoo.resolveShippedModel !== 'function' || typeof zoo.generateCorpus !== 'function') {
+    throw new UsageError('marr quickstart needs the shipped models of @marr/zoo; install it (npm install @marr/zoo)');
+  }
+  const folder = zoo.resolveShippedModel('default');
+  if (!folder) throw new UsageError('@marr/zoo is installed but ships no "default" model (see `marr models`)');
+  const config = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as { max_position_embeddings?: number; n_positions?: number };
+  const contextLength = Math.min(128, config.max_position_embeddings ?? config.n_positions ?? 128);
+  const count = Number(options.documents ?? 400);
+  if (!Number.isInteger(count) || count < 1) throw new UsageError(`--documents must be a positive integer, got "${options.documents}"`);
+
+  const out = resolve(options.out ?? 'marr-quickstart');
+  const dataPath = join(out, 'data.jsonl');
+  const docs = zoo.generateCorpus(DATA_SEED, count);
+  await writeFileAtomic(dataPath, docs.map((d) => JSON.stringify({ text: d.text })).join('\n') + '\n');
+
+  const analysis = options.analysis ?? 'stages';
+  const params = [`contextLength=${contextLength}`, `maxTokens=${contextLength * 64}`];
+  process.stderr.write(
+    `marr run ${analysis} --model default --data ${dataPath} ${params.map((p) => `--param ${p}`).join(' ')} --out ${out}\n\n`,
+  );
+  await runCommand(analysis, { model: ['default'], data: dataPath, param: params, out });
+}
