@@ -22,3 +22,4 @@ export * from './lens/logit-lens.js';
 export * from './attention/locality.js';
 export * from './neurons/prediction-neurons.js';
 export * from './stages/evidence.js';
+export * from './similarity/cka.js';

@@ -64,6 +64,9 @@ describe('the plugin', () => {
     const stages = new Set((env.results.evidence as { stage: string }[]).map((e) => e.stage));
     expect([...stages].sort()).toEqual(['detokenization', 'feature engineering', 'prediction ensembling', 'residual sharpening']);
     for (const key of ['deletion', 'swap', 'logitLens', 'attentionLocality', 'predictionNeurons']) expect(Array.isArray(env.results[key])).toBe(true);
+    const cka = env.results.cka as { labels: string[]; matrix: number[][] };
+    expect(cka.labels).toHaveLength(5);
+    expect(cka.matrix[2][2]).toBe(1);
     const overview = env.sections[0];
     expect(overview.kind === 'figure' && overview.figure.type === 'line' && (overview.figure.marks ?? []).length).toBeGreaterThan(0);
   });

@@ -5,6 +5,7 @@ import { defaultBatchWindows, layerInterventionSweep, sweepStepsPerBatch } from 
 import { logitLens } from '../lens/logit-lens.js';
 import { relativeDepth } from '../metrics/depth.js';
 import { predictionNeurons } from '../neurons/prediction-neurons.js';
+import { residualCka } from '../similarity/cka.js';
 import { toJsonValue } from '../report/json.js';
 import { lensSections, localitySections, neuronSections, robustnessSections } from '../report/sections.js';
 import { evidenceMarks, stageEvidence } from '../stages/evidence.js';
@@ -12,7 +13,12 @@ import { robustnessSummary } from './layer-robustness.js';
 import { localityParams, neuronParams, textParams } from './params.js';
 import { PAPER } from './reference.js';
 
-export const stagesParams = z.object({ ...textParams, ...localityParams, ...neuronParams });
+export const stagesParams = z.object({
+  ...textParams,
+  ...localityParams,
+  ...neuronParams,
+  ckaSamples: z.number().int().min(0).default(1024).describe('Tokens (drawn with the run seed) for the CKA between residual streams; 0 skips it.'),
+});
 
 export const stagesAnalysis = defineAnalysis({
   id: 'stages',
@@ -48,6 +54,7 @@ export const stagesAnalysis = defineAnalysis({
     const thresholds = { kurtosis: p.kurtosisThreshold, skew: p.skewThreshold };
     const neurons = (await predictionNeurons(model, { ...thresholds, processing: p.processing })).layers;
     const evidence = stageEvidence({ nLayers: L, sweep, lens, locality, neurons });
+    const cka = p.ckaSamples > 0 ? await residualCka(model, windows, { samples: p.ckaSamples, rng: ctx.rng }) : null;
 
     const depthOf = (rows: { layer: number }[]) => rows.map((r) => relativeDepth(r.layer, L));
     const overview: ReportSection = {
@@ -90,6 +97,22 @@ export const stagesAnalysis = defineAnalysis({
       ...localitySections(locality, evidenceMarks(evidence, ['detokenization'])),
       ...neuronSections(neurons, thresholds, evidenceMarks(evidence, ['prediction ensembling', 'residual sharpening'])),
     ];
+    if (cka) {
+      sections.push({
+        kind: 'figure',
+        figure: {
+          type: 'heatmap',
+          title: 'Linear CKA between residual streams',
+          x: { label: 'residual stream' },
+          y: { label: 'residual stream' },
+          xLabels: cka.labels,
+          yLabels: cka.labels,
+          values: cka.matrix,
+          colorLabel: 'CKA (unbiased HSIC)',
+        },
+        caption: `${cka.samples} scored tokens drawn with the run seed; blocks with similar representations form bright squares.`,
+      });
+    }
     return {
       summary: `${robustnessSummary(sweep)} Stage evidence: ${evidence.map((e) => `${e.stage}: ${e.evidence}`).join('; ')}.`,
       results: {
@@ -99,6 +122,7 @@ export const stagesAnalysis = defineAnalysis({
         attentionLocality: toJsonValue(locality, 'results.attentionLocality'),
         predictionNeurons: toJsonValue(neurons, 'results.predictionNeurons'),
         evidence: toJsonValue(evidence, 'results.evidence'),
+        cka: cka ? toJsonValue(cka, 'results.cka') : null,
         tokens: sweep.tokens,
         windows: sweep.windows,
       },
