@@ -1,6 +1,6 @@
 import { layerNorm, matmulReference, rmsNorm, tensor, type Architecture } from '@marr/core';
 import { describe, expect, it } from 'vitest';
-import { logitLens, tokenRank } from '../src/index.js';
+import { layerInterventionSweep, logitLens, tokenRank } from '../src/index.js';
 import { model, naiveMetrics, windows } from './helpers.js';
 
 describe.each(['gpt2', 'llama'] as Architecture[])('logit lens (%s)', (arch) => {
@@ -33,6 +33,10 @@ describe.each(['gpt2', 'llama'] as Architecture[])('logit lens (%s)', (arch) => 
       expect(lens[l].finalTopRank).toBeCloseTo(ranks.reduce((a, b) => a + b, 0) / ranks.length, 10);
     }
     expect(lens[3].kl).toBeLessThan(1e-9);
+    // Reading out after block L-2 is the model with its last block deleted.
+    const sweep = await layerInterventionSweep(m, toks, { interventions: ['deletion'] });
+    expect(lens[2].kl).toBeCloseTo(sweep.deletion[3].kl, 6);
+    expect(lens[2].entropy).toBeCloseTo(sweep.deletion[3].entropy, 6);
     expect(lens[3].finalTopRank).toBe(0);
     expect(lens[3].finalTopAgreement).toBe(1);
   });
