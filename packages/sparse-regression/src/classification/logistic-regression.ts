@@ -143,13 +143,25 @@ export function fitLogisticRegression(x: DesignMatrix, labels: ArrayLike<number 
     const step = backSubstitute(l, d, forwardSubstitute(l, d, grad));
     let slope = 0;
     for (let r = 0; r < d; r++) slope -= grad[r] * step[r];
+    // Newton decrement: the predicted decrease -slope / 2 is below what float64 can resolve in the
+    // objective, so no line search could verify progress. We are inside Newton's region of quadratic
+    // convergence: take the full step (which polishes the coefficients) and stop.
+    if (-slope / 2 <= 1e-15 * Math.max(1, Math.abs(objective))) {
+      for (let r = 0; r < d; r++) theta[r] -= step[r];
+      computeMargins(theta, margins);
+      objective = objectiveAt(theta, margins);
+      converged = true;
+      iterations++;
+      break;
+    }
     let t = 1;
     let accepted = false;
     for (let ls = 0; ls < 60; ls++) {
       for (let r = 0; r < d; r++) trial[r] = theta[r] - t * step[r];
       computeMargins(trial, trialMargins);
       const f = objectiveAt(trial, trialMargins);
-      if (f <= objective + 1e-4 * t * slope || (ls > 0 && f <= objective && t < 1e-6)) {
+      // Armijo, with slack for rounding in the objective's sum.
+      if (f <= objective + 1e-4 * t * slope + 1e-15 * Math.abs(objective) || (ls > 0 && f <= objective && t < 1e-6)) {
         theta.set(trial);
         margins.set(trialMargins);
         const decrease = objective - f;
