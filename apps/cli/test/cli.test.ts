@@ -63,7 +63,7 @@ describe('marr list / plugins / describe', () => {
   });
 
   it('names an unknown analysis, suggests a close one and lists the valid ones', () => {
-    expectUsageError(marr(['describe', 'demo-trnd'], { cwd: project }), /unknown analysis "demo-trnd"\. Did you mean "demo-trend"\?/, /Valid analyses: demo-loss, demo-trend/);
+    expectUsageError(marr(['describe', 'demo-trnd'], { cwd: project }), /unknown analysis "demo-trnd"\. Did you mean "demo-trend"\?/, /Valid analyses: demo-broken, demo-loss, demo-trend/);
     expectUsageError(marr(['run', 'nope', '--out', 'o'], { cwd: project }), /unknown analysis "nope"/);
   });
 
@@ -115,6 +115,7 @@ describe('marr run', () => {
     expectUsageError(run('--data', csv, '--param', 'resamples=5000'), /resamples = 5000/, /expected integer in \[2, 1000\]/);
     expectUsageError(run('--data', csv, '--param', 'resamples'), /not of the form key=value/);
     expectUsageError(run('--data', 'missing.csv'), /data file "missing.csv" does not exist/);
+    expectUsageError(run('--data', csv, '--tokenizer', 'tok.bin'), /tokenizer file "tok.bin" does not exist/);
     expectUsageError(run(), /demo-trend needs a timeseries dataset .*no --data was given/);
     expectUsageError(run('--data', csv, '--model', 'x'), /1 --model were given; remove the extra ones/);
     expectUsageError(run('--data', csv, '--seed', '-3'), /--seed must be a non-negative integer, got "-3"/);
@@ -142,10 +143,20 @@ describe('marr run', () => {
     }
   });
 
-  it('shows unexpected errors without a stack unless --debug', () => {
+  it('explains a manifest that lists an analysis its module lacks', () => {
     const bad = scratchProject({ plugins: [join(fixtures, 'drifted-plugin')] });
     const r = marr(['run', 'drift-old', '--out', 'o'], { cwd: bad });
     expectUsageError(r, /lists "drift-old" in its package.json but its module does not define it/, /marr plugins --verify/);
+  });
+
+  it('shows a plugin bug as one line with exit code 1, and its stack trace only with --debug', () => {
+    const plain = marr(['run', 'demo-broken', '--out', join(project, 'broken')], { cwd: project });
+    expect(plain.status).toBe(1);
+    expect(plain.stderr).toMatch(/^marr: Cannot read properties of undefined \(reading 'sections'\)\n\(run again with --debug for the stack trace\)\n$/);
+    const debug = marr(['run', 'demo-broken', '--out', join(project, 'broken'), '--debug'], { cwd: project });
+    expect(debug.status).toBe(1);
+    expect(debug.stderr).toMatch(/TypeError: Cannot read properties of undefined[\s\S]*\n\s+at .*demo-plugin\/index\.js/);
+    expect(readdirSync(join(project, 'broken'))).toEqual([]);
   });
 });
 
@@ -172,7 +183,7 @@ describe('marr.config.js', () => {
     writeFileSync(join(dir, 'marr.config.js'), `export default { plugins: [${JSON.stringify(join(fixtures, 'demo-plugin'))}] };\n`);
     const r = marr(['list', '--json'], { cwd: dir });
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout).map((a: { id: string }) => a.id)).toEqual(['demo-trend', 'demo-loss']);
+    expect(JSON.parse(r.stdout).map((a: { id: string }) => a.id)).toEqual(['demo-trend', 'demo-loss', 'demo-broken']);
     writeFileSync(join(dir, 'marr.config.json'), '{ not json');
     expectUsageError(marr(['list'], { cwd: dir }), /marr.config.json is not valid JSON/);
   });

@@ -33,13 +33,10 @@ function normalise(raw: unknown, path: string): MarrConfig {
   }
   const models: Record<string, string> = {};
   if (r.models !== undefined) {
-    const entries: [string, unknown][] = Array.isArray(r.models)
-      ? r.models.map((m) => [String(m).split(/[\\/]/).filter(Boolean).pop() ?? String(m), m])
-      : typeof r.models === 'object' && r.models
-        ? Object.entries(r.models)
-        : [];
-    if (entries.length === 0 && !(typeof r.models === 'object')) throw new UsageError(`${path}: "models" must be an object {name: folder} or an array of folders`);
-    for (const [name, folder] of entries) {
+    if (!r.models || typeof r.models !== 'object' || Array.isArray(r.models)) {
+      throw new UsageError(`${path}: "models" must be an object of {"name": "folder"} pairs`);
+    }
+    for (const [name, folder] of Object.entries(r.models)) {
       if (typeof folder !== 'string') throw new UsageError(`${path}: model "${name}" must be a folder path`);
       models[name] = resolve(base, folder);
     }
