@@ -3,6 +3,7 @@
  * (hover titles work without JavaScript), and every string from the report HTML-escaped.
  */
 import { formatNumber, type JsonValue, type Report, type ReportEnvelope, type ReportSection } from '@marr/core';
+import { downsampleHeatmap } from './downsample.js';
 import { escapeHtml as e } from './escape.js';
 import { renderFigureSvg } from './svg.js';
 
@@ -59,9 +60,25 @@ async function sectionHtml(section: ReportSection, opts: Required<HtmlOptions>):
     case 'table':
       return `<h2>${e(section.title)}</h2>` + tableHtml(section.columns, section.rows, opts.maxTableRows);
     case 'figure': {
-      const svg = await renderFigureSvg(section.figure);
-      const caption = section.caption ? `<figcaption>${e(section.caption)}</figcaption>` : '';
-      return `<figure role="img" aria-label="${e(section.figure.title)}">${svg}${caption}</figure>`;
+      let figure = section.figure;
+      let note = '';
+      if (figure.type === 'heatmap') {
+        const shrunk = downsampleHeatmap(figure);
+        if (shrunk.factor) {
+          figure = shrunk.figure;
+          note = ` Shown as means over blocks of ${shrunk.factor[0]} × ${shrunk.factor[1]} cells; every value is in report.json.`;
+        }
+      }
+      let svg: string;
+      try {
+        svg = await renderFigureSvg(figure);
+      } catch (err) {
+        // A figure that cannot be drawn must not cost the rest of the report (its data is in report.json).
+        return `<p class="meta">Figure “${e(figure.title)}” could not be drawn: ${e((err as Error).message)}</p>`;
+      }
+      const text = (section.caption ?? '') + note;
+      const caption = text ? `<figcaption>${e(text.trim())}</figcaption>` : '';
+      return `<figure role="img" aria-label="${e(figure.title)}">${svg}${caption}</figure>`;
     }
     case 'artifact': {
       const shown = section.data.slice(0, opts.maxArtifactValues).map((v) => formatNumber(v));

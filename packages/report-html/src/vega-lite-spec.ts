@@ -72,7 +72,8 @@ function xyFigure(fig: Extract<FigureSpec, { type: 'line' | 'scatter' }>): TopLe
     layers.push({ mark: { type: 'line' }, encoding: { x, y, color } });
     if (withTips && points <= 400) layers.push({ mark: { type: 'point', filled: true, size: 18 }, encoding: { x, y, color, ...tip } });
   } else {
-    layers.push({ mark: { type: 'point', filled: true, size: points > 500 ? 8 : 24, opacity: 0.8 }, encoding: { x, y, color, ...tip } });
+    // Without tips, aria: false also stops Vega from labelling (and so titling) every point.
+    layers.push({ mark: { type: 'point', filled: true, size: points > 500 ? 8 : 24, opacity: 0.8, ...(withTips ? {} : { aria: false }) }, encoding: { x, y, color, ...tip } });
   }
   return {
     $schema: SCHEMA,
@@ -108,7 +109,7 @@ function barFigure(fig: Extract<FigureSpec, { type: 'bar' }>): TopLevelSpec {
 
 function heatmapFigure(fig: Extract<FigureSpec, { type: 'heatmap' }>): TopLevelSpec {
   const cells = fig.xLabels.length * fig.yLabels.length;
-  const withTips = cells <= TOOLTIP_POINT_LIMIT * 4;
+  const withTips = cells <= 128 * 128; // every heatmap drawn by renderHtml (see downsample.ts)
   const values = fig.values.flatMap((row, yi) =>
     row.map((v, xi) => ({ xi, yi, v, ...(withTips ? { tip: `${fig.yLabels[yi]} / ${fig.xLabels[xi]}: ${fmt(v)}` } : {}) })),
   );
@@ -123,7 +124,7 @@ function heatmapFigure(fig: Extract<FigureSpec, { type: 'heatmap' }>): TopLevelS
       { name: 'yLabels', value: fig.yLabels },
     ],
     data: { values },
-    mark: { type: 'rect' },
+    mark: { type: 'rect', ...(withTips ? {} : { aria: false }) },
     encoding: {
       x: { field: 'xi', type: 'ordinal', title: fig.x.label, axis: { labelExpr: 'xLabels[datum.value]', labelAngle: -60, labelOverlap: true } },
       y: { field: 'yi', type: 'ordinal', title: fig.y.label, axis: { labelExpr: 'yLabels[datum.value]', labelOverlap: true } },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Report, ReportEnvelope } from '@marr/core';
-import { escapeHtml, figureToVegaLite, renderFigureSvg, renderHtml } from '../src/index.js';
+import { downsampleHeatmap, escapeHtml, figureToVegaLite, renderFigureSvg, renderHtml } from '../src/index.js';
 
 const evil = `</td></svg><script>alert("x")</script><img src=x onerror=alert(1)>&amp;'`;
 
@@ -89,5 +89,43 @@ describe('renderHtml', () => {
     const spec = figureToVegaLite({ type: 'scatter', title: 's', x: { label: 'x' }, y: { label: 'y' }, series: [{ name: 's', x: Array.from({ length: n }, (_, i) => i), y: Array.from({ length: n }, (_, i) => i) }] }) as { data: { values: object[] } };
     expect(spec.data.values).toHaveLength(n);
     expect('tip' in spec.data.values[0]).toBe(false);
+  });
+});
+
+describe('large heatmaps', () => {
+  it('are block-averaged to at most MAX_HEATMAP_CELLS cells with range labels', () => {
+    // 5 x 4 values 0..19, at most 6 cells: blocks of 2 x 2 -> 3 columns x 2 rows.
+    const values = Array.from({ length: 4 }, (_, r) => Array.from({ length: 5 }, (_, c) => r * 5 + c));
+    const fig = { type: 'heatmap' as const, title: 'h', x: { label: 'x' }, y: { label: 'y' }, xLabels: ['a', 'b', 'c', 'd', 'e'], yLabels: ['p', 'q', 'r', 's'], values };
+    const { figure, factor } = downsampleHeatmap(fig, 6);
+    expect(factor).toEqual([2, 2]);
+    expect(figure.xLabels).toEqual(['a … b', 'c … d', 'e']);
+    expect(figure.yLabels).toEqual(['p … q', 'r … s']);
+    // Block means by hand: rows 0-1, cols 0-1 = (0+1+5+6)/4 = 3; cols 4 = (4+9)/2 = 6.5; rows 2-3 ...
+    expect(figure.values).toEqual([[3, 5, 6.5], [13, 15, 16.5]]);
+    expect(downsampleHeatmap(fig, 20).factor).toBeNull();
+  });
+
+  it('keep report.html small and say so in the caption', async () => {
+    const n = 300;
+    const html = await renderHtml({
+      summary: 's',
+      results: {},
+      sections: [{ kind: 'figure', figure: { type: 'heatmap', title: 'big', x: { label: 'x' }, y: { label: 'y' }, xLabels: Array.from({ length: n }, (_, i) => `k${i}`), yLabels: Array.from({ length: n }, (_, i) => `q${i}`), values: Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => i + j)) } }],
+    });
+    expect(html.length).toBeLessThan(4_000_000);
+    expect(html).toContain('Shown as means over blocks of 3 × 3 cells; every value is in report.json.');
+    const titles = [...html.matchAll(/<title>([^<]*)<\/title><\/path>/g)].map((m) => m[1]);
+    expect(titles).toHaveLength(100 * 100);
+    expect(titles).toContain('q0 … q2 / k0 … k2: 2'); // mean of i + j over i, j in 0..2
+  });
+});
+
+describe('large scatter plots', () => {
+  it('carry no per-point titles, so their SVG stays small', async () => {
+    const n = 3000;
+    const svg = await renderFigureSvg({ type: 'scatter', title: 's', x: { label: 'x' }, y: { label: 'y' }, series: [{ name: 's', x: Array.from({ length: n }, (_, i) => i), y: Array.from({ length: n }, (_, i) => i % 7) }] });
+    expect(svg).not.toContain('<title>');
+    expect((svg.match(/aria-roledescription="point"|<path [^>]*transform="translate/g) ?? []).length).toBeGreaterThanOrEqual(n);
   });
 });
