@@ -45,6 +45,8 @@ export interface SuccessRateCurve {
   meanTruePositivity: number[];
   successRate: number[];
   meanSeconds: number[];
+  /** Share of fits whose every chosen MIO solve was proven optimal (NaN for heuristics). */
+  provenRate: number[];
 }
 
 export function runSuccessRateBenchmark(options: SuccessRateOptions): SuccessRateCurve[] {
@@ -58,7 +60,7 @@ export function runSuccessRateBenchmark(options: SuccessRateOptions): SuccessRat
     const d = system.stateNames.length;
     const ref = REFERENCE_DURATION[name] ?? 10;
     for (const noise of options.noiseLevels) {
-      const perMethod = new Map(options.methods.map((m) => [m, { tp: [] as number[][], ok: [] as number[][], sec: [] as number[][] }]));
+      const perMethod = new Map(options.methods.map((m) => [m, { tp: [] as number[][], ok: [] as number[][], sec: [] as number[][], proven: [] as number[][] }]));
       for (const factor of options.lengthFactors) {
         const duration = factor * ref;
         for (const m of options.methods) {
@@ -66,6 +68,7 @@ export function runSuccessRateBenchmark(options: SuccessRateOptions): SuccessRat
           acc.tp.push([]);
           acc.ok.push([]);
           acc.sec.push([]);
+          acc.proven.push([]);
         }
         for (let trial = 0; trial < options.trials && !stop; trial++) {
           const x0 = system.x0.map((v) => v + 0.1 * Math.max(1, Math.abs(v)) * rng.normal());
@@ -85,6 +88,7 @@ export function runSuccessRateBenchmark(options: SuccessRateOptions): SuccessRat
           for (const method of options.methods) {
             const started = performance.now();
             let tp = 0;
+            let proven = Number.NaN;
             try {
               const found = discoverModel(series, {
                 degree,
@@ -97,6 +101,7 @@ export function runSuccessRateBenchmark(options: SuccessRateOptions): SuccessRat
                 seed: options.seed,
               });
               tp = truePositivity(found.model.coefficients, truth);
+              if (method === 'mio') proven = found.model.optimal ? 1 : 0;
             } catch {
               tp = 0; // too few samples for the library, or a failed fit: no recovery
             }
@@ -104,6 +109,7 @@ export function runSuccessRateBenchmark(options: SuccessRateOptions): SuccessRat
             acc.tp[acc.tp.length - 1].push(tp);
             acc.ok[acc.ok.length - 1].push(tp === 1 ? 1 : 0);
             acc.sec[acc.sec.length - 1].push((performance.now() - started) / 1000);
+            acc.proven[acc.proven.length - 1].push(proven);
             if (options.onTrial?.()) stop = true;
           }
         }
@@ -119,6 +125,7 @@ export function runSuccessRateBenchmark(options: SuccessRateOptions): SuccessRat
           meanTruePositivity: acc.tp.map(mean),
           successRate: acc.ok.map(mean),
           meanSeconds: acc.sec.map(mean),
+          provenRate: acc.proven.map(mean),
         });
       }
     }

@@ -62,7 +62,7 @@ export interface SelectionCandidate {
 export interface SelectionResult {
   /** Chosen candidate per equation. */
   chosen: string[];
-  /** Refit coefficients of the chosen candidates on all data, per equation. */
+  /** Every candidate's held-out AICc, one value per equation. */
   scores: { label: string; aicc: number[] }[];
 }
 
