@@ -96,10 +96,13 @@ async function sectionHtml(section: ReportSection, opts: Required<HtmlOptions>):
 
 function provenanceHtml(env: ReportEnvelope): string {
   const params = Object.entries(env.params).map(([k, v]) => [k, jsonCell(v)] as [string, string]);
-  const files = [
-    ...env.inputs.models.flatMap((m, i) => m.files.map((f) => [`model ${i + 1} (${m.spec}, ${m.format})`, f.path, f.sha256, f.bytes] as [string, string, string, number])),
-    ...(env.inputs.models.filter((m) => m.files.length === 0).map((m, i) => [`model ${i + 1} (${m.spec}, ${m.format})`, '', '', 0] as [string, string, string, number])),
-    ...(env.inputs.data ? [['data', env.inputs.data.path, env.inputs.data.sha256, env.inputs.data.bytes] as [string, string, string, number]] : []),
+  type Row = [string, string, string, number | null];
+  const files: Row[] = [
+    ...env.inputs.models.flatMap((m, i): Row[] => {
+      const label = `model ${i + 1} (${m.spec}, ${m.format})`;
+      return m.files.length > 0 ? m.files.map((f): Row => [label, f.path, f.sha256, f.bytes]) : [[label, '(no files)', '', null]];
+    }),
+    ...(env.inputs.data ? [['data', env.inputs.data.path, env.inputs.data.sha256, env.inputs.data.bytes] as Row] : []),
   ];
   const timings = Object.entries(env.timings.phases).map(([k, v]) => [k, v] as [string, number]);
   return (
