@@ -161,10 +161,15 @@ describe('marr run', () => {
 });
 
 describe('marr models / schema / create-plugin', () => {
-  it('lists local models from the config', () => {
+  it('lists the models shipped in @marr/zoo (a dev dependency, built before these tests) and local models from the config', () => {
     const r = JSON.parse(marr(['models', '--json'], { cwd: project }).stdout);
     expect(r.local).toEqual([{ name: 'mine', path: join(project, 'models/mine') }]);
-    expect(Array.isArray(r.shipped)).toBe(true);
+    const shippedDefault = r.shipped.find((m: { name: string }) => m.name === 'default');
+    const config = JSON.parse(readFileSync(join(repoRoot, 'packages/zoo/models/default/config.json'), 'utf8'));
+    expect(shippedDefault).toMatchObject({ path: join(repoRoot, 'packages/zoo/models/default'), architecture: config.architectures[0] });
+    const text = marr(['models'], { cwd: project }).stdout;
+    expect(text).toMatch(/^default\s+LlamaForCausalLM\s+\d+/m);
+    expect(text).toContain(`Local models from ${join(project, 'marr.config.json')}:`);
   });
 
   it('prints the published report schema', () => {
