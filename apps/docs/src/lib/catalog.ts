@@ -38,7 +38,7 @@ export const LEVEL_QUESTIONS: Record<Level, string> = {
   implementational: 'How is it realised physically? Which neurons, heads and weights carry it out?',
 };
 
-/** The URL of a generated file (report.json / report.html) as served by the site. */
-export function reportUrl(relativePath: string): string {
-  return `/${relativePath.replace(/^reports\//, 'reports/')}`;
+/** The URL at which the site serves a file of generated/ (see src/pages/generated/[...path].ts). */
+export function generatedUrl(relativePath: string): string {
+  return `/generated/${relativePath}`;
 }
