@@ -213,5 +213,5 @@ export function validateReportEnvelope(value: unknown, what = 'report.json'): Re
 /** The JSON schema of report.json (draft 2020-12), generated from the zod schema. */
 export function reportJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(reportEnvelopeSchema, { io: 'output' }) as Record<string, unknown>;
-  return { ...schema, $id: 'https://marr.dev/schemas/report.schema.json' };
+  return { ...schema, $id: 'urn:marr:schema:report.json:v1' };
 }
