@@ -26,6 +26,19 @@ describe('bestSubset (branch and bound) against exhaustive search', () => {
     for (let j = 0; j < p; j++) expect(bb.coefficients[j]).toBeCloseTo(exact.coefficients[j], 6);
   });
 
+  // Few samples, many correlated features, heavy noise: the hard regime where little can be pruned.
+  const hard = [1, 2, 3, 4, 5, 6].map((seed) => ({ seed, p: 18, n: 24, k: 4 + (seed % 2), alpha: [0.001, 0.1][seed % 2] }));
+  it.each(hard)('hard instance seed $seed: p=$p n=$n k=$k alpha=$alpha', ({ seed, p, n, k, alpha }) => {
+    const inst = plantedInstance(500 + seed, n, p, 3, 3, 0.6);
+    const problem = gramProblem(inst.x, inst.y, alpha);
+    const exact = exhaustiveBestSubset(problem, { k });
+    const bb = bestSubset(problem, { k });
+    expect(bb.optimal).toBe(true);
+    expect(Math.abs(bb.objective - exact.objective)).toBeLessThanOrEqual(1e-8 * Math.abs(exact.objective));
+    expect(bb.lowerBound).toBeLessThanOrEqual(exact.objective * (1 + 1e-9));
+    if (exact.runnerUpObjective - exact.objective > 1e-6 * exact.objective) expect(bb.support).toEqual(exact.support);
+  });
+
   it('recovers a planted support from a low-noise instance', () => {
     const inst = plantedInstance(99, 200, 30, 4, 0.01);
     const bb = bestSubset(gramProblem(inst.x, inst.y, 0), { k: 4 });

@@ -17,7 +17,9 @@
  *
  * M and xi are carried down the tree by rank-one downdates (O(|A|^2) per exclusion) and refreshed
  * from a new factorisation every few levels to stop rounding from accumulating. Leaves are evaluated
- * exactly from an incrementally grown Cholesky factor of G_SS + alpha I. Features are scaled to unit
+ * exactly from an incrementally grown Cholesky factor of G_SS + alpha I; when two slots are left, every
+ * pair of free features is scored directly (O(|S|) per pair), which replaces the deepest two levels
+ * of the tree. Features are scaled to unit
  * norm internally (with the ridge weight rescaled to match), which leaves the problem unchanged.
  *
  * When the time limit stops the search, the lower bound is the smallest bound among the subtrees not
@@ -248,6 +250,51 @@ export function bestSubset(problem: GramProblem, options: BestSubsetOptions): Be
 
   const deltaScratch = new Float64Array(q);
   const inS = new Uint8Array(q);
+  const pairRows = new Float64Array(q * Math.max(1, k));
+  const pairDiag = new Float64Array(q);
+  const pairBeta = new Float64Array(q);
+  /**
+   * For each free j: r_j = L^-1 H_Sj, d_j^2 = H_jj - |r_j|^2, beta_j = b_j - r_j . w, so adding j alone
+   * gains beta_j^2 / d_j^2. Adding l after j: c = H_jl - r_j . r_l, d_l|j^2 = d_l^2 - c^2 / d_j^2,
+   * beta_l|j = beta_l - c beta_j / d_j^2, and the pair gains beta_j^2/d_j^2 + beta_l|j^2 / d_l|j^2.
+   */
+  const enumeratePairs = (a: ActiveSet, free: number[], s: number): void => {
+    const fu = free.length;
+    for (let f = 0; f < fu; f++) {
+      const j = a.idx[free[f]];
+      let dd = h[j * q + j];
+      let beta = b[j];
+      for (let r = 0; r < s; r++) {
+        let v = h[sIdx[r] * q + j];
+        for (let m = 0; m < r; m++) v -= lFac[r * k + m] * pairRows[f * k + m];
+        v /= lFac[r * k + r];
+        pairRows[f * k + r] = v;
+        dd -= v * v;
+        beta -= v * wVec[r];
+      }
+      pairDiag[f] = dd;
+      pairBeta[f] = beta;
+    }
+    const base = objS[s];
+    for (let f1 = 0; f1 < fu; f1++) {
+      const d1 = pairDiag[f1];
+      if (!(d1 > 0)) continue;
+      const j1 = a.idx[free[f1]];
+      const b1 = pairBeta[f1];
+      const gain1 = (b1 * b1) / d1;
+      for (let f2 = f1 + 1; f2 < fu; f2++) {
+        const j2 = a.idx[free[f2]];
+        let c = h[j1 * q + j2];
+        for (let r = 0; r < s; r++) c -= pairRows[f1 * k + r] * pairRows[f2 * k + r];
+        const d2 = pairDiag[f2] - (c * c) / d1;
+        if (!(d2 > 0)) continue;
+        const b2 = pairBeta[f2] - (c * b1) / d1;
+        const objective = base - gain1 - (b2 * b2) / d2;
+        if (objective < incumbent) offer(objective, [j1, j2]);
+        else leaves++;
+      }
+    }
+  };
   const visit = (a: ActiveSet): void => {
     nodes++;
     if ((nodes & 255) === 0 && performance.now() - start > timeLimitMs) timedOut = true;
@@ -291,6 +338,11 @@ export function bestSubset(problem: GramProblem, options: BestSubsetOptions): Be
     const nodeBound = a.bound + kthSmallest(deltaScratch, u, u - (k - s));
     if (nodeBound >= pruneLevel()) return;
 
+    if (s === k - 2 && u >= 2) {
+      // Last two slots: every pair of free features in O(|S|) each, from one Cholesky extension per feature.
+      enumeratePairs(a, free, s);
+      return;
+    }
     if (s === k - 1) {
       // Last slot: try every free feature directly.
       for (const t of free) {
