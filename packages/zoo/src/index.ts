@@ -22,3 +22,4 @@ export { writeHfFolder, hfConfigJson } from './export/hf-folder.js';
 export { measureBehaviours, type BehaviourReport, type MeasureOptions } from './evaluate/behaviours.js';
 export { listShippedModels, resolveShippedModel, SHIPPED_PURPOSES, type ShippedModel } from './zoo/shipped.js';
 export { modelCard } from './zoo/model-card.js';
+export { HELD_OUT_SEED } from './train/trainer.js';
