@@ -91,6 +91,22 @@ describe('sindy analysis through the runner', () => {
   });
 });
 
+describe('sindy analysis options', () => {
+  it('bagging is deterministic for a seed and recovers the oscillator', async () => {
+    const path = writeCsv('osc-bag.csv', 't,x0,x1', oscillatorRows(1001, 0.01));
+    const params = { degree: 2, totalK: 3, derivative: 'fd', ensemble: 4, simulate: false };
+    const a = await runAnalysis({ plugin, analysis: sindyAnalysis, dataPath: path, params, seed: 7 });
+    const b = await runAnalysis({ plugin, analysis: sindyAnalysis, dataPath: path, params, seed: 7 });
+    expect((a.results as Record<string, unknown>).support).toEqual([[0, 0, 1, 0, 0, 0], [0, 1, 1, 0, 0, 0]]);
+    expect(a.results.coefficients).toEqual(b.results.coefficients);
+  });
+
+  it('an even smoothing window is refused with the rule', async () => {
+    const path = writeCsv('osc-win.csv', 't,x0,x1', oscillatorRows(300, 0.01));
+    await expect(runAnalysis({ plugin, analysis: sindyAnalysis, dataPath: path, params: { smoothingWindow: 10 } })).rejects.toThrow(/odd integer/);
+  });
+});
+
 describe('bad input gets a clear usage error', () => {
   const run = (path: string, params: Record<string, unknown> = {}) => runAnalysis({ plugin, analysis: sindyAnalysis, dataPath: path, params: { degree: 2, ...params } });
 
