@@ -79,6 +79,8 @@ export interface OptimalityResult {
   gap: number | null;
   optimal: boolean;
   status: string;
+  /** 'enumeration' (proof by exhaustion, small k) or 'outer-approximation' (MILP master and cuts). */
+  solvedBy: 'enumeration' | 'outer-approximation';
   seconds: number;
   iterations: number;
 }
@@ -124,7 +126,11 @@ export async function kSweep(train: LabelledFeatures, test: LabelledFeatures, op
       const candidates = selectColumns(train.x, pool);
       const ospMaxK = Math.min(options.ospMaxK ?? 8, pool.length);
       const solver = options.ospSolver ?? highsSolver();
+      let previous: number[] = [];
       for (const k of kValues.filter((k) => k <= ospMaxK)) {
+        // Warm starts: the mean-difference top-k, and the previous k's optimum extended by each candidate.
+        const extended: number[][] = [];
+        if (previous.length === k - 1) for (let j = 0; j < pool.length; j++) if (!previous.includes(j)) extended.push([...previous, j]);
         const result = await optimalSparseClassifier(candidates, train.labels, {
           k,
           C: (options.ospGamma ?? DEFAULT_OSP_GAMMA) / train.x.rows,
@@ -132,8 +138,9 @@ export async function kSweep(train: LabelledFeatures, test: LabelledFeatures, op
           solver,
           timeLimitMs: options.ospTimeLimitMs ?? 60_000,
           // The mean-difference top-k is a natural incumbent.
-          initialSupports: [Array.from({ length: k }, (_, r) => r)],
+          initialSupports: [Array.from({ length: k }, (_, r) => r), ...extended],
         });
+        previous = result.support;
         const support = result.support.map((r) => pool[r]).sort((a, b) => a - b);
         byK.push(evaluateSupport('osp', support, train, test, C, weights));
         const finiteBound = Number.isFinite(result.lowerBound);
@@ -144,6 +151,7 @@ export async function kSweep(train: LabelledFeatures, test: LabelledFeatures, op
           gap: finiteBound ? result.gap : null,
           optimal: result.optimal,
           status: result.status,
+          solvedBy: result.method,
           seconds: result.timeMs / 1000,
           iterations: result.iterations,
         });

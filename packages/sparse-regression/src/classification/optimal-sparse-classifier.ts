@@ -8,7 +8,9 @@
 import { highsSolver } from '../milp/highs-solver.js';
 import type { MilpSolver } from '../milp/milp-solver.js';
 import { outerApproximation, type OuterApproximationResult } from '../outer-approximation/outer-approximation.js';
+import { binomial } from '../exhaustive/exhaustive-search.js';
 import type { DesignMatrix } from '../problem/design-matrix.js';
+import { exhaustiveSparseClassifier } from './exhaustive-sparse-classifier.js';
 import { logisticSupportOracle, type LogisticSupportOracle } from './logistic-support-oracle.js';
 
 export interface SparseClassifierOptions {
@@ -32,11 +34,19 @@ export interface SparseClassifierOptions {
    * tight picture of each column alone (k = 1 is then solved by the first master problem).
    */
   singletonCuts?: boolean;
+  /**
+   * Solve by enumeration instead when there are at most this many supports of size <= k (default
+   * 2000; 0 always uses outer approximation). Enumeration is a proof by exhaustion, and for k <= 2 on
+   * 50 candidates it is far faster than closing the outer-approximation gap on correlated features.
+   */
+  enumerationLimit?: number;
 }
 
 export interface SparseClassifierResult extends OuterApproximationResult {
   coefficients: Float64Array;
   intercept: number;
+  /** How optimality was established (or attempted). */
+  method: 'enumeration' | 'outer-approximation';
 }
 
 /**
@@ -68,6 +78,28 @@ export async function optimalSparseClassifier(
   if (!Number.isInteger(k) || k < 1) throw new Error(`optimalSparseClassifier: k must be an integer >= 1, got ${k}`);
   if (k > x.cols) throw new Error(`optimalSparseClassifier: k = ${k} exceeds the ${x.cols} candidate columns; lower k or add candidates`);
   const oracle = logisticSupportOracle(x, labels, { C: options.C, weights: options.weights });
+  const limit = options.enumerationLimit ?? 2000;
+  let supports = 0;
+  for (let s = 0; s <= k; s++) supports += binomial(x.cols, s);
+  if (supports <= limit) {
+    const start = performance.now();
+    const exact = exhaustiveSparseClassifier(x, labels, { k, C: options.C, weights: options.weights, maxSupports: limit });
+    const fit = oracle.fit(exact.support);
+    return {
+      support: exact.support,
+      objective: exact.objective,
+      lowerBound: exact.objective,
+      gap: 0,
+      optimal: true,
+      status: 'optimal',
+      iterations: 0,
+      cuts: 0,
+      timeMs: performance.now() - start,
+      coefficients: fit.coefficients,
+      intercept: fit.intercept,
+      method: 'enumeration',
+    };
+  }
   const initial = [...(options.initialSupports ?? [])];
   if (options.greedyWarmStart ?? true) initial.push(...greedyForwardSupports(oracle, k));
   if (options.singletonCuts ?? true) for (let j = 0; j < x.cols; j++) initial.push([j]);
@@ -79,5 +111,5 @@ export async function optimalSparseClassifier(
     initialSupports: initial,
   });
   const fit = oracle.fit(result.support);
-  return { ...result, coefficients: fit.coefficients, intercept: fit.intercept };
+  return { ...result, coefficients: fit.coefficients, intercept: fit.intercept, method: 'outer-approximation' };
 }

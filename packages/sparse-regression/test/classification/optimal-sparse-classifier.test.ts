@@ -60,7 +60,8 @@ describe('optimalSparseClassifier equals exhaustive search of its objective', ()
     const inst = plantedLogisticInstance(seed, n, p, k, 1.5, 0.3, -1);
     const weights = balancedClassWeights(inst.labels);
     const exact = exhaustiveSparseClassifier(inst.x, inst.labels, { k, C, weights });
-    const osp = await optimalSparseClassifier(inst.x, inst.labels, { k, C, weights, relativeGapTolerance: 1e-8 });
+    const osp = await optimalSparseClassifier(inst.x, inst.labels, { k, C, weights, relativeGapTolerance: 1e-8, enumerationLimit: 0 });
+    expect(osp.method).toBe('outer-approximation');
     expect(osp.optimal).toBe(true);
     expect(osp.gap).toBeLessThanOrEqual(1e-8 * 1.01);
     expect(osp.objective).toBeCloseTo(exact.objective, 6);
@@ -72,7 +73,7 @@ describe('optimalSparseClassifier equals exhaustive search of its objective', ()
   it('also with the javascript-lp-solver master (no proof claimed)', async () => {
     const inst = plantedLogisticInstance(7, 100, 8, 2);
     const exact = exhaustiveSparseClassifier(inst.x, inst.labels, { k: 2 });
-    const osp = await optimalSparseClassifier(inst.x, inst.labels, { k: 2, solver: javascriptLpSolver() });
+    const osp = await optimalSparseClassifier(inst.x, inst.labels, { k: 2, solver: javascriptLpSolver(), enumerationLimit: 0 });
     expect(osp.objective).toBeCloseTo(exact.objective, 6);
     expect(osp.optimal).toBe(false);
   });
@@ -103,7 +104,7 @@ describe('optimalSparseClassifier on a planted jointly separable pair', () => {
     const top2 = standardised.sort((a, b) => meanDiff[b] - meanDiff[a]).slice(0, 2);
     expect(top2).not.toContain(1);
     expect(top2).not.toEqual([0, 1]);
-    const osp = await optimalSparseClassifier(x, inst.labels, { k: 2, C: 1 });
+    const osp = await optimalSparseClassifier(x, inst.labels, { k: 2, C: 1, enumerationLimit: 0 });
     expect(osp.optimal).toBe(true);
     expect(osp.support).toEqual([0, 1]);
     // The pair separates the classes: every training example is on the right side.
@@ -117,11 +118,22 @@ describe('optimalSparseClassifier on a planted jointly separable pair', () => {
 
   it('reports a gap and does not claim optimality when the time limit stops it first', async () => {
     const inst = plantedLogisticInstance(12, 200, 30, 4);
-    const osp = await optimalSparseClassifier(inst.x, inst.labels, { k: 4, timeLimitMs: 0 });
+    const osp = await optimalSparseClassifier(inst.x, inst.labels, { k: 4, timeLimitMs: 0, enumerationLimit: 0 });
     expect(osp.optimal).toBe(false);
     expect(osp.status).toBe('time-limit');
     expect(osp.gap).toBeGreaterThan(0);
     expect(osp.support.length).toBeLessThanOrEqual(4);
+  });
+
+  it('small instances are solved by enumeration, a proof by exhaustion, with the same answer', async () => {
+    const inst = plantedLogisticInstance(5, 150, 9, 2);
+    const byEnumeration = await optimalSparseClassifier(inst.x, inst.labels, { k: 2 });
+    const byOA = await optimalSparseClassifier(inst.x, inst.labels, { k: 2, enumerationLimit: 0, relativeGapTolerance: 1e-9 });
+    expect(byEnumeration.method).toBe('enumeration');
+    expect(byEnumeration.optimal).toBe(true);
+    expect(byEnumeration.gap).toBe(0);
+    expect(byEnumeration.support).toEqual(byOA.support);
+    expect(byEnumeration.objective).toBeCloseTo(byOA.objective, 7);
   });
 
   it('rejects k outside 1..p', async () => {
