@@ -25,7 +25,7 @@
  * When the time limit stops the search, the lower bound is the smallest bound among the subtrees not
  * yet explored, so the reported gap is a proof, not an estimate.
  */
-import { choleskyFactor, choleskyInverse } from '../linalg/cholesky.js';
+import { choleskyInverse } from '../linalg/cholesky.js';
 import { fitSupport, type GramProblem } from '../problem/gram-problem.js';
 
 export interface BestSubsetOptions {
