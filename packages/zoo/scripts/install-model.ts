@@ -7,7 +7,7 @@
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadModel } from '@marr/core';
-import { measureBehaviours, type BehaviourReport } from '../src/evaluate/behaviours.js';
+import { measureBehaviours, type BehaviourReport, type MeasureOptions } from '../src/evaluate/behaviours.js';
 import { vocabularyFromTokenizerJson } from '../src/tokenizer/word-tokenizer.js';
 import { modelCard } from '../src/zoo/model-card.js';
 import { SHIPPED_PURPOSES } from '../src/zoo/shipped.js';
@@ -18,10 +18,10 @@ const [run, name, flag] = process.argv.slice(2);
 if (!run || !name) throw new Error('usage: install-model <run folder> <name> [--checkpoints]');
 const MODEL_FILES = ['config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json', 'training.json'];
 
-async function measure(dir: string): Promise<BehaviourReport> {
+async function measure(dir: string, options: MeasureOptions = {}): Promise<BehaviourReport> {
   const model = await loadModel(dir);
   const vocab = vocabularyFromTokenizerJson(JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8')));
-  const report = await measureBehaviours(model, vocab);
+  const report = await measureBehaviours(model, vocab, options);
   await model.dispose();
   return report;
 }
@@ -45,7 +45,8 @@ copyModel(resolve(run), dest, {
 if (flag === '--checkpoints') {
   for (const step of readdirSync(join(run, 'checkpoints'))) {
     const from = join(run, 'checkpoints', step);
-    const b = await measure(from);
+    // checkpoints are measured on fewer language documents and induction sequences, to keep installing quick
+    const b = await measure(from, { languageDocuments: 50, inductionSequences: 50 });
     console.log(step, JSON.stringify(b));
     copyModel(from, join(dest, 'checkpoints', step), { 'behaviours.json': JSON.stringify(b, null, 2) + '\n' });
   }

@@ -41,5 +41,14 @@ organism corpus; no external data or weights. Load it with \`loadModel('${name}'
 | birth years | top-1 exact year (mean absolute error) | ${pct(b.facts.yearAccuracy)} (${f3(b.facts.yearMeanAbsError)} years) |
 
 Measured by \`measureBehaviours\` in \`@marr/zoo\` through \`loadModel\` (the normal loading path).
-`;
+${b.calendar.accuracy < 0.9 ? `\n## Known weakness: calendar arithmetic\n\n${CALENDAR_NOTE}\n` : ''}`;
 }
+
+/** Why calendar accuracy stays near chance in the current recipe, and what was tried. */
+export const CALENDAR_NOTE =
+  'Calendar accuracy is near chance (the model answers one constant day and one constant month). Each problem is ' +
+  'modular addition (start + count mod 7 or 12) with uniform counts, so neither the start nor the count alone ' +
+  'says anything about the answer: there is no gradient toward either feature until the model finds their ' +
+  'conjunction (the plateau known from grokking). Tried: only "after" problems (174 instead of 348) and a 24% ' +
+  'calendar share of documents, 3000 steps. Not yet tried: skewing counts toward one ("the day after") so the ' +
+  'successor map is learned first, listing the intermediate days, or training much longer.';
