@@ -41,13 +41,17 @@ export async function loadTimeSeriesDataset(path: string, options: { timeColumn?
     throw new MarrUsageError(`${path} needs a time column and at least one value column; it has only "${timeColumn}"`);
   }
   const t = table.numeric[timeColumn];
+  // Several trajectories may share a file, told apart by a `trajectory` column: time restarts at each one.
+  const trajectoryColumn = table.columns.find((c) => c.toLowerCase() === 'trajectory');
+  const trajectoryId = (i: number): string | number | undefined =>
+    trajectoryColumn === undefined ? undefined : Number.isNaN(table.numeric[trajectoryColumn][i]) ? table.text[trajectoryColumn]?.[i] : table.numeric[trajectoryColumn][i];
   for (let i = 0; i < t.length; i++) {
     if (!Number.isFinite(t[i])) {
       throw new MarrUsageError(`${path}: time column "${timeColumn}" has a non-numeric value at data row ${i + 1}`);
     }
-    if (i > 0 && !(t[i] > t[i - 1])) {
+    if (i > 0 && trajectoryId(i) === trajectoryId(i - 1) && !(t[i] > t[i - 1])) {
       throw new MarrUsageError(
-        `${path}: time column "${timeColumn}" must increase strictly, but row ${i + 1} (${t[i]}) follows ${t[i - 1]}; sort the file by time`,
+        `${path}: time column "${timeColumn}" must increase strictly${trajectoryColumn ? ' within each trajectory' : ''}, but row ${i + 1} (${t[i]}) follows ${t[i - 1]}; sort the file by time${trajectoryColumn ? '' : ', or add a "trajectory" column to hold several runs'}`,
       );
     }
   }

@@ -44,6 +44,10 @@ describe('time series', () => {
     expect((await loadTimeSeriesDataset(write('ts2.csv', 'step,x\n1,0\n2,0.5\n'))).timeColumn).toBe('step');
     await expect(loadTimeSeriesDataset(write('back.csv', 't,x\n0,1\n1,2\n1,3\n'))).rejects.toThrow(/must increase strictly, but row 3 \(1\) follows 1; sort the file by time/);
     await expect(loadTimeSeriesDataset(write('one.csv', 't\n0\n'))).rejects.toThrow(/at least one value column/);
+    // Several runs in one file: time restarts with each trajectory, and must increase within it.
+    const multi = await loadTimeSeriesDataset(write('multi.csv', 't,x,trajectory\n0,1,0\n1,2,0\n0,5,1\n1,6,1\n'));
+    expect(multi.rowCount).toBe(4);
+    await expect(loadTimeSeriesDataset(write('multi-bad.csv', 't,x,trajectory\n0,1,a\n1,2,a\n1,5,a\n'))).rejects.toThrow(/must increase strictly within each trajectory/);
     await expect(loadTimeSeriesDataset(write('nan.csv', 't,x\n0,1\nlater,2\n'))).rejects.toThrow(/non-numeric value at data row 2/);
   });
 
