@@ -38,7 +38,9 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, enab
     if (!force && now - lastDraw < 100) return;
     lastDraw = now;
     const line = progressLine(label, count, total, (now - started) / 1000);
-    stream.write(`\r${line.slice(0, (stream.columns ?? 80) - 1)}\u001b[K`);
+    // A terminal of unknown width reports 0 (or nothing) columns: write the whole line then.
+    const width = stream.columns && stream.columns > 1 ? stream.columns - 1 : line.length;
+    stream.write(`\r${line.slice(0, width)}\u001b[K`);
   };
   return {
     start(l, t) {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createProgress, progressLine } from '../src/progress.js';
 
-function fakeTerminal() {
+function fakeTerminal(columns = 80) {
   const writes: string[] = [];
-  const stream = { isTTY: true, columns: 80, write: (s: string) => (writes.push(s), true) } as unknown as NodeJS.WriteStream;
+  const stream = { isTTY: true, columns, write: (s: string) => (writes.push(s), true) } as unknown as NodeJS.WriteStream;
   return { stream, writes };
 }
 
@@ -25,6 +25,12 @@ describe('progress', () => {
     expect(tty.writes[0]).toMatch(/^\ra \[-+\]   0% 0\/2/);
     expect(tty.writes.some((w) => w.includes('100% 2/2'))).toBe(true);
     expect(tty.writes.at(-1)).toBe('\r\u001b[K');
+    const unknownWidth = fakeTerminal(0);
+    createProgress(unknownWidth.stream, true).start('windows', 4);
+    expect(unknownWidth.writes[0]).toBe('\rwindows [--------------------]   0% 0/4 ETA ?\u001b[K');
+    const narrow = fakeTerminal(12);
+    createProgress(narrow.stream, true).start('windows', 4);
+    expect(narrow.writes[0]).toBe('\rwindows [--\u001b[K');
     const quiet = fakeTerminal();
     const q = createProgress(quiet.stream, false);
     q.start('a', 2);
