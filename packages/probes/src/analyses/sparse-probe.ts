@@ -119,7 +119,8 @@ export const sparseProbe = defineAnalysis({
               title: 'About optimality',
               text:
                 'The optimal sparse probe minimises the class-balanced L2 logistic loss (inverse strength ospGamma / n_train) over supports of at most k of the top candidates by mean difference, ' +
-                'then refits the chosen support with C. "proven optimal" means HiGHS closed the outer-approximation gap; otherwise the best support found is reported with its proven lower bound and gap.',
+                'then refits the chosen support with C. "proven optimal" means every support was enumerated (small k) or HiGHS closed the outer-approximation gap; ' +
+                'otherwise the best support found is reported with its proven lower bound and gap.',
             }
           : null,
       ),
