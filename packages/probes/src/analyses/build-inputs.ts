@@ -59,11 +59,11 @@ export async function buildProbeInputs(ctx: AnalysisContext<ProbeInputParams>): 
     usage((e as Error).message);
   }
   const progress = (label: string) => {
-    let started = false;
+    let last = -1;
     return (done: number, total: number) => {
-      if (!started) ctx.progress.start(label, total);
-      started = true;
-      ctx.progress.tick(1);
+      if (last < 0) ctx.progress.start(label, total);
+      ctx.progress.tick(done - Math.max(0, last));
+      last = done;
       if (done === total) ctx.progress.done();
     };
   };

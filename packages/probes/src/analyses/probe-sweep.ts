@@ -4,7 +4,7 @@
  * with the chosen rankers; reports F1 by layer and k, the best layer, and the best single neuron per
  * layer.
  */
-import { defineAnalysis, z, type JsonValue, type Report, type ReportSection } from '@marr/core';
+import { defineAnalysis, MarrUsageError, z, type JsonValue, type Report, type ReportSection } from '@marr/core';
 import { labelledFeatures } from '../data/feature-matrix.js';
 import { binarize, labelValues, positiveClass } from '../datasets/labels.js';
 import { RANKERS } from '../rankers/rank-features.js';
@@ -46,9 +46,17 @@ export const probeSweep = defineAnalysis({
     const p = ctx.params;
     const inputs = await buildProbeInputs(ctx);
     const values = labelValues(inputs.labels);
-    let features = p.features.length > 0 ? p.features : values.length === 2 ? [positiveClass(inputs.labels, p.positive || inputs.defaultPositive)] : values;
-    for (const f of features) if (!values.includes(f)) throw new Error(`feature "${f}" is not a label value (${values.join(', ')})`);
-    if (p.positive && p.features.length === 0) features = [p.positive];
+    const features =
+      p.features.length > 0
+        ? p.features
+        : p.positive
+          ? [p.positive]
+          : values.length === 2
+            ? [positiveClass(inputs.labels, inputs.defaultPositive)]
+            : values;
+    for (const f of features) {
+      if (!values.includes(f)) throw new MarrUsageError(`feature "${f}" is not a label value (${values.join(', ')}); set features= or positive= to one of them`);
+    }
     const out: { [key: string]: JsonValue }[] = [];
     const byKAll: (ByKResult & { feature: string; layer: string })[] = [];
     const figs: ReportSection[] = [];
