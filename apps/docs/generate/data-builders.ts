@@ -17,17 +17,17 @@ interface DataBuilder {
 }
 
 /**
- * The zoo's held-out corpus seed, read from the default model's training record: documents the shipped
- * models were evaluated on and never trained on.
+ * The zoo's held-out corpus seed: the stream the shipped models are evaluated on and never trained on
+ * (the default model's training record when it names one, else the trainer's constant).
  */
 async function zooHeldOutSeed(): Promise<number> {
-  const { resolveShippedModel } = await import('@marr/zoo');
+  const { resolveShippedModel, HELD_OUT_SEED } = await import('@marr/zoo');
   const folder = resolveShippedModel('default');
-  if (!folder) throw new Error('the shipped model "default" is missing from @marr/zoo (packages/zoo/models/default)');
-  const record = JSON.parse(await readFile(join(folder, 'training.json'), 'utf8')) as { corpus?: { heldOutSeed?: unknown } };
-  const seed = record.corpus?.heldOutSeed;
-  if (typeof seed !== 'number') throw new Error(`${join(folder, 'training.json')} has no corpus.heldOutSeed`);
-  return seed;
+  if (folder) {
+    const record = JSON.parse(await readFile(join(folder, 'training.json'), 'utf8')) as { corpus?: { heldOutSeed?: unknown } };
+    if (typeof record.corpus?.heldOutSeed === 'number') return record.corpus.heldOutSeed;
+  }
+  return HELD_OUT_SEED;
 }
 
 export const DATA_BUILDERS: Readonly<Record<string, DataBuilder>> = {

@@ -6,6 +6,7 @@
  * Nothing here computes a result: every number on the site is read from a report the CLI wrote.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { loadModel, sharedRoot, writeJsonAtomic } from '@marr/core';
 import { LEVELS, type AnalysisDescription, type Catalog, type CatalogAnalysis, type CatalogPlugin, type HookPointTable, type ShippedModelInfo } from './catalog.js';
@@ -28,7 +29,7 @@ function log(message: string): void {
 
 function readmeQuickStart(): string {
   const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-  const match = /^## Quick start\s*\n+```(?:sh|bash)?\n([\s\S]*?)```/m.exec(readme);
+  const match = /^## Quick start\b[\s\S]*?```(?:sh|bash)\n([\s\S]*?)```/m.exec(readme);
   if (!match) throw new Error('README.md has no "## Quick start" section with a ```sh code block; the quick start page quotes it');
   return match[1].trimEnd();
 }
@@ -67,6 +68,26 @@ async function runExample(analysis: AnalysisDescription, recipe: ExampleRecipe, 
   });
 }
 
+/** Example runs at once: CI machines have two cores, and each run is one single-threaded process. */
+const EXAMPLE_CONCURRENCY = Math.max(1, Math.min(2, availableParallelism()));
+
+/** Runs the jobs with at most `limit` in flight; the first failure rejects (after the others settle). */
+async function runPool(jobs: readonly (() => Promise<void>)[], limit: number): Promise<void> {
+  let next = 0;
+  const errors: unknown[] = [];
+  const worker = async () => {
+    while (next < jobs.length) {
+      const job = jobs[next++];
+      await job().catch((err: unknown) => {
+        errors.push(err);
+        next = jobs.length;
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+  if (errors.length > 0) throw errors[0];
+}
+
 async function hookPointTable(models: ShippedModelInfo[]): Promise<HookPointTable | null> {
   if (!models.some((m) => m.name === 'default')) return null;
   const model = await loadModel('default');
@@ -90,6 +111,7 @@ async function main(): Promise<void> {
   setShippedModels(models.map((m) => m.name));
   const recipes = readRecipes();
   const analyses: CatalogAnalysis[] = [];
+  const jobs: (() => Promise<void>)[] = [];
   const plugins: CatalogPlugin[] = [];
   for (const p of pluginsFound) {
     const pkg = JSON.parse(readFileSync(join(p.dir, 'package.json'), 'utf8')) as { description?: string };
@@ -106,9 +128,16 @@ async function main(): Promise<void> {
           reason: `it needs ${description.inputs.data?.required ? 'a dataset' : 'several models'}; add a recipe in apps/docs/examples/${id}.json`,
         });
       }
-      for (const recipe of planned) await runExample(description, recipe, entry);
+      jobs.push(...planned.map((recipe) => () => runExample(description, recipe, entry)));
       analyses.push(entry);
     }
+  }
+  await runPool(jobs, EXAMPLE_CONCURRENCY);
+  // Examples finish in any order; the page shows them in recipe order.
+  for (const a of analyses) {
+    const order = (recipes.get(a.id) ?? []).map((r) => r.name);
+    a.examples.sort((x, y) => order.indexOf(x.name) - order.indexOf(y.name));
+    a.skipped.sort((x, y) => order.indexOf(x.name) - order.indexOf(y.name));
   }
   const installed = new Set(analyses.map((a) => a.id));
   for (const id of recipes.keys()) {
