@@ -80,6 +80,25 @@ describe('@marr/probes plugin', () => {
     // The letters differ in every token, so one neuron separates them perfectly.
     expect((report.results.layers as { f1: number }[]).some((l) => l.f1 === 1)).toBe(true);
     await expect(runAnalysis({ plugin, analysis: sparseProbe, params: {} })).rejects.toThrow(/activations=<file.csv>/);
+    // Token level: label each byte token "is a vowel". The random model's MLP neurons are random features of
+    // the token (plus attention mixing), so a probe reads the label far above chance (all-positive F1 ~0.4).
+    const tokenRows = Array.from({ length: 30 }, (_, i) => {
+      const text = `the quick brown fox ${i} jumps over a lazy dog`;
+      return JSON.stringify({ text, tokenLabels: [...Buffer.from(text)].map((b) => ('aeiou'.includes(String.fromCharCode(b)) ? 1 : 0)) });
+    });
+    const tokenLevel = join(dir, 'vowels.jsonl');
+    writeFileSync(tokenLevel, tokenRows.join('\n'));
+    const vowels = await runAnalysis({
+      plugin,
+      analysis: probeSweep,
+      models: [model],
+      dataPath: tokenLevel,
+      params: { kValues: [1, 4, 16], maxExamples: 600 },
+      seed: 0,
+    });
+    const [feature] = vowels.results.features as { feature: string; bestF1: number }[];
+    expect(feature.feature).toBe('1');
+    expect(feature.bestF1).toBeGreaterThan(0.6); // 0.78 measured
     const tokenJsonl = join(dir, 'tokens.jsonl');
     writeFileSync(tokenJsonl, JSON.stringify({ text: 'abc', tokenLabels: [0, 1] }));
     await expect(runAnalysis({ plugin, analysis: sparseProbe, models: [model], dataPath: tokenJsonl, params: {} })).rejects.toThrow(
