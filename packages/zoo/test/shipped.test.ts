@@ -23,7 +23,7 @@ describe('shipped models', () => {
     expect(resolveShippedModel('../default')).toBeNull();
   });
 
-  it('loads the default model by name through @marr/core', async () => {
+  it('loads the default model folder through @marr/core', async () => {
     const model = await loadModel(resolveShippedModel('default') as string, { backend: 'reference' });
     expect(model.tokenizer?.encode('Paris is a city in').length).toBe(6);
     const { text } = await model.generate('Paris is a city in', { maxNewTokens: 1 });
