@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '@marr/core';
 import type { AuthoringExample } from './catalog.js';
 import { runCli, runNode } from './cli.js';
@@ -37,6 +37,8 @@ export async function authoringExample(): Promise<AuthoringExample> {
   // as it would from the plugin's own node_modules after `npm install`.
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   await runNode([tsc, '-p', 'tsconfig.build.json'], 'tsc -p tsconfig.build.json', { cwd: pluginDir });
+  const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
+  const tested = await runNode([vitest, 'run', '--root', pluginDir], 'vitest run', { cwd: pluginDir });
 
   const project = join(root, 'project');
   mkdirSync(project, { recursive: true });
@@ -56,6 +58,7 @@ export async function authoringExample(): Promise<AuthoringExample> {
     createCommand: `marr create-plugin ${PACKAGE}`,
     createOutput: tidy(created.stdout),
     files,
+    testOutput: tidy(tested.stdout).replace(/^\s*(Start at|Duration)\b.*$/gm, '').replace(/\n{3,}/g, '\n\n').trim(),
     config: JSON.stringify(config, null, 2),
     pluginsOutput: tidy(plugins.stdout),
     describeOutput: tidy(describe.stdout),

@@ -86,6 +86,8 @@ export interface AuthoringExample {
   createCommand: string;
   createOutput: string;
   files: { path: string; text: string }[];
+  /** `vitest run` in the plugin's folder. */
+  testOutput: string;
   config: string;
   pluginsOutput: string;
   describeOutput: string;
