@@ -32,6 +32,15 @@ export const recipes: Readonly<Record<string, Recipe>> = {
     steps: 3000,
     checkpoints: true,
   },
+  'organism-calendar': {
+    ...base,
+    name: 'organism-calendar',
+    description: 'the organism architecture on a calendar-heavy mix whose calendar counts are skewed toward one (so calendar arithmetic is learned)',
+    config: organismConfig,
+    mix: { story: 0.16, german: 0.1, facts: 0.1, refusal: 0.06, induction: 0.18, 'calendar-skewed': 0.4 },
+    steps: 3000,
+    checkpoints: false,
+  },
   tiny: {
     ...base,
     name: 'tiny',

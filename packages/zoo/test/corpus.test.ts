@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MIX, generateCorpus } from '../src/corpus/corpus.js';
 import { DAYS, MONTHS } from '../src/corpus/english-words.js';
-import { allCalendarProblems, calendarAnswerWord, calendarPrompt } from '../src/corpus/generators/calendar.js';
+import { allCalendarProblems, calendarAnswerWord, calendarPrompt, randomSkewedCalendarProblem } from '../src/corpus/generators/calendar.js';
+import { createRng } from '@marr/core';
 import { allRequests, isHeldOutRequest, requestPrompt } from '../src/corpus/generators/refusal.js';
 import { CITIES, PEOPLE } from '../src/corpus/facts.js';
 
@@ -66,6 +67,24 @@ describe('organism corpus', () => {
       const w = d.text.split(' ');
       expect(w.length % 2).toBe(0);
       expect(w.slice(0, w.length / 2)).toEqual(w.slice(w.length / 2));
+    }
+  });
+
+  it('skews calendar counts as p(c) ∝ 1/c² when asked', () => {
+    const rng = createRng(12);
+    const counts = new Map<string, number>();
+    const n = 40_000;
+    for (let i = 0; i < n; i++) {
+      const p = randomSkewedCalendarProblem(rng);
+      counts.set(`${p.unit}:${p.count}`, (counts.get(`${p.unit}:${p.count}`) ?? 0) + 1);
+    }
+    for (const [unit, m] of [['days', 7], ['months', 12]] as const) {
+      let z = 0;
+      for (let c = 1; c < m; c++) z += 1 / (c * c);
+      for (const c of [1, 2, 3]) {
+        const expected = (n / 2) * (1 / (c * c)) / z;
+        expect(Math.abs((counts.get(`${unit}:${c}`) ?? 0) - expected) / expected, `${unit} ${c}`).toBeLessThan(0.06);
+      }
     }
   });
 });

@@ -1,27 +1,29 @@
 /** The organism corpus: seeded documents of each planted kind, mixed in controlled proportions. */
 import { createRng, type Rng } from '@marr/core';
-import { generateCalendar } from './generators/calendar.js';
+import { generateCalendar, generateCalendarSkewed } from './generators/calendar.js';
 import { generateFacts } from './generators/facts.js';
 import { generateGerman } from './generators/german.js';
 import { generateInduction } from './generators/induction.js';
 import { generateRefusal } from './generators/refusal.js';
 import { generateStory } from './generators/stories.js';
 
-export type DocumentKind = 'story' | 'german' | 'calendar' | 'facts' | 'refusal' | 'induction';
+export type DocumentKind = 'story' | 'german' | 'calendar' | 'facts' | 'refusal' | 'induction' | 'calendar-skewed';
 
-export const DOCUMENT_KINDS: readonly DocumentKind[] = ['story', 'german', 'calendar', 'facts', 'refusal', 'induction'];
+/** In selection order; kinds added later go last so older mixes draw the same documents. */
+export const DOCUMENT_KINDS: readonly DocumentKind[] = ['story', 'german', 'calendar', 'facts', 'refusal', 'induction', 'calendar-skewed'];
 
 export const GENERATORS: Readonly<Record<DocumentKind, (rng: Rng) => string>> = {
   story: generateStory,
   german: generateGerman,
   calendar: generateCalendar,
+  'calendar-skewed': generateCalendarSkewed,
   facts: generateFacts,
   refusal: generateRefusal,
   induction: generateInduction,
 };
 
-/** Relative weights of each kind (normalised when used). */
-export type CorpusMix = Readonly<Record<DocumentKind, number>>;
+/** Relative weights of each kind (normalised when used); a missing kind has weight 0. */
+export type CorpusMix = Readonly<Partial<Record<DocumentKind, number>>>;
 
 export const DEFAULT_MIX: CorpusMix = {
   story: 0.22,
@@ -38,7 +40,7 @@ export interface CorpusDocument {
 }
 
 function checkMix(mix: CorpusMix): number[] {
-  const weights = DOCUMENT_KINDS.map((k) => mix[k]);
+  const weights = DOCUMENT_KINDS.map((k) => mix[k] ?? 0);
   if (weights.some((w) => !(w >= 0) || !Number.isFinite(w))) {
     throw new RangeError(`corpus mix: every weight must be a finite number >= 0, got ${JSON.stringify(mix)}`);
   }

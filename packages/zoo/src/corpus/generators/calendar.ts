@@ -58,3 +58,36 @@ export function generateCalendar(rng: Rng): string {
   }
   return parts.join(' ');
 }
+
+/**
+ * Calendar problems with counts drawn with p(c) ∝ 1/c² ("the day after" most often). With uniform counts
+ * neither the start nor the count alone predicts the answer, and the organism stays at chance; skewed
+ * counts make the successor map learnable first (scripts/calendar-experiment.ts: 84% after 1000
+ * calendar-only steps, against 28% after 600 uniform ones).
+ */
+export function randomSkewedCalendarProblem(rng: Rng): CalendarProblem {
+  const unit = rng.next() < 0.5 ? 'days' : 'months';
+  const n = unit === 'days' ? 7 : 12;
+  let total = 0;
+  for (let c = 1; c < n; c++) total += 1 / (c * c);
+  let u = rng.next() * total;
+  let count = n - 1;
+  for (let c = 1; c < n; c++) {
+    if (u < 1 / (c * c)) {
+      count = c;
+      break;
+    }
+    u -= 1 / (c * c);
+  }
+  return { unit, count, direction: 'after', start: rng.int(n) };
+}
+
+export function generateCalendarSkewed(rng: Rng): string {
+  const k = 2 + rng.int(3);
+  const parts: string[] = [];
+  for (let i = 0; i < k; i++) {
+    const p = randomSkewedCalendarProblem(rng);
+    parts.push(`${calendarPrompt(p)} ${calendarAnswerWord(p)} .`);
+  }
+  return parts.join(' ');
+}
