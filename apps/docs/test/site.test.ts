@@ -160,6 +160,22 @@ describe('the docs site in headless Chromium', () => {
     await page.close();
   });
 
+  it('line and scatter figures zoom with the mouse wheel', async () => {
+    const page = await browser.context.newPage();
+    const withLine = catalog.analyses.find((a) => a.id === 'layer-robustness' && a.examples.length > 0) ?? catalog.analyses.find((a) => a.examples.length > 0);
+    await page.goto(`${site.origin}/analyses/${withLine!.id}/`, { waitUntil: 'load' });
+    const figure = page.locator('[data-marr-figure][data-figure-type="line"][data-interactive="true"], [data-marr-figure][data-figure-type="scatter"][data-interactive="true"]').first();
+    await figure.waitFor({ timeout: 20_000 });
+    await figure.scrollIntoViewIfNeeded();
+    const ticks = () => figure.locator('.marr-figure-live svg g[class*="role-axis-label"] text').allTextContents();
+    const before = (await ticks()).join('|');
+    const box = (await figure.locator('.marr-figure-live svg').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, -400);
+    await expect.poll(async () => (await ticks()).join('|'), { timeout: 5_000 }).not.toBe(before);
+    await page.close();
+  });
+
   it('without JavaScript, every figure is a static SVG with data marks and hover titles', async () => {
     const noJs = await launchBrowser(site.origin, { javaScriptEnabled: false });
     try {
