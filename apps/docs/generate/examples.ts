@@ -116,9 +116,20 @@ export function setShippedModels(names: Iterable<string>): void {
   shippedModels = new Set(names);
 }
 
+/** Whether `name` is a shipped model here: listed by `marr models`, or an alias @marr/zoo resolves. */
+export async function isShippedModel(name: string): Promise<boolean> {
+  if (shippedModels.has(name)) return true;
+  const { resolveShippedModel } = await import('@marr/zoo');
+  return resolveShippedModel(name) !== null;
+}
+
 export async function resolveInput(ref: InputRef): Promise<ResolvedInput> {
   if ('shipped' in ref) {
-    if (!shippedModels.has(ref.shipped)) throw new MissingInput(`the shipped model "${ref.shipped}" is not installed (marr models lists ${[...shippedModels].join(', ') || 'none'})`);
+    if (!(await isShippedModel(ref.shipped))) {
+      const listed = [...shippedModels];
+      const shown = listed.length > 4 ? `${listed.slice(0, 4).join(', ')} and ${listed.length - 4} more` : listed.join(', ') || 'none';
+      throw new MissingInput(`the shipped model "${ref.shipped}" is not installed (marr models lists ${shown})`);
+    }
     return { arg: ref.shipped, display: ref.shipped };
   }
   if ('shared' in ref) {

@@ -12,7 +12,7 @@ import { loadModel, sharedRoot, writeJsonAtomic } from '@marr/core';
 import { LEVELS, type AnalysisDescription, type Catalog, type CatalogAnalysis, type CatalogPlugin, type HookPointTable, type ShippedModelInfo } from './catalog.js';
 import { authoringExample } from './authoring.js';
 import { runCli, runCliJson } from './cli.js';
-import { commandFor, defaultRecipe, MissingInput, readRecipes, setShippedModels, type ExampleRecipe } from './examples.js';
+import { commandFor, defaultRecipe, isShippedModel, MissingInput, readRecipes, setShippedModels, type ExampleRecipe } from './examples.js';
 import { catalogPath, generatedDir, repoRoot, reportsDir } from './paths.js';
 
 interface PluginsJson {
@@ -88,8 +88,8 @@ async function runPool(jobs: readonly (() => Promise<void>)[], limit: number): P
   if (errors.length > 0) throw errors[0];
 }
 
-async function hookPointTable(models: ShippedModelInfo[]): Promise<HookPointTable | null> {
-  if (!models.some((m) => m.name === 'default')) return null;
+async function hookPointTable(): Promise<HookPointTable | null> {
+  if (!(await isShippedModel('default'))) return null;
   const model = await loadModel('default');
   return { model: 'default', names: model.hookPoints() };
 }
@@ -154,7 +154,7 @@ async function main(): Promise<void> {
     plugins,
     analyses,
     models,
-    hookPoints: await hookPointTable(models),
+    hookPoints: await hookPointTable(),
     authoring: await authoringExample(),
   };
   await writeJsonAtomic(catalogPath, catalog);
