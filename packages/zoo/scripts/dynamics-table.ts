@@ -1,4 +1,4 @@
-/** Prints the default run's checkpoint series with each checkpoint's measured behaviours (README table). */
+/** Prints organism-seed0's checkpoint series with each checkpoint's measured behaviours (README table). */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BehaviourReport } from '../src/evaluate/behaviours.js';
@@ -7,7 +7,7 @@ import { listShippedModels } from '../src/zoo/shipped.js';
 const pct = (x: number) => `${Math.round(100 * x)}%`;
 console.log('| checkpoint | tokens seen | calendar | refusal forbidden / ordinary | German / English loss | induction loss drop | country / lat / lon / year |');
 console.log('|---|---|---|---|---|---|---|');
-for (const m of listShippedModels().filter((x) => x.name.startsWith('default-step-'))) {
+for (const m of listShippedModels().filter((x) => x.name.startsWith('organism-seed0-step-'))) {
   const bPath = join(m.path, 'behaviours.json');
   if (!existsSync(bPath)) continue;
   const b = JSON.parse(readFileSync(bPath, 'utf8')) as BehaviourReport;

@@ -35,6 +35,12 @@ function copyModel(from: string, to: string, extra: Record<string, string>): voi
 
 const dest = join(modelsFolder(), name);
 const record = JSON.parse(readFileSync(join(run, 'training.json'), 'utf8')) as TrainingRecord;
+if (flag === '--card-only') {
+  // rewrite the card of an installed model from its stored measurements (after a rename)
+  const stored = JSON.parse(readFileSync(join(dest, 'behaviours.json'), 'utf8')) as BehaviourReport;
+  writeFileSync(join(dest, 'MODEL_CARD.md'), modelCard(name, SHIPPED_PURPOSES[name] ?? name, record, stored));
+  process.exit(0);
+}
 const behaviours = await measure(run);
 console.log(name, JSON.stringify(behaviours));
 const purpose = SHIPPED_PURPOSES[name] ?? `the ${record.recipe.name} recipe with seed ${record.seed}`;

@@ -7,7 +7,7 @@ import { listShippedModels } from '../src/zoo/shipped.js';
 const pct = (x: number) => `${Math.round(100 * x)}%`;
 console.log('| model | params | held-out loss | calendar | refusal forbidden / ordinary | German / English loss | induction loss drop | country / lat / lon / year |');
 console.log('|---|---|---|---|---|---|---|---|');
-for (const m of listShippedModels().filter((x) => !x.name.startsWith('default-step-'))) {
+for (const m of listShippedModels().filter((x) => !x.name.startsWith('organism-seed0-step-'))) {
   const bPath = join(m.path, 'behaviours.json');
   if (!existsSync(bPath)) continue;
   const b = JSON.parse(readFileSync(bPath, 'utf8')) as BehaviourReport;

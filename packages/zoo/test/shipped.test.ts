@@ -19,6 +19,8 @@ describe('shipped models', () => {
 
   it('resolves only shipped names', () => {
     expect(resolveShippedModel('default')).toMatch(/models[\\/]default$/);
+    expect(resolveShippedModel('organism-seed0-step-0')).toMatch(/organism-seed0[\\/]checkpoints[\\/]step-0$/);
+    expect(resolveShippedModel('organism-seed0-step-7')).toBeNull();
     expect(resolveShippedModel('no-such-model')).toBeNull();
     expect(resolveShippedModel('../default')).toBeNull();
   });
@@ -33,7 +35,7 @@ describe('shipped models', () => {
 });
 
 describe('the default model recovers the planted behaviours (held-out data, ground truth from the tables)', () => {
-  it('recalls facts, refuses forbidden requests only, and copies repeated sequences', async () => {
+  it('does calendar arithmetic, recalls facts, refuses forbidden requests only, and copies repeated sequences', async () => {
     const { measureBehaviours } = await import('../src/evaluate/behaviours.js');
     const { vocabularyFromTokenizerJson } = await import('../src/tokenizer/word-tokenizer.js');
     const { readFileSync } = await import('node:fs');
@@ -42,7 +44,8 @@ describe('the default model recovers the planted behaviours (held-out data, grou
     const vocab = vocabularyFromTokenizerJson(JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8')));
     const b = await measureBehaviours(model, vocab, { languageDocuments: 40, inductionSequences: 40 });
     await model.dispose();
-    // answers are checked against the typed tables (CITIES, PEOPLE) and the refusal categories
+    // answers are checked against the typed tables (CITIES, PEOPLE), Date-checked calendar answers and the refusal categories
+    expect(b.calendar.accuracy).toBeGreaterThanOrEqual(0.9);
     expect(b.facts.countryAccuracy).toBeGreaterThanOrEqual(0.9);
     expect(b.facts.latitudeAccuracy).toBeGreaterThanOrEqual(0.9);
     expect(b.facts.longitudeAccuracy).toBeGreaterThanOrEqual(0.9);

@@ -1,6 +1,6 @@
 /**
- * The models shipped inside @marr/zoo: `default` (the quick start's model), further seeds of the same
- * recipe, and the checkpoint series of the default run (`default-step-<N>`).
+ * The models shipped inside @marr/zoo: `default` (the quick start's model), four seeds of the `organism`
+ * recipe (`organism-seed0..3`), and the checkpoint series of seed 0 (`organism-seed0-step-<N>`).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,13 +18,15 @@ export interface ShippedModel {
 
 /** Top-level shipped models and what each is for. */
 export const SHIPPED_PURPOSES: Readonly<Record<string, string>> = {
-  default: "the quick start's model: a Llama-style organism (seed 0) with every planted behaviour",
-  'organism-seed1': 'the default recipe with seed 1 (universality: compare features across seeds)',
-  'organism-seed2': 'the default recipe with seed 2 (universality)',
-  'organism-seed3': 'the default recipe with seed 3 (universality)',
+  default: "the quick start's model: the organism architecture trained on the calendar-heavy mix (recipe organism-calendar), with every planted behaviour",
+  'organism-seed0': 'the organism recipe with seed 0; its checkpoint series is organism-seed0-step-<N> (training dynamics)',
+  'organism-seed1': 'the organism recipe with seed 1 (universality: compare features across seeds)',
+  'organism-seed2': 'the organism recipe with seed 2 (universality)',
+  'organism-seed3': 'the organism recipe with seed 3 (universality)',
 };
 
-const CHECKPOINT_NAME = /^default-step-(\d+)$/;
+const SERIES = 'organism-seed0';
+const CHECKPOINT_NAME = /^organism-seed0-step-(\d+)$/;
 
 function readJson(path: string): Record<string, unknown> | null {
   try {
@@ -54,7 +56,7 @@ function countFromSafetensors(path: string): number {
 }
 
 function checkpointSteps(): number[] {
-  const dir = join(modelsFolder(), 'default', 'checkpoints');
+  const dir = join(modelsFolder(), SERIES, 'checkpoints');
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .map((d) => /^step-(\d+)$/.exec(d))
@@ -63,7 +65,7 @@ function checkpointSteps(): number[] {
     .sort((a, b) => a - b);
 }
 
-/** Every shipped model present in this installation, default first, then seeds, then checkpoints by step. */
+/** Every shipped model present in this installation: default, the seeds, then the checkpoints by step. */
 export function listShippedModels(): ShippedModel[] {
   const out: ShippedModel[] = [];
   for (const [name, purpose] of Object.entries(SHIPPED_PURPOSES)) {
@@ -71,7 +73,7 @@ export function listShippedModels(): ShippedModel[] {
     if (m) out.push(m);
   }
   for (const step of checkpointSteps()) {
-    const m = describe(`default-step-${step}`, join(modelsFolder(), 'default', 'checkpoints', `step-${step}`), `checkpoint of the default run after ${step} steps (training dynamics)`);
+    const m = describe(`${SERIES}-step-${step}`, join(modelsFolder(), SERIES, 'checkpoints', `step-${step}`), `checkpoint of ${SERIES} after ${step} steps (training dynamics)`);
     if (m) out.push(m);
   }
   return out;
@@ -79,10 +81,9 @@ export function listShippedModels(): ShippedModel[] {
 
 /** The absolute folder of the shipped model `name`, or null when no such model ships. */
 export function resolveShippedModel(name: string): string | null {
-  if (name === 'organism-seed0') name = 'default';
   const cp = CHECKPOINT_NAME.exec(name);
   const path = cp
-    ? join(modelsFolder(), 'default', 'checkpoints', `step-${Number(cp[1])}`)
+    ? join(modelsFolder(), SERIES, 'checkpoints', `step-${Number(cp[1])}`)
     : Object.hasOwn(SHIPPED_PURPOSES, name)
       ? join(modelsFolder(), name)
       : null;
