@@ -5,20 +5,20 @@
  * [in, out] as the trainer stores them, with q, k, v concatenated in `c_attn`.
  */
 import { join } from 'node:path';
-import type { ModelConfig } from '@marr/core';
+import { tensor, writeJsonAtomic, writeSafetensors, type Float32Tensor, type ModelConfig } from '@marr/core';
 import type { Parameters } from '../train/parameters.js';
 import { tokenizerConfigJson, tokenizerJson, type WordVocabulary } from '../tokenizer/word-tokenizer.js';
-import { writeJsonAtomic } from './atomic-write.js';
-import { writeSafetensorsF32, type NamedTensor } from './safetensors-writer.js';
+
+type NamedTensor = Float32Tensor;
 
 function transposed(data: ArrayLike<number>, rows: number, cols: number): NamedTensor {
   const out = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c];
-  return { shape: [cols, rows], data: out };
+  return tensor([cols, rows], out);
 }
 
 function asIs(data: ArrayLike<number>, shape: number[]): NamedTensor {
-  return { shape, data: Float32Array.from(data) };
+  return tensor(shape, Float32Array.from(data));
 }
 
 export function hfConfigJson(cfg: ModelConfig): Record<string, unknown> {
@@ -115,12 +115,12 @@ export function hfGpt2Tensors(p: Parameters): Map<string, NamedTensor> {
       qkv.set(v(s + 'k').subarray(i * qd, (i + 1) * qd), i * 3 * qd + qd);
       qkv.set(v(s + 'v').subarray(i * qd, (i + 1) * qd), i * 3 * qd + 2 * qd);
     }
-    t.set(o + 'attn.c_attn.weight', { shape: [d, 3 * qd], data: qkv });
+    t.set(o + 'attn.c_attn.weight', tensor([d, 3 * qd], qkv));
     const qkvBias = new Float32Array(3 * qd);
     qkvBias.set(v(s + 'q.b'), 0);
     qkvBias.set(v(s + 'k.b'), qd);
     qkvBias.set(v(s + 'v.b'), 2 * qd);
-    t.set(o + 'attn.c_attn.bias', { shape: [3 * qd], data: qkvBias });
+    t.set(o + 'attn.c_attn.bias', tensor([3 * qd], qkvBias));
     t.set(o + 'attn.c_proj.weight', asIs(v(s + 'o'), [qd, d]));
     t.set(o + 'attn.c_proj.bias', asIs(v(s + 'o.b'), [d]));
     t.set(o + 'ln_2.weight', asIs(v(s + 'ln2.w'), [d]));
@@ -141,7 +141,7 @@ export async function writeHfFolder(dir: string, p: Parameters, vocab: WordVocab
   const tensors = p.config.architecture === 'llama' ? hfLlamaTensors(p) : hfGpt2Tensors(p);
   const files = ['config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json'].map((f) => join(dir, f));
   await writeJsonAtomic(files[0], hfConfigJson(p.config));
-  await writeSafetensorsF32(files[1], tensors, { format: 'pt' });
+  await writeSafetensors(files[1], tensors, { metadata: { format: 'pt' } });
   await writeJsonAtomic(files[2], tokenizerJson(vocab));
   await writeJsonAtomic(files[3], tokenizerConfigJson(p.config.nCtx));
   return files;

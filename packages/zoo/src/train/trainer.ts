@@ -5,7 +5,7 @@
 import { matmul, validateConfig, type ModelConfig } from '@marr/core';
 import { join, resolve } from 'node:path';
 import { DOCUMENT_KINDS } from '../corpus/corpus.js';
-import { writeJsonAtomic } from '../export/atomic-write.js';
+import { writeJsonAtomic } from '@marr/core';
 import { writeHfFolder } from '../export/hf-folder.js';
 import { corpusVocabulary } from '../tokenizer/corpus-vocabulary.js';
 import { BOS_ID, EOS_ID, type WordVocabulary } from '../tokenizer/word-tokenizer.js';
