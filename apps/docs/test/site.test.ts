@@ -200,9 +200,14 @@ describe('the docs site in headless Chromium', () => {
   it('search finds an analysis by name', async () => {
     const page = await browser.context.newPage();
     for (const a of catalog.analyses.slice(0, 3)) {
-      await page.goto(`${site.origin}/`, { waitUntil: 'load' });
-      await page.locator('button[data-open-modal]').first().click();
-      const input = page.locator('#starlight__search input[type="search"], dialog[open] input').first();
+      await page.goto(`${site.origin}/`, { waitUntil: 'networkidle' });
+      // The button opens the dialog once Starlight's search element is defined; retry until it does.
+      const dialog = page.locator('dialog[open]');
+      for (let attempt = 0; attempt < 20 && (await dialog.count()) === 0; attempt++) {
+        await page.locator('button[data-open-modal]').first().click();
+        await dialog.waitFor({ timeout: 1_000 }).catch(() => undefined);
+      }
+      const input = page.locator('dialog[open] input').first();
       await input.fill(a.title);
       const hit = page.locator(`dialog[open] a[href*="/analyses/${a.id}/"]`).first();
       await hit.waitFor({ timeout: 20_000 });
