@@ -102,6 +102,15 @@ export function createProgram(version: string): Command {
     .action(async (opts) => (await import('./commands/quickstart.js')).quickstartCommand(opts));
 
   program
+    .command('train')
+    .description("train one of @marr/zoo's recipes into a Hugging Face model folder")
+    .option('--recipe <name>', 'recipe name (see the zoo README)')
+    .option('--seed <n>', 'seed for initialisation and data order (default 0)')
+    .option('--steps <n>', "number of steps (default: the recipe's)")
+    .option('--out <dir>', 'output folder')
+    .action(async (opts) => (await import('./commands/train.js')).trainCommand(opts));
+
+  program
     .command('schema')
     .description('print the JSON schema of report.json')
     .action(async () => (await import('./commands/schema.js')).schemaCommand());
