@@ -5,7 +5,7 @@
  * [in, out] as the trainer stores them, with q, k, v concatenated in `c_attn`.
  */
 import { join } from 'node:path';
-import { tensor, writeJsonAtomic, writeSafetensors, type Float32Tensor, type ModelConfig } from '@marr/core';
+import { modelConfigToHfGpt2, modelConfigToHfLlama, tensor, writeJsonAtomic, writeSafetensors, type Float32Tensor, type ModelConfig } from '@marr/core';
 import type { Parameters } from '../train/parameters.js';
 import { tokenizerConfigJson, tokenizerJson, type WordVocabulary } from '../tokenizer/word-tokenizer.js';
 
@@ -21,47 +21,9 @@ function asIs(data: ArrayLike<number>, shape: number[]): NamedTensor {
   return tensor(shape, Float32Array.from(data));
 }
 
+/** The HF config.json for a trained model: core's mapping, so written and loaded configs cannot drift. */
 export function hfConfigJson(cfg: ModelConfig): Record<string, unknown> {
-  if (cfg.architecture === 'llama') {
-    return {
-      architectures: ['LlamaForCausalLM'],
-      model_type: 'llama',
-      hidden_size: cfg.dModel,
-      intermediate_size: cfg.dMlp,
-      num_attention_heads: cfg.nHeads,
-      num_key_value_heads: cfg.nKvHeads,
-      num_hidden_layers: cfg.nLayers,
-      head_dim: cfg.dHead,
-      vocab_size: cfg.dVocab,
-      max_position_embeddings: cfg.nCtx,
-      rms_norm_eps: cfg.normEps,
-      rope_theta: cfg.rotaryBase,
-      hidden_act: 'silu',
-      attention_bias: cfg.attnBias,
-      mlp_bias: cfg.mlpBias,
-      tie_word_embeddings: false,
-      bos_token_id: cfg.bosTokenId,
-      eos_token_id: cfg.eosTokenId,
-      torch_dtype: 'float32',
-    };
-  }
-  return {
-    architectures: ['GPT2LMHeadModel'],
-    model_type: 'gpt2',
-    n_embd: cfg.dModel,
-    n_head: cfg.nHeads,
-    n_layer: cfg.nLayers,
-    n_inner: cfg.dMlp,
-    n_positions: cfg.nCtx,
-    n_ctx: cfg.nCtx,
-    vocab_size: cfg.dVocab,
-    layer_norm_epsilon: cfg.normEps,
-    activation_function: 'gelu_new',
-    tie_word_embeddings: false,
-    bos_token_id: cfg.bosTokenId,
-    eos_token_id: cfg.eosTokenId,
-    torch_dtype: 'float32',
-  };
+  return cfg.architecture === 'llama' ? modelConfigToHfLlama(cfg) : modelConfigToHfGpt2(cfg);
 }
 
 /** HF tensors for a Llama-architecture model. */
