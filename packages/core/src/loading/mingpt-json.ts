@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { validateConfig, type ModelConfig } from '../model/config.js';
+import { defaultConfig, validateConfig, type ModelConfig } from '../model/config.js';
 import { validateWeights, type WeightMap } from '../model/weights.js';
 import { MAX_TENSOR_ELEMENTS, sizeOf, tensor, type Float32Tensor } from '../tensor/tensor.js';
 import { CheckpointTensors } from './checkpoint-tensors.js';
@@ -55,9 +55,10 @@ export function minGptConfig(path: string, raw: unknown): ModelConfig {
   const c = raw as Record<string, unknown>;
   const d = configNumber(path, c, 'n_embd');
   const H = configNumber(path, c, 'n_head');
+  // minGPT is GPT-2's block design: the family defaults (LayerNorm eps 1e-5, tanh GELU, learned
+  // positions, biases) apply; only the sizes and the untied head come from the file.
   return validateConfig(
-    {
-      architecture: 'gpt2',
+    defaultConfig('gpt2', {
       nLayers: configNumber(path, c, 'n_layer'),
       dModel: d,
       nHeads: H,
@@ -66,23 +67,10 @@ export function minGptConfig(path: string, raw: unknown): ModelConfig {
       dMlp: 4 * d,
       dVocab: configNumber(path, c, 'vocab_size'),
       nCtx: configNumber(path, c, 'block_size'),
-      normType: 'layernorm',
-      normEps: 1e-5,
-      act: 'gelu_new',
-      gatedMlp: false,
-      positional: 'learned',
       rotaryDim: d / H,
-      rotaryBase: 10000,
-      rotaryStyle: 'half',
-      parallelAttnMlp: false,
-      attnBias: true,
-      mlpBias: true,
-      unembedBias: false,
       tiedEmbeddings: false,
-      bosTokenId: null,
-      eosTokenId: null,
       name: typeof c.model_type === 'string' ? c.model_type : basename(path, '.json'),
-    },
+    }),
     path,
   );
 }
