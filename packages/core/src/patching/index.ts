@@ -1,0 +1,5 @@
+export * from './metrics.js';
+export * from './pairs.js';
+export * from './patched-rows.js';
+export * from './activation-patching.js';
+export * from './path-patching.js';
