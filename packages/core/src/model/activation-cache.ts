@@ -9,9 +9,10 @@
  */
 import type { Float32Tensor } from '../tensor/tensor.js';
 import { tensor } from '../tensor/tensor.js';
+import { indexed } from '../tensor/indexing.js';
 import type { ModelConfig } from './config.js';
 import { unknownNameError } from './hook-points.js';
-import type { LayerSchedule } from './types.js';
+import type { IndexedTensor, LayerSchedule } from './types.js';
 
 /** What the cache needs of a model: its config and its weights by full name (a HookedTransformer fits). */
 export interface ActivationCacheModel {
@@ -72,17 +73,27 @@ export type AttributionTokens = number | readonly number[] | readonly (readonly 
 const HINT_CACHE = '(run with cache: true, or add the name to the cache filter)';
 
 export class ActivationCache {
-  private readonly schedule: LayerSchedule;
+  private readonly scheduleOfRun: LayerSchedule | null;
 
   /**
-   * `entries` is used as is, not copied: activations added to the map later are visible.
+   * `entries` is used as is, not copied: activations added to the map later are visible. `model` (a
+   * HookedTransformer fits) is needed by the residual-stream methods, not by get/has/names.
    */
   constructor(
     private readonly entries: Map<string, Float32Tensor>,
-    private readonly model: ActivationCacheModel,
+    readonly model: ActivationCacheModel | null = null,
     options: ActivationCacheOptions = {},
   ) {
-    this.schedule = options.schedule ?? Array.from({ length: model.config.nLayers }, (_, i) => i);
+    this.scheduleOfRun = options.schedule ?? null;
+  }
+
+  private get cfg(): ModelConfig {
+    if (!this.model) throw new Error('this ActivationCache was made without its model; pass the model to the constructor to use the residual-stream methods');
+    return this.model.config;
+  }
+
+  private get schedule(): LayerSchedule {
+    return this.scheduleOfRun ?? Array.from({ length: this.cfg.nLayers }, (_, i) => i);
   }
 
   /** The number of schedule slots (blocks run) this cache describes. */
@@ -90,8 +101,8 @@ export class ActivationCache {
     return this.schedule.length;
   }
 
-  /** The cached activation; throws (suggesting the nearest name) when the name was not cached. */
-  get(name: string): Float32Tensor {
+  /** The cached activation (with get/select/slice); throws, suggesting the nearest name, when it was not cached. */
+  get(name: string): IndexedTensor {
     const t = this.entries.get(name);
     if (!t) {
       throw unknownNameError(
@@ -101,7 +112,7 @@ export class ActivationCache {
         this.entries.size === 0 ? '(nothing was cached: pass cache: true or a list of names)' : '(only names kept by the cache filter are available)',
       );
     }
-    return t;
+    return indexed(t);
   }
 
   has(name: string): boolean {
@@ -138,7 +149,7 @@ export class ActivationCache {
   accumulatedResid(options: AccumulatedResidOptions = {}): ComponentStack | NormedStack {
     const S = this.schedule.length;
     const layer = this.checkLayer(options.layer, 'accumulatedResid');
-    if (options.incl_mid && this.model.config.parallelAttnMlp) {
+    if (options.incl_mid && this.cfg.parallelAttnMlp) {
       throw new Error('accumulatedResid: incl_mid needs sequential blocks; this model runs attention and MLP in parallel, so there is no hook_resid_mid');
     }
     const parts: Float32Tensor[] = [];
@@ -170,7 +181,7 @@ export class ActivationCache {
     const layer = this.checkLayer(options.layer, 'decomposeResid');
     const parts: Float32Tensor[] = [this.need('hook_embed', 'decomposeResid')];
     const labels = ['embed'];
-    if (this.model.config.positional === 'learned') {
+    if (this.cfg.positional === 'learned') {
       parts.push(this.need('hook_pos_embed', 'decomposeResid'));
       labels.push('pos_embed');
     }
@@ -194,7 +205,7 @@ export class ActivationCache {
    * and without b_O) from the cached `hook_z` and W_O, for every slot that has hook_z and no result yet.
    */
   computeHeadResults(): void {
-    const { nHeads: H, dHead: D, dModel: d } = this.model.config;
+    const { nHeads: H, dHead: D, dModel: d } = this.cfg;
     for (let l = 0; l < this.schedule.length; l++) {
       const zName = `blocks.${l}.attn.hook_z`;
       const rName = `blocks.${l}.attn.hook_result`;
@@ -255,7 +266,7 @@ export class ActivationCache {
    * own), multiply by the norm's weight. The norm's bias comes back separately (see NormedStack).
    */
   applyLnToStack(input: ComponentStack | Float32Tensor, options: NormOptions = {}): NormedStack {
-    const cfg = this.model.config;
+    const cfg = this.cfg;
     const S = this.schedule.length;
     const { labels, stack } = 'stack' in input ? input : { labels: Array.from({ length: input.shape[0] }, (_, i) => String(i)), stack: input };
     if (stack.shape.length !== 4 || stack.shape[3] !== cfg.dModel) {
@@ -274,7 +285,7 @@ export class ActivationCache {
       scaleName = `blocks.${layer}.${ln}.hook_scale`;
     }
     const w = this.weight(`${weightPrefix}.w`);
-    const b = cfg.normType === 'layernorm' ? this.model.weights.get(`${weightPrefix}.b`) ?? null : null;
+    const b = cfg.normType === 'layernorm' ? this.model!.weights.get(`${weightPrefix}.b`) ?? null : null;
     const frozen = options.frozenScale ?? true;
     const [C, B, T, d] = stack.shape;
     let scale: Float32Tensor | null = null;
@@ -316,7 +327,7 @@ export class ActivationCache {
    */
   logitAttribution(input: ComponentStack | Float32Tensor, tokens: AttributionTokens, wrong?: AttributionTokens): Float32Tensor {
     const stack = 'stack' in input ? input.stack : input;
-    const { dModel: d, dVocab: V } = this.model.config;
+    const { dModel: d, dVocab: V } = this.cfg;
     if (stack.shape.length !== 4 || stack.shape[3] !== d) {
       throw new RangeError(`logitAttribution: the stack must have shape [component, batch, pos, ${d}], got [${stack.shape}]`);
     }
@@ -342,8 +353,8 @@ export class ActivationCache {
   }
 
   private weight(name: string): Float32Tensor {
-    const w = this.model.weights.get(name);
-    if (!w) throw new Error(`ActivationCache: the model has no weight ${name}`);
+    const w = this.model?.weights.get(name);
+    if (!w) throw new Error(this.model ? `ActivationCache: the model has no weight ${name}` : 'this ActivationCache was made without its model; pass the model to the constructor');
     return w;
   }
 }

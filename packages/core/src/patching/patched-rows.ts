@@ -5,7 +5,7 @@
  */
 import type { Float32Tensor } from '../tensor/tensor.js';
 import { tensor } from '../tensor/tensor.js';
-import type { Hook, HookedTransformer } from '../model/types.js';
+import type { Hook, HookedTransformer, RunOptions } from '../model/types.js';
 
 /** Replace (part of) one activation of one row with a value saved from another run. */
 export interface ActivationPatch {
@@ -128,61 +128,50 @@ export async function runPatchedRows(
 }
 
 async function runBatch(model: HookedTransformer, rows: readonly PatchedRow[], cacheNames: readonly string[]): Promise<PatchedRowOutput[]> {
-  const S = model.config.nLayers;
   const B = rows.length;
   const T = rows[0].tokens.length;
   const d = model.config.dModel;
   const slot = rows[0].start?.slot ?? 0;
-  // Resuming at slot s today: run the blocks s..S-1 as the schedule, with the embedding replaced by the
-  // saved residual, so hook names count from s (they are renamed here).
-  const rename = (name: string): string => {
-    if (slot === 0) return name;
-    const m = BLOCK_NAME.exec(name);
-    if (!m) throw new Error(`internal: ${name} is before the start slot ${slot}`);
-    const l = Number(m[1]);
-    if (l < slot) throw new Error(`internal: patch or cache at ${name} is before the start slot ${slot}`);
-    return `blocks.${l - slot}.${m[2]}`;
-  };
   const byHook = new Map<string, { b: number; patch: ActivationPatch }[]>();
   rows.forEach((r, b) => {
     for (const p of r.patches) {
+      if (slot > 0 && slotOf(p.hook) < slot) throw new Error(`internal: patch at ${p.hook} is before the start slot ${slot}`);
       const list = byHook.get(p.hook) ?? [];
       list.push({ b, patch: p });
       byHook.set(p.hook, list);
     }
   });
   const hooks: Hook[] = [...byHook].map(([name, list]) => ({
-    name: rename(name),
-    fn: (act: Float32Tensor) => {
+    name,
+    edit: (act: Float32Tensor) => {
       for (const { b, patch } of list) applyPatch(act, b, patch);
-      return act;
     },
   }));
-  let schedule: number[] | undefined;
+  let startAt: RunOptions['startAt'];
   if (slot > 0) {
     const resid = new Float32Array(B * T * d);
     rows.forEach((r, b) => {
       if (r.start!.residual.length !== T * d) throw new RangeError(`start residual has ${r.start!.residual.length} values, expected ${T} x ${d}`);
       resid.set(r.start!.residual, b * T * d);
     });
-    const residual = tensor([B, T, d], resid);
-    hooks.push({ name: 'hook_embed', fn: () => residual });
-    if (model.config.positional === 'learned') hooks.push({ name: 'hook_pos_embed', fn: (x) => tensor(x.shape) });
-    schedule = Array.from({ length: S - slot }, (_, i) => slot + i);
+    startAt = { layer: slot, residual: tensor([B, T, d], resid) };
   }
-  const result = await model.run(
-    rows.map((r) => r.tokens),
-    { hooks, schedule, cache: cacheNames.length > 0 ? cacheNames.map(rename) : undefined },
-  );
-  const logits = result.logits!;
+  const options: RunOptions = { hooks, returnLogits: false };
+  if (cacheNames.length > 0) options.cache = cacheNames;
+  if (startAt) options.startAt = startAt;
+  const result = await model.run(rows.map((r) => r.tokens), options);
+  // Only the last position is read: the final norm and unembedding run on it alone.
+  const last = new Float32Array(B * d);
+  for (let b = 0; b < B; b++) last.set(result.residual.data.subarray((b * T + T - 1) * d, (b * T + T) * d), b * d);
+  const logits = await model.unembed(model.finalNorm(tensor([B, 1, d], last)));
   const V = logits.shape[2];
   return rows.map((_, b) => {
     const cache = new Map<string, Float32Array>();
     for (const n of cacheNames) {
-      const t = result.cache.get(rename(n));
+      const t = result.cache.get(n);
       const size = t.data.length / B;
       cache.set(n, t.data.slice(b * size, (b + 1) * size));
     }
-    return { lastLogits: logits.data.slice((b * T + T - 1) * V, (b * T + T) * V), cache };
+    return { lastLogits: logits.data.slice(b * V, (b + 1) * V), cache };
   });
 }

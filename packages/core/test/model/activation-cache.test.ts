@@ -8,11 +8,10 @@ const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   return m;
 };
 
-/** The cache of a run as an ActivationCache (independently of how RunResult.cache is typed today). */
+/** A run with everything cached; its cache is an ActivationCache. */
 async function cached(model: HookedTransformer, tokens: number[][]) {
   const r = await model.runWithCache(tokens);
-  const map = new Map<string, Float32Tensor>(r.cache.names().map((n) => [n, r.cache.get(n)]));
-  return { run: r, cache: new ActivationCache(map, model) };
+  return { run: r, cache: r.cache };
 }
 
 /** Sum over the component axis of a [C, B, T, d] stack, plus an optional [d] bias. */
@@ -112,6 +111,9 @@ describe.each(['gpt2', 'gpt-neox', 'llama'] as Architecture[])('ActivationCache 
     }
     cache.computeHeadResults();
     expect(maxAbs(cache.stackHeadResults(2).stack.data, handCache.stackHeadResults(2).stack.data)).toBeLessThan(1e-5);
+    // The opt-in hook point gives the same per-head results.
+    const withResult = (await model.runWithCache(tokens, { optIn: ['attnResult'] })).cache;
+    expect(maxAbs(withResult.stackHeadResults().stack.data, heads.stack.data)).toBeLessThan(1e-4);
   });
 
   it('logitAttribution: per-component attributions of the normed stack add up to each logit and to a logit difference', async () => {
