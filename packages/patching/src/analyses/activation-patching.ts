@@ -1,0 +1,114 @@
+import {
+  activationPatching, defineAnalysis, PATCH_HOOKS, PATCH_OVER, z, MarrUsageError,
+  type HookedTransformer, type PatchHook, type PatchOver, type Report,
+} from '@marr/core';
+import type { TokenizedPairs } from '../pairs/prompt-pairs.js';
+import { fmt } from '../report/format.js';
+import { describeCell, gridSections, topCells } from '../report/grid-report.js';
+import { pairsFromContext, PAIRS_INPUT } from './input.js';
+import { positionLabels } from './labels.js';
+import { commonParams } from './params.js';
+import { REFERENCES } from './references.js';
+import { checkGap, firstPairs, metricFor, progressTicker, type StudyIo } from './study.js';
+
+export const activationPatchingParams = z.object({
+  hook: z
+    .enum(PATCH_HOOKS as unknown as [PatchHook, ...PatchHook[]])
+    .default('resid_pre')
+    .describe('The activation patched in each schedule slot: resid_pre, resid_mid, resid_post, attn_out, mlp_out, z (per head) or pattern (per head).'),
+  over: z
+    .enum(PATCH_OVER as unknown as [PatchOver, ...PatchOver[]])
+    .default('layer-position')
+    .describe('The grid: layer (the whole activation per slot), layer-position (per slot and position; query position for pattern) or layer-head (per slot and head; z and pattern only).'),
+  direction: z
+    .enum(['denoise', 'noise'])
+    .default('denoise')
+    .describe('denoise: run the corrupted prompt and patch in the clean activation (TransformerLens convention); noise: run the clean prompt and patch in the corrupted one.'),
+  ...commonParams,
+});
+
+export type ActivationPatchingParams = z.output<typeof activationPatchingParams>;
+
+const OVER_TEXT: Record<PatchOver, string> = { layer: 'per layer', 'layer-position': 'per layer and position', 'layer-head': 'per layer and head' };
+
+/** The analysis on tokenized pairs (what `run` does after reading the file). */
+export async function activationPatchingStudy(model: HookedTransformer, all: TokenizedPairs, params: ActivationPatchingParams, io: StudyIo): Promise<Report> {
+  const pairs = firstPairs(all, params.maxPairs);
+  const P = pairs.clean.length;
+  if (params.over === 'layer-position') {
+    const lengths = new Map<number, number[]>();
+    pairs.clean.forEach((c, i) => lengths.set(c.length, [...(lengths.get(c.length) ?? []), pairs.lines[i]]));
+    if (lengths.size > 1) {
+      const list = [...lengths].map(([len, lines]) => `${len} tokens on line${lines.length > 1 ? 's' : ''} ${lines.slice(0, 5).join(', ')}${lines.length > 5 ? ', ...' : ''}`).join('; ');
+      throw new MarrUsageError(`over=layer-position lines positions up across pairs, so every pair must have the same length, but they have ${list}; keep pairs of one length, or use over=layer`);
+    }
+  }
+  const metric = metricFor(params.metric, pairs);
+  const grid = await activationPatching({
+    model, clean: pairs.clean, corrupted: pairs.corrupted, metric,
+    hook: params.hook, over: params.over, direction: params.direction, batchSize: params.batchSize, signal: io.signal,
+    onProgress: progressTicker(io, `patching ${params.hook} ${OVER_TEXT[params.over]}`),
+  });
+  checkGap(grid.clean, grid.corrupted, params.metric);
+  const columns = params.over === 'layer-position' ? positionLabels(pairs) : params.over === 'layer' ? [params.hook] : grid.columns;
+  const results = { rows: grid.rows, columns, values: grid.values, normalised: grid.normalised };
+  const top = topCells(results, params.top);
+  const from = params.direction === 'denoise' ? 'from the clean into the corrupted run' : 'from the corrupted into the clean run';
+  const strongest = top
+    .slice(0, 3)
+    .map((t) => `${describeCell(t, params.over === 'layer')} (${fmt(t.normalised, 2)})`)
+    .join(', ');
+  const summary =
+    `Patching ${params.hook} ${OVER_TEXT[params.over]} ${from} over ${P} pair${P === 1 ? '' : 's'}: ${params.metric} is ${fmt(grid.clean)} on the clean ` +
+    `and ${fmt(grid.corrupted)} on the corrupted prompts. The strongest cells (normalised, 0 = corrupted, 1 = clean) are ${strongest}.`;
+  return {
+    summary,
+    results: {
+      grid: results,
+      hook: params.hook,
+      over: params.over,
+      direction: params.direction,
+      metric: params.metric,
+      clean: grid.clean,
+      corrupted: grid.corrupted,
+      pairs: P,
+      top: top.map((t) => ({ ...t })),
+    },
+    sections: [
+      { kind: 'scalars', title: 'Baselines', items: [
+        { name: `${params.metric} on the clean prompts`, value: grid.clean },
+        { name: `${params.metric} on the corrupted prompts`, value: grid.corrupted },
+        { name: 'pairs', value: P },
+      ] },
+      ...gridSections({
+        grid: results, top,
+        title: `Share of the clean-corrupted gap restored by patching ${params.hook}`,
+        xLabel: params.over === 'layer-position' ? 'position' : params.over === 'layer-head' ? 'head' : 'activation',
+        yLabel: 'layer',
+        colorLabel: 'normalised metric',
+        caption: `Each cell: ${params.metric} after patching that ${params.hook} ${from}, averaged over pairs and normalised so that 0 is the corrupted and 1 the clean value.${params.over === 'layer-position' ? ' Position labels: the clean token (* where pairs differ); Δn where the clean and corrupted prompts differ in n pairs.' : ''}`,
+        metricName: params.metric,
+      }),
+    ],
+  };
+}
+
+export const activationPatchingAnalysis = defineAnalysis({
+  id: 'activation-patching',
+  title: 'Activation patching',
+  level: 'implementational',
+  summary: 'Patch one activation from the clean into the corrupted run (per layer, layer and position, or layer and head) and measure how much of the metric it restores',
+  description:
+    'For every cell of the grid, the corrupted prompt is run with one activation (a residual stream, an attention or MLP output, a head\'s z or its pattern) ' +
+    'replaced by its value on the clean prompt, and the metric at the last position (logit difference of answer and wrong token, probability or loss of the answer) ' +
+    'is normalised so that 0 is the corrupted and 1 the clean value. Patched runs are batched (each batch row a different patch) and start at the patched layer from ' +
+    'the saved residual, so the unpatched prefix is never recomputed.',
+  references: REFERENCES,
+  inputs: { models: { min: 1, max: 1 }, data: PAIRS_INPUT, capabilities: ['tokenizer'] },
+  params: activationPatchingParams,
+  async run(ctx) {
+    const model = ctx.models[0];
+    const pairs = await pairsFromContext(ctx, model);
+    return activationPatchingStudy(model, pairs, ctx.params, ctx);
+  },
+});

@@ -1,0 +1,8 @@
+import type { AnalysisReference } from '@marr/core';
+
+export const REFERENCES: readonly AnalysisReference[] = [
+  { title: 'Meng, Bau, Andonian & Belinkov (2022), Locating and Editing Factual Associations in GPT', url: 'https://arxiv.org/abs/2202.05262' },
+  { title: 'Wang, Variengien, Conmy, Shlegeris & Steinhardt (2023), Interpretability in the Wild: a Circuit for Indirect Object Identification in GPT-2 small', url: 'https://arxiv.org/abs/2211.00593' },
+  { title: 'Heimersheim & Nanda (2024), How to use and interpret activation patching', url: 'https://arxiv.org/abs/2404.15255' },
+  { title: 'TransformerLens: transformer_lens/patching.py (Nanda et al.)', url: 'https://github.com/TransformerLensOrg/TransformerLens' },
+];

@@ -1,0 +1,12 @@
+/**
+ * @marr/patching: activation patching and path patching as marr analyses (the default export), plus
+ * the prompt-pairs reader and the studies as plain functions.
+ */
+import { plugin } from './plugin.js';
+
+export default plugin;
+export { plugin, PLUGIN_VERSION } from './plugin.js';
+export { activationPatchingAnalysis, activationPatchingStudy, activationPatchingParams, type ActivationPatchingParams } from './analyses/activation-patching.js';
+export { pathPatchingAnalysis, pathPatchingStudy, pathPatchingParams, type PathPatchingParams } from './analyses/path-patching.js';
+export * from './pairs/prompt-pairs.js';
+export { topCells, type GridResults, type TopCell } from './report/grid-report.js';

@@ -1,0 +1,16 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadModel, type HookedTransformer, type Progress } from '@marr/core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const REFUSAL_PAIRS = join(here, '..', 'examples', 'refusal-pairs.jsonl');
+
+let shipped: Promise<HookedTransformer> | null = null;
+/** The shipped default model (its refusal protocol is the planted ground truth). */
+export function defaultModel(): Promise<HookedTransformer> {
+  shipped ??= loadModel('default');
+  return shipped;
+}
+
+export const silent: Progress = { start() {}, tick() {}, done() {} };
+export const io = (): { progress: Progress; signal: AbortSignal } => ({ progress: silent, signal: new AbortController().signal });

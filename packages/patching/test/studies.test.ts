@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { everyReceiver, logitDiffMetric, manifestProblems, activationPatching, type Hook } from '@marr/core';
+import { describe, expect, it } from 'vitest';
+import plugin, {
+  activationPatchingParams, activationPatchingStudy, pathPatchingParams, pathPatchingStudy, readPromptPairs, tokenizePairs, type GridResults,
+} from '../src/index.js';
+import { defaultModel, io, REFUSAL_PAIRS } from './helpers.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+async function refusalPairs() {
+  const model = await defaultModel();
+  return { model, pairs: tokenizePairs(model, await readPromptPairs(REFUSAL_PAIRS), REFUSAL_PAIRS) };
+}
+
+describe('the plugin', () => {
+  it('has a package.json manifest that matches the module', () => {
+    const pkg = JSON.parse(readFileSync(join(here, '..', 'package.json'), 'utf8'));
+    expect(manifestProblems(pkg, plugin)).toEqual([]);
+    expect(plugin.analyses.map((a) => a.id)).toEqual(['activation-patching', 'path-patching']);
+  });
+});
+
+describe('activation patching on the default model (planted refusal protocol)', () => {
+  it('finds where "forbidden" enters: the object word in the first layer, the last position in the last', async () => {
+    const { model, pairs } = await refusalPairs();
+    const report = await activationPatchingStudy(model, pairs, activationPatchingParams.parse({ hook: 'resid_pre' }), io());
+    const grid = report.results.grid as unknown as GridResults;
+    const T = pairs.clean[0].length;
+    expect(grid.rows).toEqual(['L0', 'L1']);
+    expect(grid.columns).toHaveLength(T);
+    // The planted behaviour: forbidden requests are refused (answer "I"), ordinary ones answered ("Sure").
+    expect(report.results.clean as number).toBeGreaterThan(0);
+    expect(report.results.corrupted as number).toBeLessThan(0);
+    // Exact structure: at the embeddings, positions where every pair has the same token change nothing.
+    const differs = Array.from({ length: T }, (_, p) => pairs.clean.some((c, i) => c[p] !== pairs.corrupted[i][p]));
+    for (let p = 0; p < T; p++) if (!differs[p]) expect(Math.abs(grid.normalised[0][p])).toBeLessThan(1e-6);
+    // The object word carries nearly all of it at layer 0.
+    const objectPos = grid.normalised[0].indexOf(Math.max(...grid.normalised[0]));
+    expect(differs[objectPos]).toBe(true);
+    expect(grid.normalised[0][objectPos]).toBeGreaterThan(0.8);
+    // Patching the final residual at the last position is the clean run's logits exactly.
+    const post = await activationPatchingStudy(model, pairs, activationPatchingParams.parse({ hook: 'resid_post' }), io());
+    expect((post.results.grid as unknown as GridResults).normalised[1][T - 1]).toBeCloseTo(1, 4);
+    expect(report.summary).toMatch(/The strongest cells .* are L0 \d+ /);
+  });
+
+  it('a grid cell equals a hand-written hook-by-hook re-run', async () => {
+    const { model, pairs } = await refusalPairs();
+    const report = await activationPatchingStudy(model, pairs, activationPatchingParams.parse({ hook: 'resid_pre', maxPairs: 6 }), io());
+    const grid = report.results.grid as unknown as GridResults;
+    const T = pairs.clean[0].length, V = model.config.dVocab;
+    let sum = 0;
+    for (let i = 0; i < 6; i++) {
+      const clean = await model.runWithCache(pairs.clean[i]);
+      const hook: Hook = { name: 'blocks.1.hook_resid_pre', fn: () => clean.cache.get('blocks.1.hook_resid_pre'), positions: [T - 1] };
+      const logits = (await model.run(pairs.corrupted[i], { hooks: [hook] })).logits!.data;
+      sum += logits[(T - 1) * V + pairs.answers[i]] - logits[(T - 1) * V + pairs.wrongs[i]];
+    }
+    expect(grid.values[1][T - 1]).toBeCloseTo(sum / 6, 4);
+  });
+
+  it('the same inputs give the same report, and a metric without a gap is explained', async () => {
+    const { model, pairs } = await refusalPairs();
+    const params = activationPatchingParams.parse({ hook: 'z', over: 'layer-head', maxPairs: 8 });
+    const a = await activationPatchingStudy(model, pairs, params, io());
+    const b = await activationPatchingStudy(model, pairs, params, io());
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+    const same = { ...pairs, corrupted: pairs.clean };
+    await expect(activationPatchingStudy(model, same, params, io())).rejects.toThrow(/the logit-diff metric is the same on the clean and the corrupted prompts/);
+  });
+});
+
+describe('path patching on the default model', () => {
+  it('to every receiver it is the senders\' activation patching from the corrupted run; grid and summary', async () => {
+    const { model, pairs } = await refusalPairs();
+    const report = await pathPatchingStudy(model, pairs, pathPatchingParams.parse({ receivers: everyReceiver(model), maxPairs: 8 }), io());
+    const grid = report.results.grid as unknown as GridResults;
+    expect(grid.rows).toEqual(['L0', 'L1']);
+    expect(grid.columns).toEqual(['H0', 'H1', 'H2', 'H3']);
+    const noised = await activationPatching({
+      model, clean: pairs.clean.slice(0, 8), corrupted: pairs.corrupted.slice(0, 8), metric: logitDiffMetric(pairs.answers, pairs.wrongs),
+      hook: 'z', over: 'layer-head', direction: 'noise',
+    });
+    for (let l = 0; l < 2; l++) for (let h = 0; h < 4; h++) {
+      expect(grid.values[l][h]).toBeCloseTo(noised.values[l][h], 4);
+      expect(grid.normalised[l][h]).toBeCloseTo(1 - noised.normalised[l][h], 4);
+    }
+    const direct = await pathPatchingStudy(model, pairs, pathPatchingParams.parse({ senders: ['L1H0', 'L1H0+L1H1'], maxPairs: 8 }), io());
+    expect((direct.results.grid as unknown as GridResults).rows).toEqual(['L1H0', 'L1H0+L1H1']);
+    expect(direct.summary).toMatch(/Path patching over 8 pairs to logits/);
+  });
+});
