@@ -79,6 +79,15 @@ export function createProgram(version: string): Command {
     .action(async (opts) => (await import('./commands/logits.js')).logitsCommand(opts));
 
   program
+    .command('hooks')
+    .description('every hook point of a model with its shape for a sequence length, and whether it is opt-in')
+    .requiredOption('--model <path>', 'the model')
+    .option('--tokenizer <path>', 'tokenizer for llama2.c models')
+    .option('--seq <n>', 'sequence length for the shapes (default 16, at most the context)')
+    .option('--json', 'machine-readable output')
+    .action(async (opts) => (await import('./commands/hooks.js')).hooksCommand(opts));
+
+  program
     .command('convert')
     .description('convert a llama2.c checkpoint into a Hugging Face model folder')
     .argument('<checkpoint>', 'llama2.c model .bin')
