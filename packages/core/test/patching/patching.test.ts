@@ -133,6 +133,22 @@ describe.each(['gpt2', 'gpt-neox', 'llama'] as Architecture[])('activation patch
     expect(Math.abs(r.value - mean(perPair))).toBeLessThan(1e-4);
   });
 
+  it('pairs of different lengths are grouped (over layer), each cell still equal to the hand-written re-runs', async () => {
+    const c2 = [clean[0], clean[1].slice(0, 5)], k2 = [corrupted[0], corrupted[1].slice(0, 5)];
+    const grid = await activationPatching({ model, clean: c2, corrupted: k2, metric, hook: 'attn_out', over: 'layer' });
+    for (let l = 0; l < 3; l++) {
+      const name = `blocks.${l}.hook_attn_out`;
+      const perPair = await Promise.all(
+        k2.map(async (tokens, i) => {
+          const source = (await model.runWithCache(c2[i])).cache.get(name);
+          return metricOf(model, tokens, i, [{ name, fn: () => source }]);
+        }),
+      );
+      expect(Math.abs(grid.values[l][0] - mean(perPair))).toBeLessThan(1e-4);
+    }
+    await expect(activationPatching({ model, clean: c2, corrupted: k2, metric, hook: 'attn_out', over: 'layer-position' })).rejects.toThrow(/needs every pair to have the same length; lengths are 7, 5/);
+  });
+
   it('bad input gets one clear message', async () => {
     await expect(activationPatching({ model, clean: [[1, 2, 3]], corrupted: [[1, 2]], metric, hook: 'z', over: 'layer' })).rejects.toThrow(/pair 0: the clean prompt has 3 tokens but the corrupted one has 2/);
     await expect(activationPatching({ model, clean, corrupted, metric, hook: 'attn_out', over: 'layer-head' })).rejects.toThrow(/needs a per-head hook/);
