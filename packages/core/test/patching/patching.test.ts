@@ -149,6 +149,26 @@ describe.each(['gpt2', 'gpt-neox', 'llama'] as Architecture[])('activation patch
     await expect(activationPatching({ model, clean: c2, corrupted: k2, metric, hook: 'attn_out', over: 'layer-position' })).rejects.toThrow(/needs every pair to have the same length; lengths are 7, 5/);
   });
 
+  it('path patching to a residual: the head\'s output change added to the clean residual there, the rest recomputed', async () => {
+    const { dModel: d, dHead: D, nHeads: H } = model.config;
+    const r = await pathPatching({ model, clean, corrupted, metric, senders: ['L0H3'], receivers: ['blocks.2.hook_resid_pre'] });
+    const WO = model.getWeight('blocks.0.attn.W_O');
+    const perPair: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const c = await model.runWithCache(clean[i]);
+      const k = await model.runWithCache(corrupted[i]);
+      const T = clean[i].length;
+      const zc = c.cache.get('blocks.0.attn.hook_z').data, zk = k.cache.get('blocks.0.attn.hook_z').data;
+      const resid = c.cache.get('blocks.2.hook_resid_pre').data.slice();
+      for (let p = 0; p < T; p++)
+        for (let j = 0; j < d; j++)
+          for (let e = 0; e < D; e++) resid[p * d + j] += (zk[(p * H + 3) * D + e] - zc[(p * H + 3) * D + e]) * WO.data[(3 * D + e) * d + j];
+      const out = await model.run(clean[i], { startAt: { layer: 2, residual: { dtype: 'float32', shape: [1, T, d], data: resid } } });
+      perPair.push(logitDiff(out.logits!, i));
+    }
+    expect(Math.abs(r.value - mean(perPair))).toBeLessThan(1e-4);
+  });
+
   it('bad input gets one clear message', async () => {
     await expect(activationPatching({ model, clean: [[1, 2, 3]], corrupted: [[1, 2]], metric, hook: 'z', over: 'layer' })).rejects.toThrow(/pair 0: the clean prompt has 3 tokens but the corrupted one has 2/);
     await expect(activationPatching({ model, clean, corrupted, metric, hook: 'attn_out', over: 'layer-head' })).rejects.toThrow(/needs a per-head hook/);
