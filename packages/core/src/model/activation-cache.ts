@@ -28,7 +28,7 @@ export interface ActivationCacheOptions {
 /** Components of the residual stream: `stack` is [component, batch, pos, dModel], one label each. */
 export interface ComponentStack {
   labels: string[];
-  stack: Float32Tensor;
+  stack: IndexedTensor;
 }
 
 /**
@@ -146,6 +146,8 @@ export class ActivationCache {
    * (with `{l}_mid` for l < layer when `incl_mid`), and `final_post` in place of `{S}_pre` when layer is
    * the number of slots S. Labels and order as TransformerLens's `accumulated_resid`.
    */
+  accumulatedResid(options: AccumulatedResidOptions & { applyLn: true }): NormedStack;
+  accumulatedResid(options?: AccumulatedResidOptions): ComponentStack;
   accumulatedResid(options: AccumulatedResidOptions = {}): ComponentStack | NormedStack {
     const S = this.schedule.length;
     const layer = this.checkLayer(options.layer, 'accumulatedResid');
@@ -177,6 +179,8 @@ export class ActivationCache {
    * (and `{layer}_attn_out` with `mlpInput`). The parts sum to `blocks.{layer}.hook_resid_pre` (or the
    * last block's `hook_resid_post`).
    */
+  decomposeResid(options: DecomposeResidOptions & { applyLn: true }): NormedStack;
+  decomposeResid(options?: DecomposeResidOptions): ComponentStack;
   decomposeResid(options: DecomposeResidOptions = {}): ComponentStack | NormedStack {
     const layer = this.checkLayer(options.layer, 'decomposeResid');
     const parts: Float32Tensor[] = [this.need('hook_embed', 'decomposeResid')];
@@ -235,6 +239,8 @@ export class ActivationCache {
    * `L{l}H{h}`. Needs hook_result in the cache: it is an opt-in hook point; or call computeHeadResults()
    * after caching hook_z.
    */
+  stackHeadResults(layer: number | undefined, options: { applyLn: true } & NormOptions): NormedStack;
+  stackHeadResults(layer?: number, options?: { applyLn?: boolean } & NormOptions): ComponentStack;
   stackHeadResults(layer?: number, options: { applyLn?: boolean } & NormOptions = {}): ComponentStack | NormedStack {
     const L = this.checkLayer(layer, 'stackHeadResults');
     const parts: Float32Tensor[] = [];
@@ -316,7 +322,7 @@ export class ActivationCache {
         for (let j = 0; j < d; j++) out[o + j] = (stack.data[o + j] - mean) * inv * w.data[j];
       }
     }
-    return { labels: [...labels], stack: tensor([C, B, T, d], out), bias: b };
+    return { labels: [...labels], stack: indexed(tensor([C, B, T, d], out)), bias: b };
   }
 
   /**
@@ -325,7 +331,7 @@ export class ActivationCache {
    * first (applyLnToStack) for attributions that add up to the logits; b_U and the norm's bias are not
    * attributed to any component.
    */
-  logitAttribution(input: ComponentStack | Float32Tensor, tokens: AttributionTokens, wrong?: AttributionTokens): Float32Tensor {
+  logitAttribution(input: ComponentStack | Float32Tensor, tokens: AttributionTokens, wrong?: AttributionTokens): IndexedTensor {
     const stack = 'stack' in input ? input.stack : input;
     const { dModel: d, dVocab: V } = this.cfg;
     if (stack.shape.length !== 4 || stack.shape[3] !== d) {
@@ -349,7 +355,7 @@ export class ActivationCache {
         out[c * B * T + r] = acc;
       }
     }
-    return tensor([C, B, T], out);
+    return indexed(tensor([C, B, T], out));
   }
 
   private weight(name: string): Float32Tensor {
@@ -360,7 +366,7 @@ export class ActivationCache {
 }
 
 /** Stacks same-shaped [batch, pos, dModel] tensors into [n, batch, pos, dModel]. */
-function stackOf(parts: readonly Float32Tensor[]): Float32Tensor {
+function stackOf(parts: readonly Float32Tensor[]): IndexedTensor {
   const shape = parts[0].shape;
   const n = parts[0].data.length;
   const out = new Float32Array(parts.length * n);
@@ -370,7 +376,7 @@ function stackOf(parts: readonly Float32Tensor[]): Float32Tensor {
     }
     out.set(p.data, i * n);
   });
-  return tensor([parts.length, ...shape], out);
+  return indexed(tensor([parts.length, ...shape], out));
 }
 
 /** One token id per (batch, pos) row. */

@@ -69,7 +69,7 @@ describe.each(['gpt2', 'gpt-neox', 'llama'] as Architecture[])('ActivationCache 
     expect(acc.labels).toEqual(labels);
     const n = 2 * 7 * 32;
     expect(maxAbs(acc.stack.data.subarray(n, 2 * n), cache.get(arch === 'gpt-neox' ? 'blocks.1.hook_resid_pre' : 'blocks.0.hook_resid_mid').data)).toBe(0);
-    const lens = cache.accumulatedResid({ applyLn: true, frozenScale: false }) as ReturnType<ActivationCache['applyLnToStack']>;
+    const lens = cache.accumulatedResid({ applyLn: true, frozenScale: false });
     const C = lens.stack.shape[0];
     const last = lens.stack.data.slice((C - 1) * n, C * n);
     if (lens.bias) for (let i = 0; i < n; i++) last[i] += lens.bias.data[i % 32];
