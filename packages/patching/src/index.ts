@@ -10,3 +10,4 @@ export { activationPatchingAnalysis, activationPatchingStudy, activationPatching
 export { pathPatchingAnalysis, pathPatchingStudy, pathPatchingParams, type PathPatchingParams } from './analyses/path-patching.js';
 export * from './pairs/prompt-pairs.js';
 export { topCells, type GridResults, type TopCell } from './report/grid-report.js';
+export { activationPatchingResults, pathPatchingResults, gridSchema } from './analyses/results.js';

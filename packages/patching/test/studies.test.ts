@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { everyReceiver, logitDiffMetric, manifestProblems, activationPatching, type Hook } from '@marr/core';
 import { describe, expect, it } from 'vitest';
 import plugin, {
-  activationPatchingParams, activationPatchingStudy, pathPatchingParams, pathPatchingStudy, readPromptPairs, tokenizePairs, type GridResults,
+  activationPatchingResults, pathPatchingResults, activationPatchingParams, activationPatchingStudy, pathPatchingParams, pathPatchingStudy, readPromptPairs, tokenizePairs, type GridResults,
 } from '../src/index.js';
 import { defaultModel, io, REFUSAL_PAIRS } from './helpers.js';
 
@@ -27,6 +27,7 @@ describe('activation patching on the default model (planted refusal protocol)', 
   it('finds where "forbidden" enters: the object word in the first layer, the last position in the last', async () => {
     const { model, pairs } = await refusalPairs();
     const report = await activationPatchingStudy(model, pairs, activationPatchingParams.parse({ hook: 'resid_pre' }), io());
+    activationPatchingResults.parse(report.results);
     const grid = report.results.grid as unknown as GridResults;
     const T = pairs.clean[0].length;
     expect(grid.rows).toEqual(['L0', 'L1']);
@@ -77,6 +78,7 @@ describe('path patching on the default model', () => {
   it('to every receiver it is the senders\' activation patching from the corrupted run; grid and summary', async () => {
     const { model, pairs } = await refusalPairs();
     const report = await pathPatchingStudy(model, pairs, pathPatchingParams.parse({ receivers: everyReceiver(model), maxPairs: 8 }), io());
+    pathPatchingResults.parse(report.results);
     const grid = report.results.grid as unknown as GridResults;
     expect(grid.rows).toEqual(['L0', 'L1']);
     expect(grid.columns).toEqual(['H0', 'H1', 'H2', 'H3']);
