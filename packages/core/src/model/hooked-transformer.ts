@@ -169,7 +169,7 @@ class HookedTransformerImpl implements HookedTransformer {
     if (options.scale) {
       const want = [...resid.shape.slice(0, -1), 1];
       if (options.scale.shape.length !== want.length || options.scale.shape.some((d, i) => d !== want[i])) {
-        throw new RangeError(`finalNorm: scale must have shape [${want}] (one divisor per row, e.g. a cached ln_final.hook_scale) but has [${options.scale.shape}]`);
+        throw new RangeError(`finalNorm: scale must have shape [${want.join(', ')}] (one divisor per row, e.g. a cached ln_final.hook_scale) but has [${options.scale.shape.join(', ')}]`);
       }
     }
     return indexed(applyNorm(this.weightAccess(), resid, 'ln_final', null, options.scale));
@@ -273,7 +273,7 @@ class HookedTransformerImpl implements HookedTransformer {
     if (!Number.isInteger(layer) || layer < 0 || layer > slots) throw new RangeError(`startAt.layer must be a schedule slot between 0 and ${slots}, got ${layer}`);
     const want = [B, T, this.config.dModel];
     if (!residual || residual.dtype !== 'float32' || residual.shape.length !== 3 || residual.shape.some((d, i) => d !== want[i])) {
-      throw new RangeError(`startAt.residual must be a float32 tensor of shape [${want}] (batch, seq, dModel for these tokens), got [${residual?.shape ?? 'nothing'}]`);
+      throw new RangeError(`startAt.residual must have shape [${want.join(', ')}] (batch, seq, dModel for these tokens, float32), got [${residual?.shape?.join(', ') ?? 'nothing'}]`);
     }
     for (const name of hooks.hookedNames()) {
       const slot = /^blocks\.(\d+)\./.exec(name);
@@ -327,6 +327,6 @@ export function createHookedTransformer(options: CreateModelOptions): HookedTran
 
 function assertLastAxis(x: Float32Tensor, d: number, what: string): void {
   if (!x || x.dtype !== 'float32' || x.shape.length < 1 || x.shape[x.shape.length - 1] !== d) {
-    throw new RangeError(`${what}: expected a float32 tensor whose last axis is dModel = ${d}, got shape [${x?.shape ?? 'nothing'}]`);
+    throw new RangeError(`${what}: expected a float32 tensor whose last axis is dModel = ${d}, got shape [${x?.shape?.join(', ') ?? 'nothing'}]`);
   }
 }

@@ -143,7 +143,7 @@ describe.each(['gpt2', 'gpt-neox', 'llama'] as Architecture[])('interventions (%
     const full = await model.runWithCache(tokens, { cache: ['blocks.0.hook_resid_post'] });
     const resid = full.cache.get('blocks.0.hook_resid_post');
     await expect(model.run(tokens, { startAt: { layer: 1, residual: resid }, hooks: [{ name: 'blocks.0.hook_mlp_out', observe: () => {} }] })).rejects.toThrow(/before startAt.layer 1/);
-    await expect(model.run(other.slice(0, 4), { startAt: { layer: 1, residual: resid } })).rejects.toThrow(/shape \[1,4,32\]/);
+    await expect(model.run(other.slice(0, 4), { startAt: { layer: 1, residual: resid } })).rejects.toThrow(/shape \[1, 4, 32\]/);
     const atEnd = await model.run(tokens, { startAt: { layer: 3, residual: full.residual } });
     expect(maxAbs(atEnd.logits!.data, full.logits!.data)).toBe(0);
   });
@@ -166,7 +166,7 @@ describe.each(['gpt2', 'gpt-neox', 'llama'] as Architecture[])('interventions (%
       expect(Math.abs(frozen.data[i] - b - 2 * (normed.data[i] - b))).toBeLessThan(1e-4 * (1 + Math.abs(w.data[j])));
     }
     expect(maxAbs(model.finalNorm(doubled).data, normed.data)).toBeLessThan(1e-4);
-    expect(() => model.finalNorm(resid, { scale: tensor([1, 2, 1]) })).toThrow(/scale must have shape \[1,9,1\]/);
+    expect(() => model.finalNorm(resid, { scale: tensor([1, 2, 1]) })).toThrow(/scale must have shape \[1, 9, 1\]/);
     expect(() => model.finalNorm(tensor([2, 5]))).toThrow(/last axis is dModel = 32/);
   });
 
