@@ -95,3 +95,26 @@ describe('path patching on the default model', () => {
     expect(direct.summary).toMatch(/Path patching over 8 pairs to logits/);
   });
 });
+
+describe('bad parameters', () => {
+  it('are explained as usage errors naming the parameter', async () => {
+    const { model, pairs } = await refusalPairs();
+    await expect(activationPatchingStudy(model, pairs, activationPatchingParams.parse({ hook: 'attn_out', over: 'layer-head' }), io())).rejects.toThrow(
+      /over=layer-head needs a per-head hook: pass --param hook=z or hook=pattern/,
+    );
+    await expect(pathPatchingStudy(model, pairs, pathPatchingParams.parse({ senders: ['L0H9'] }), io())).rejects.toMatchObject({
+      name: 'MarrUsageError',
+      message: expect.stringMatching(/--param senders: L0H9 names head 9, but the model has heads 0..3/),
+    });
+    await expect(pathPatchingStudy(model, pairs, pathPatchingParams.parse({ receivers: ['L1H0.w'] }), io())).rejects.toThrow(/--param receivers: receiver "L1H0.w" is not a component/);
+    const mixed = { ...pairs, clean: [pairs.clean[0], pairs.clean[1].slice(0, 5)], corrupted: [pairs.corrupted[0], pairs.corrupted[1].slice(0, 5)] };
+    await expect(activationPatchingStudy(model, mixed, activationPatchingParams.parse({}), io())).rejects.toThrow(/every pair must have the same length, but they have 13 tokens on line 1; 5 tokens on line 2/);
+  });
+
+  it('a cancelled run stops', async () => {
+    const { model, pairs } = await refusalPairs();
+    const controller = new AbortController();
+    controller.abort();
+    await expect(activationPatchingStudy(model, pairs, activationPatchingParams.parse({}), { progress: io().progress, signal: controller.signal })).rejects.toThrow();
+  });
+});

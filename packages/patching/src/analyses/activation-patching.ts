@@ -35,6 +35,12 @@ const OVER_TEXT: Record<PatchOver, string> = { layer: 'per layer', 'layer-positi
 export async function activationPatchingStudy(model: HookedTransformer, all: TokenizedPairs, params: ActivationPatchingParams, io: StudyIo): Promise<Report> {
   const pairs = firstPairs(all, params.maxPairs);
   const P = pairs.clean.length;
+  if (params.over === 'layer-head' && params.hook !== 'z' && params.hook !== 'pattern') {
+    throw new MarrUsageError(`over=layer-head needs a per-head hook: pass --param hook=z or hook=pattern (got hook=${params.hook}), or use over=layer or layer-position`);
+  }
+  if (params.hook === 'resid_mid' && model.config.parallelAttnMlp) {
+    throw new MarrUsageError('this model runs attention and MLP in parallel, so it has no resid_mid; use hook=resid_pre, resid_post, attn_out or mlp_out');
+  }
   if (params.over === 'layer-position') {
     const lengths = new Map<number, number[]>();
     pairs.clean.forEach((c, i) => lengths.set(c.length, [...(lengths.get(c.length) ?? []), pairs.lines[i]]));

@@ -1,4 +1,4 @@
-import { defineAnalysis, pathPatchingSweep, z, type HookedTransformer, type Report } from '@marr/core';
+import { defineAnalysis, MarrUsageError, parseReceiver, parseSender, pathPatchingSweep, z, type HookedTransformer, type Report } from '@marr/core';
 import type { TokenizedPairs } from '../pairs/prompt-pairs.js';
 import { fmt } from '../report/format.js';
 import { describeCell, gridSections, topCells } from '../report/grid-report.js';
@@ -30,6 +30,22 @@ export async function pathPatchingStudy(model: HookedTransformer, all: Tokenized
   const senderSets = eachHead
     ? Array.from({ length: L * H }, (_, i) => [`L${Math.floor(i / H)}H${i % H}`])
     : params.senders.map((s) => s.split('+').map((x) => x.trim()).filter((x) => x.length > 0));
+  // Bad component names are the user's to fix: say which parameter.
+  const check = (what: string, names: readonly string[], parse: (n: string) => unknown) => {
+    for (const n of names) {
+      try {
+        parse(n);
+      } catch (err) {
+        throw new MarrUsageError(`--param ${what}: ${(err as Error).message.replace(/^path patching: /, '')}`);
+      }
+    }
+  };
+  senderSets.forEach((set, i) => {
+    if (set.length === 0) throw new MarrUsageError(`--param senders: entry ${i + 1} names no component; use L{layer}H{head} or L{layer}MLP, joined by + for one set`);
+    check('senders', set, (n) => parseSender(model, n));
+  });
+  if (params.receivers.length === 0) throw new MarrUsageError('--param receivers is empty; name at least one receiver, e.g. receivers=logits');
+  check('receivers', params.receivers, (n) => parseReceiver(model, n));
   const metric = metricFor(params.metric, pairs);
   const sweep = await pathPatchingSweep({
     model, clean: pairs.clean, corrupted: pairs.corrupted, metric, senderSets, receivers: params.receivers,
