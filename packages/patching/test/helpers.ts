@@ -1,3 +1,4 @@
+import '@marr/zoo'; // registers the shipped model names (default) with loadModel
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModel, type HookedTransformer, type Progress } from '@marr/core';

@@ -142,6 +142,5 @@ export async function activationPatching(options: ActivationPatchingOptions): Pr
 
 /** Resume at slot `layer` from the run's own residual there (nothing before it is patched). */
 export function startAt(cache: Map<string, Float32Array>, layer: number): PatchedRow['start'] {
-  if (layer === 0) return undefined;
   return { slot: layer, residual: cache.get(`blocks.${layer}.hook_resid_pre`)! };
 }

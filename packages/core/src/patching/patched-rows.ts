@@ -107,7 +107,7 @@ export async function runPatchedRows(
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   const groups = new Map<string, number[]>();
   rows.forEach((r, i) => {
-    const key = `${r.tokens.length}:${r.start?.slot ?? 0}`;
+    const key = `${r.tokens.length}:${r.start?.slot ?? -1}`;
     const g = groups.get(key);
     if (g) g.push(i);
     else groups.set(key, [i]);
@@ -131,11 +131,28 @@ async function runBatch(model: HookedTransformer, rows: readonly PatchedRow[], c
   const B = rows.length;
   const T = rows[0].tokens.length;
   const d = model.config.dModel;
+  const started = rows[0].start !== undefined;
   const slot = rows[0].start?.slot ?? 0;
+  let startAt: RunOptions['startAt'];
+  if (started) {
+    const resid = new Float32Array(B * T * d);
+    rows.forEach((r, b) => {
+      if (r.start!.residual.length !== T * d) throw new RangeError(`start residual has ${r.start!.residual.length} values, expected ${T} x ${d}`);
+      resid.set(r.start!.residual, b * T * d);
+    });
+    startAt = { layer: slot, residual: tensor([B, T, d], resid) };
+  }
+  // A patch of the residual entering the start slot goes straight into the start residual: no hook, so
+  // every block can run as a fused graph.
+  const entering = `blocks.${slot}.hook_resid_pre`;
   const byHook = new Map<string, { b: number; patch: ActivationPatch }[]>();
   rows.forEach((r, b) => {
     for (const p of r.patches) {
-      if (slot > 0 && slotOf(p.hook) < slot) throw new Error(`internal: patch at ${p.hook} is before the start slot ${slot}`);
+      if (started && slotOf(p.hook) < slot) throw new Error(`internal: patch at ${p.hook} is before the start slot ${slot}`);
+      if (startAt && p.hook === entering) {
+        applyPatch(startAt.residual, b, p);
+        continue;
+      }
       const list = byHook.get(p.hook) ?? [];
       list.push({ b, patch: p });
       byHook.set(p.hook, list);
@@ -147,15 +164,6 @@ async function runBatch(model: HookedTransformer, rows: readonly PatchedRow[], c
       for (const { b, patch } of list) applyPatch(act, b, patch);
     },
   }));
-  let startAt: RunOptions['startAt'];
-  if (slot > 0) {
-    const resid = new Float32Array(B * T * d);
-    rows.forEach((r, b) => {
-      if (r.start!.residual.length !== T * d) throw new RangeError(`start residual has ${r.start!.residual.length} values, expected ${T} x ${d}`);
-      resid.set(r.start!.residual, b * T * d);
-    });
-    startAt = { layer: slot, residual: tensor([B, T, d], resid) };
-  }
   const options: RunOptions = { hooks, returnLogits: false };
   if (cacheNames.length > 0) options.cache = cacheNames;
   if (startAt) options.startAt = startAt;

@@ -222,7 +222,7 @@ export async function pathPatchingSweep(options: PathPatchingOptions & { senderS
         const n = `blocks.${f.layer}.attn.hook_${f.input}`;
         patches.unshift({ hook: n, value: clean[i].get(n)!, heads: f.heads });
       }
-      firstRows.push({ tokens: pairs.clean[i], patches, start: start > 0 ? { slot: start, residual: clean[i].get(`blocks.${start}.hook_resid_pre`)! } : undefined });
+      firstRows.push({ tokens: pairs.clean[i], patches, start: { slot: start, residual: clean[i].get(`blocks.${start}.hook_resid_pre`)! } });
     }
   }
   const laterInputs = (slot: number) => inputNames.filter((n) => Number(n.split('.')[1]) >= slot);
@@ -243,7 +243,7 @@ export async function pathPatchingSweep(options: PathPatchingOptions & { senderS
         if (!value) continue;
         patches.push({ hook: r.hook, value, heads: r.heads });
       }
-      return { tokens: row.tokens, patches, start: secondStart > 0 ? { slot: secondStart, residual: clean[i].get(`blocks.${secondStart}.hook_resid_pre`)! } : undefined };
+      return { tokens: row.tokens, patches, start: { slot: secondStart, residual: clean[i].get(`blocks.${secondStart}.hook_resid_pre`)! } };
     });
     const secondOut = await runPatchedRows(model, secondRows, {
       batchSize: options.batchSize,
