@@ -11,3 +11,4 @@ export { pathPatchingAnalysis, pathPatchingStudy, pathPatchingParams, type PathP
 export * from './pairs/prompt-pairs.js';
 export { topCells, type GridResults, type TopCell } from './report/grid-report.js';
 export { activationPatchingResults, pathPatchingResults, gridSchema } from './analyses/results.js';
+export { promptPairsKind } from './analyses/input.js';
