@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { everyReceiver, logitDiffMetric, manifestProblems, activationPatching, type Hook } from '@marr/core';
+import { renderHtml } from '@marr/report-html';
 import { describe, expect, it } from 'vitest';
 import plugin, {
   activationPatchingResults, pathPatchingResults, activationPatchingParams, activationPatchingStudy, pathPatchingParams, pathPatchingStudy, readPromptPairs, tokenizePairs, type GridResults,
@@ -116,5 +117,17 @@ describe('bad parameters', () => {
     const controller = new AbortController();
     controller.abort();
     await expect(activationPatchingStudy(model, pairs, activationPatchingParams.parse({}), { progress: io().progress, signal: controller.signal })).rejects.toThrow();
+  });
+});
+
+describe('the report', () => {
+  it('escapes token strings in report.html', async () => {
+    const { model, pairs } = await refusalPairs();
+    const hostile = { ...pairs, cleanTokens: pairs.cleanTokens.map((t) => t.map((x, p) => (p === 1 ? '<img src=x onerror=alert(1)>' : x))) };
+    const report = await activationPatchingStudy(model, hostile, activationPatchingParams.parse({ maxPairs: 4 }), io());
+    expect((report.results.grid as unknown as GridResults).columns[1]).toBe('1 <img src=x onerror=alert(1)>');
+    const html = await renderHtml(report);
+    expect(html).not.toContain('<img src=x');
+    expect(html).toContain('&lt;img src=x');
   });
 });
