@@ -9,6 +9,7 @@ import type { Backend, MlpInResult } from './backend.js';
 import { OnnxGraph } from './onnx-model.js';
 import { appendActivation } from './onnx-activation.js';
 import { isSmallProduct, linearSmall, mlpInSmall, transposed } from './small-kernels.js';
+import { wasmKernels } from './wasm/wasm-kernels.js';
 import { tensor, type Float32Tensor } from '../tensor/tensor.js';
 
 type Ort = typeof OrtTypes;
@@ -129,7 +130,7 @@ export function createOrtBackend(options: OrtBackendOptions = {}): Backend {
     async linear(x, w, bias) {
       const [K, N] = w.shape;
       const rows = x.data.length / K;
-      if (isSmallProduct(rows, K, N)) return linearSmall(x, transposeOf(w), K, N, bias);
+      if (isSmallProduct(rows, K, N)) return linearSmall(x, w, bias, transposeOf);
       const session = await weightKernel(w.data, `linear:${idOf(bias?.data)}`, () => {
         const g = new OnnxGraph();
         g.input('x', ['rows', K]);
@@ -146,7 +147,7 @@ export function createOrtBackend(options: OrtBackendOptions = {}): Backend {
     async mlpIn(x, wIn, bIn, wGate, act, want): Promise<MlpInResult> {
       const [K, N] = wIn.shape;
       const rows = x.data.length / K;
-      if (isSmallProduct(rows, K, N)) return mlpInSmall(x, transposeOf(wIn), bIn, wGate && transposeOf(wGate), K, N, act);
+      if (isSmallProduct(rows, K, N)) return mlpInSmall(x, wIn, bIn, wGate, act, transposeOf);
       const session = await weightKernel(wIn.data, `mlp:${act}:${idOf(bIn?.data)}:${idOf(wGate?.data)}`, () => {
         const g = new OnnxGraph();
         g.input('x', ['rows', K]);
@@ -220,6 +221,7 @@ export function createOrtBackend(options: OrtBackendOptions = {}): Backend {
 
     release(weight) {
       transposes.delete(weight);
+      wasmKernels()?.forget(weight);
       for (const key of graphsByWeight.get(weight) ?? []) {
         const s = graphKernels.get(key);
         graphKernels.delete(key);
