@@ -2,7 +2,9 @@
  * The ONNX Runtime backend: each kernel is a small ONNX graph compiled once into an InferenceSession
  * (weights as initializers, so MLAS can pre-pack them) and reused for every call with the same weights.
  */
+import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type * as OrtTypes from 'onnxruntime-node';
 import type { Backend, MlpInResult } from './backend.js';
@@ -29,9 +31,39 @@ export function loadOnnxRuntime(): Ort | null {
   return ortModule;
 }
 
+/** Where ONNX Runtime runs the kernels: the CPU (default) or a CUDA GPU. */
+export type Device = 'cpu' | 'cuda';
+
+export const DEVICES: readonly Device[] = ['cpu', 'cuda'];
+
 export interface OrtBackendOptions {
   /** Intra-op threads per kernel; default $MARR_THREADS or the machine's available parallelism. */
   threads?: number;
+  /** Execution provider; default $MARR_DEVICE, else cpu. */
+  device?: Device;
+}
+
+/** Checks that the installed onnxruntime-node can run on `device`, with the fix named when it cannot. */
+export function checkDevice(ort: Ort, device: string): Device {
+  if (!(DEVICES as readonly string[]).includes(device)) throw new Error(`unknown device "${device}"; use one of: ${DEVICES.join(', ')}`);
+  if (device === 'cpu') return 'cpu';
+  const list = (ort as unknown as { listSupportedBackends?: () => { name: string; bundled: boolean }[] }).listSupportedBackends?.() ?? [];
+  const cuda = list.find((b) => b.name === 'cuda');
+  const require = createRequire(import.meta.url);
+  let providers = false;
+  try {
+    const bin = join(dirname(require.resolve('onnxruntime-node/package.json')), 'bin');
+    providers = readdirSync(bin).some((napi) => existsSync(join(bin, napi, process.platform, process.arch, 'libonnxruntime_providers_cuda.so')));
+  } catch {
+    providers = false;
+  }
+  if (!cuda || (!cuda.bundled && !providers)) {
+    throw new Error(
+      'device "cuda": the installed onnxruntime-node has no CUDA execution provider libraries (marr\'s .npmrc skips their download). ' +
+        'On a machine with CUDA 12 and network access, run `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node`, or use --device cpu',
+    );
+  }
+  return 'cuda';
 }
 
 export function createOrtBackend(options: OrtBackendOptions = {}): Backend {
@@ -42,11 +74,13 @@ export function createOrtBackend(options: OrtBackendOptions = {}): Backend {
     );
   }
   const threads = options.threads ?? (Number(process.env.MARR_THREADS) || availableParallelism());
+  const device = checkDevice(ort, options.device ?? process.env.MARR_DEVICE ?? 'cpu');
   const sessionOptions: OrtTypes.InferenceSession.SessionOptions = {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
+    executionProviders: device === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
     // Worker threads that spin while waiting for work burn the cores other threads need; on a busy
     // machine a spinning pool made small kernels ~20x slower (measured: 32 runs of a 128-token window).
     extra: { session: { intra_op: { allow_spinning: process.env.MARR_ORT_SPIN === '1' ? '1' : '0' } } },

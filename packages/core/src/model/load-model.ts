@@ -6,11 +6,14 @@
 import { existsSync } from 'node:fs';
 import { loadWeights, type LoadWeightsOptions } from '../loading/load-weights.js';
 import { createHookedTransformer, type BackendChoice } from './hooked-transformer.js';
+import type { Device } from '../backend/ort-backend.js';
 import type { HookedTransformer } from './types.js';
 
 export interface LoadModelOptions extends LoadWeightsOptions {
   backend?: BackendChoice;
   threads?: number;
+  /** Where the onnxruntime backend runs (cpu or cuda). */
+  device?: Device;
 }
 
 interface ShippedModelRegistry {
@@ -38,5 +41,5 @@ export async function loadModel(spec: string, options: LoadModelOptions = {}): P
   const shipped = await resolveShippedModel(spec);
   const loaded = await loadWeights(shipped ?? spec, options);
   if (shipped) loaded.source = { ...loaded.source, spec };
-  return createHookedTransformer({ ...loaded, backend: options.backend, threads: options.threads });
+  return createHookedTransformer({ ...loaded, backend: options.backend, threads: options.threads, device: options.device });
 }

@@ -61,3 +61,15 @@ describe('small-product kernels', () => {
     expect(maxAbs(batch.subarray(want.length), want)).toBeLessThan(1e-5);
   });
 });
+
+describe('devices', () => {
+  it('cpu is the default; cuda without its provider libraries is one clear error naming the fix; unknown names are rejected', async () => {
+    const { createOrtBackend } = await import('../../src/index.js');
+    expect(createOrtBackend({ threads: 1, device: 'cpu' }).name).toBe('onnxruntime');
+    const { execSync } = await import('node:child_process');
+    const installed = execSync('find "$(dirname "$(node -p "require.resolve(\'onnxruntime-node/package.json\')")")/bin" -name "libonnxruntime_providers_cuda.so"', { encoding: 'utf8' }).trim() !== '';
+    if (installed) expect(createOrtBackend({ threads: 1, device: 'cuda' }).name).toBe('onnxruntime');
+    else expect(() => createOrtBackend({ threads: 1, device: 'cuda' })).toThrow(/no CUDA execution provider libraries.*ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node.*--device cpu/);
+    expect(() => createOrtBackend({ threads: 1, device: 'tpu' as never })).toThrow(/unknown device "tpu"; use one of: cpu, cuda/);
+  });
+});
