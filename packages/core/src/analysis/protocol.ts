@@ -18,11 +18,63 @@ export const PLUGIN_API_VERSION = 1;
 
 export type DataKind = 'text' | 'table' | 'timeseries';
 
+export interface InputLoadOptions {
+  /** The label the user gave the file (`--input name.<label>=path`), or null. */
+  label: string | null;
+}
+
+/**
+ * A kind of input file: how one file (or folder) is read into the value an analysis gets. Core ships
+ * `text`, `table`, `timeseries`, `labelled-jsonl`, `prompt-set` and `model-folder` (see `data/input-kinds.ts`);
+ * a plugin defines its own with `defineInputKind` or `jsonlKind`.
+ */
+export interface InputKind<T = unknown> {
+  /** kebab-case, shown by `marr describe`. */
+  id: string;
+  /** One line: the formats accepted. */
+  description: string;
+  /** 'file' (default) or 'folder'. */
+  entry?: 'file' | 'folder';
+  /** Reads a path; throws MarrUsageError naming the file, line and fix for bad content. */
+  load(path: string, options: InputLoadOptions): Promise<T>;
+  /** The files to hash for `path` (default: the path itself); folders list their files. */
+  files?(path: string): Promise<string[]>;
+}
+
+/** A named file input, given on the command line as `--input <name>=<path>` (or `<name>.<label>=<path>`). */
+export interface NamedInputSpec {
+  /** A kind object, or the id of a core kind ('text', 'table', 'timeseries', 'labelled-jsonl', 'prompt-set', 'model-folder'). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  kind: InputKind<any> | string;
+  description: string;
+  /** At least one file must be given (default false). */
+  required?: boolean;
+  /** Each file carries a label: `--input name.<label>=path` (e.g. one file per class). */
+  labelled?: boolean;
+  /** The most files the input takes (default 1; labelled inputs: unlimited). */
+  max?: number;
+  /** The fewest files, when any is given or it is required (default 1). */
+  min?: number;
+}
+
+/** One file of a named input, loaded by its kind. */
+export interface LoadedInput<T = unknown> {
+  name: string;
+  /** The role recorded in `report.inputs.files`: the name, or `name.label` for labelled files. */
+  role: string;
+  /** The path as given. */
+  path: string;
+  label: string | null;
+  value: T;
+}
+
 export interface AnalysisInputs {
   /** How many models the analysis needs (default: none). */
   models?: { min: number; max?: number };
-  /** The dataset the analysis reads, if any. */
+  /** The main dataset the analysis reads (`--data`), if any. */
   data?: { kind: DataKind; required: boolean; description: string };
+  /** Other named files (`--input <name>=<path>`), in the order `marr describe` shows them. */
+  files?: Readonly<Record<string, NamedInputSpec>>;
   /** Hook point patterns each model must offer (`*` matches one name segment, e.g. `blocks.*.mlp.hook_post`). */
   hookPoints?: readonly string[];
   /** Other model requirements by name, e.g. `tokenizer`. */
@@ -71,6 +123,13 @@ export interface AnalysisContext<P> {
   /** The loaded models, in the order given. */
   models: HookedTransformer[];
   data: Dataset | null;
+  /** Named inputs, by name: the files given for each (an empty array when none was given). */
+  inputs: Readonly<Record<string, readonly LoadedInput[]>>;
+  /**
+   * Loads a file for the named input `name` with its declared kind and records its hash in the report,
+   * for paths that arrive another way (a deprecated parameter).
+   */
+  loadInput(name: string, path: string, label?: string | null): Promise<LoadedInput>;
   params: P;
   rng: Rng;
   seed: number;

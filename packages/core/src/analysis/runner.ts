@@ -14,6 +14,7 @@ import { validateReport } from '../report/schema.js';
 import type { JsonValue, ReportEnvelope } from '../report/types.js';
 import { MarrUsageError } from './errors.js';
 import { checkInputCounts, checkModelCapabilities } from './inputs.js';
+import { checkNamedInputs, InputRecorder, loadNamedInput, loadNamedInputs, type InputAssignment } from './named-inputs.js';
 import { validateParams } from './params.js';
 import type { AnyAnalysis, Dataset, PluginDefinition, Progress } from './protocol.js';
 import { MARR_VERSION } from './version.js';
@@ -33,6 +34,8 @@ export interface RunAnalysisOptions {
   /** Models already loaded (instead of modelSpecs), e.g. in tests. */
   models?: readonly HookedTransformer[];
   dataPath?: string;
+  /** Named inputs (`--input name=path`, parsed by parseInputAssignments). */
+  inputs?: readonly InputAssignment[];
   /** Raw parameters (validated here; defaults filled in). */
   params?: Record<string, unknown>;
   seed?: number;
@@ -81,6 +84,8 @@ export async function runAnalysis(options: RunAnalysisOptions): Promise<ReportEn
     modelCount: options.models?.length ?? specs.length,
     hasData: options.dataPath !== undefined,
   });
+  const namedInputs = options.inputs ?? [];
+  await checkNamedInputs(analysis, namedInputs);
   const dataKind = analysis.inputs.data?.kind;
   const dataFile = options.dataPath !== undefined ? await requireFile(options.dataPath, 'data file') : null;
   if (options.tokenizer !== undefined) await requireFile(options.tokenizer, 'tokenizer file');
@@ -98,9 +103,19 @@ export async function runAnalysis(options: RunAnalysisOptions): Promise<ReportEn
       });
   try {
     checkModelCapabilities(analysis, models);
+    const recorder = new InputRecorder();
+    for (const [i, m] of models.entries()) {
+      const role = models.length === 1 ? 'model' : `model.${i + 1}`;
+      for (const f of m.source.files) recorder.files.push({ role, ...f });
+    }
+    // A tokenizer given with --tokenizer is among its model's files.
     const data: Dataset | null =
       dataFile && dataKind ? await timed('load-data', () => loadDataset(dataFile, dataKind)) : null;
     const dataHash = dataFile ? await hashFile(dataFile) : null;
+    if (dataHash) recorder.files.push({ role: 'data', ...dataHash, path: options.dataPath! });
+    const inputs = namedInputs.length > 0
+      ? await timed('load-inputs', () => loadNamedInputs(analysis, namedInputs, recorder))
+      : await loadNamedInputs(analysis, [], recorder);
     throwIfAborted(signal);
 
     const report = await timed('analysis', () =>
@@ -108,6 +123,8 @@ export async function runAnalysis(options: RunAnalysisOptions): Promise<ReportEn
         .run({
         models,
         data,
+        inputs,
+        loadInput: (name, path, label = null) => loadNamedInput(analysis, { name, label, path }, recorder),
         params,
         rng: createRng(seed),
         seed,
@@ -140,6 +157,7 @@ export async function runAnalysis(options: RunAnalysisOptions): Promise<ReportEn
         models: models.map((m) => ({ spec: m.source.spec, format: m.source.format, files: m.source.files })),
         // The path as the user gave it (not made absolute), so the envelope does not depend on the working directory.
         data: dataHash ? { ...dataHash, path: options.dataPath! } : null,
+        files: recorder.files,
       },
       summary: checked.summary,
       results: checked.results,
