@@ -7,8 +7,6 @@
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { extname, join, relative } from 'node:path';
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { MarrUsageError } from '../analysis/errors.js';
 import type { InputKind, TableDataset, TextDataset } from '../analysis/protocol.js';
@@ -32,10 +30,10 @@ function zodProblem(error: z.ZodError): string {
   return `${where}${issue.message}`;
 }
 
-async function* numberedLines(path: string): AsyncGenerator<[number, string]> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
-  let n = 0;
-  for await (const line of lines) yield [++n, line];
+/** A kind read from JSON Lines, whose parser can also be used on a string. */
+export interface JsonlKind<T> extends InputKind<T[]> {
+  /** Parses JSON Lines text; errors name `source` and the line. */
+  parse(content: string, source: string): T[];
 }
 
 /**
@@ -50,32 +48,34 @@ export function jsonlKind<S extends z.ZodType>(options: {
   example: string;
   /** A check over all lines (e.g. one kind of label per file); return a problem or null. */
   check?: (rows: z.output<S>[]) => string | null;
-}): InputKind<z.output<S>[]> {
-  return defineInputKind({
+}): JsonlKind<z.output<S>> {
+  const parse = (content: string, source: string): z.output<S>[] => {
+    const rows: z.output<S>[] = [];
+    content.split(/\r?\n/).forEach((text, i) => {
+      if (text.trim() === '') return;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        throw new MarrUsageError(`${source}:${i + 1} is not valid JSON; each line must look like ${options.example}`);
+      }
+      const parsed = options.line.safeParse(value);
+      if (!parsed.success) {
+        throw new MarrUsageError(`${source}:${i + 1}: ${zodProblem(parsed.error)}; each line must look like ${options.example}`);
+      }
+      rows.push(parsed.data);
+    });
+    if (rows.length === 0) throw new MarrUsageError(`${source} has no examples; each line must look like ${options.example}`);
+    const problem = options.check?.(rows);
+    if (problem) throw new MarrUsageError(`${source} ${problem}`);
+    return rows;
+  };
+  const kind = defineInputKind({
     id: options.id,
     description: options.description,
-    async load(path) {
-      const rows: z.output<S>[] = [];
-      for await (const [n, text] of numberedLines(path)) {
-        if (text.trim() === '') continue;
-        let value: unknown;
-        try {
-          value = JSON.parse(text);
-        } catch {
-          throw new MarrUsageError(`${path}:${n} is not valid JSON; each line must look like ${options.example}`);
-        }
-        const parsed = options.line.safeParse(value);
-        if (!parsed.success) {
-          throw new MarrUsageError(`${path}:${n}: ${zodProblem(parsed.error)}; each line must look like ${options.example}`);
-        }
-        rows.push(parsed.data);
-      }
-      if (rows.length === 0) throw new MarrUsageError(`${path} has no lines; each line must look like ${options.example}`);
-      const problem = options.check?.(rows);
-      if (problem) throw new MarrUsageError(`${path}: ${problem}`);
-      return rows;
-    },
+    load: async (path: string) => parse(await readFile(path, 'utf8'), path),
   });
+  return { ...kind, parse };
 }
 
 const rawLabel = z.union([z.string(), z.number(), z.boolean()]);
@@ -91,7 +91,7 @@ const labelledLine = z
   .object({ text: z.string(), label: rawLabel.optional(), tokenLabels: z.array(rawLabel.nullable()).optional() })
   .refine((v) => v.label !== undefined || v.tokenLabels !== undefined, { message: 'needs a "label" (string, number or boolean) or a "tokenLabels" array' });
 
-export const labelledJsonlKind: InputKind<LabelledText[]> = jsonlKind({
+export const labelledJsonlKind: JsonlKind<LabelledText> = jsonlKind({
   id: 'labelled-jsonl',
   description: 'JSON Lines, {"text": "...", "label": "..."} per line, or {"text": "...", "tokenLabels": [...]} with one label per token',
   line: labelledLine,
@@ -100,7 +100,7 @@ export const labelledJsonlKind: InputKind<LabelledText[]> = jsonlKind({
     const kinds = new Set(rows.map((r) => (r.label !== undefined ? 'context' : 'token')));
     return kinds.size > 1 ? 'mixes "label" and "tokenLabels" lines; use one kind per file' : null;
   },
-}) as InputKind<LabelledText[]>;
+}) as JsonlKind<LabelledText>;
 
 export const textKind: InputKind<TextDataset> = defineInputKind({
   id: 'text',

@@ -13,7 +13,7 @@ import { bestSingleFeature } from '../probe/layer-sweep.js';
 import { prepareSplit } from '../probe/prepare.js';
 import { byKTable, layerLabel, sections } from '../report/figures.js';
 import { buildProbeInputs } from './build-inputs.js';
-import { probeInputParams } from './input-params.js';
+import { probeInputFiles, probeInputParams } from './input-params.js';
 
 const params = z.object({
   ...probeInputParams,
@@ -40,6 +40,7 @@ export const probeSweep = defineAnalysis({
     models: { min: 0, max: 1 },
     data: { kind: 'text', required: false, description: 'labelled JSONL for task=labels, any text for task=position' },
     capabilities: ['tokenizer'],
+    files: probeInputFiles,
   },
   params,
   async run(ctx): Promise<Report> {

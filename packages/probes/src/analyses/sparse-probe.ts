@@ -8,7 +8,7 @@ import { DEFAULT_OSP_GAMMA, PROBE_METHODS, defaultKValues } from '../probe/k-swe
 import { layerSweep } from '../probe/layer-sweep.js';
 import { byKTable, kSweepFigure, layerFigure, layerTable, optimalityTable, sections } from '../report/figures.js';
 import { buildProbeInputs } from './build-inputs.js';
-import { probeInputParams } from './input-params.js';
+import { probeInputFiles, probeInputParams } from './input-params.js';
 
 const params = z.object({
   ...probeInputParams,
@@ -43,6 +43,7 @@ export const sparseProbe = defineAnalysis({
     models: { min: 0, max: 1 },
     data: { kind: 'text', required: false, description: 'labelled JSONL ({"text","label"} or {"text","tokenLabels"}) for task=labels, any text for task=position' },
     capabilities: ['tokenizer'],
+    files: probeInputFiles,
   },
   params,
   async run(ctx): Promise<Report> {
