@@ -11,7 +11,7 @@ import { createRng } from '../random/rng.js';
 import { hashFile, requireFile } from '../data/files.js';
 import { loadDataset } from '../data/load.js';
 import { validateReport } from '../report/schema.js';
-import type { JsonValue, ReportEnvelope } from '../report/types.js';
+import type { JsonValue, RunEnvelope } from '../report/types.js';
 import { MarrUsageError } from './errors.js';
 import { checkInputCounts, checkModelCapabilities } from './inputs.js';
 import { checkNamedInputs, InputRecorder, loadNamedInput, loadNamedInputs, type InputAssignment } from './named-inputs.js';
@@ -60,7 +60,7 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new MarrUsageError('the run was cancelled');
 }
 
-export async function runAnalysis(options: RunAnalysisOptions): Promise<ReportEnvelope> {
+export async function runAnalysis(options: RunAnalysisOptions): Promise<RunEnvelope> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const phases: Record<string, number> = {};

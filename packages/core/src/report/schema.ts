@@ -149,7 +149,7 @@ export const reportEnvelopeSchema = z
     inputs: z.object({
       models: z.array(z.object({ spec: z.string(), format: z.string(), files: z.array(inputFileSchema) })),
       data: inputFileSchema.nullable(),
-      files: z.array(z.object({ role: z.string(), ...inputFileSchema.shape })),
+      files: z.array(z.object({ role: z.string(), ...inputFileSchema.shape })).optional(),
     }),
     timings: z.object({
       startedAt: z.string(),

@@ -127,9 +127,15 @@ export interface ReportEnvelope extends Report {
   inputs: {
     models: { spec: string; format: string; files: InputFile[] }[];
     data: InputFile | null;
-    /** Every file the run read (models' files, tokenizer, data, named inputs), with its role, in reading order. */
-    files: RoleFile[];
+    /**
+     * Every file the run read (models' files, data, named inputs), with its role, in reading order. Always
+     * written by the runner; optional so that report.json files written before it existed stay valid.
+     */
+    files?: RoleFile[];
   };
   /** Wall-clock timings; the only fields that differ between two runs with the same seed. */
   timings: ReportTimings;
 }
+
+/** An envelope as the runner builds it: `inputs.files` is always present. */
+export type RunEnvelope = ReportEnvelope & { inputs: ReportEnvelope['inputs'] & { files: RoleFile[] } };
