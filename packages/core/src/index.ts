@@ -38,7 +38,7 @@ export * from './data/load.js';
 export * from './data/input-kinds.js';
 export { z } from 'zod';
 export { loadModel, resolveShippedModel, type LoadModelOptions } from './model/load-model.js';
-export { processWeights, type ProcessWeightsOptions } from './model/weight-processing.js';
+export { processWeights, processedWeights, type ProcessWeightsOptions, type ProcessedWeightsOptions } from './model/weight-processing.js';
 export { convertLlama2cToHf } from './loading/convert.js';
 export { writeFileAtomic, writeJsonAtomic } from './loading/atomic-write.js';
 export { loadWeights, type LoadWeightsOptions, type LoadedWeights } from './loading/load-weights.js';
