@@ -18,6 +18,7 @@ import { checkNamedInputs, InputRecorder, loadNamedInput, loadNamedInputs, type 
 import { validateParams } from './params.js';
 import type { AnyAnalysis, Dataset, PluginDefinition, Progress } from './protocol.js';
 import { MARR_VERSION } from './version.js';
+import { cancelledError, throwIfCancelled } from '../toolkit/cancellation.js';
 
 /** Loads one model from what the user typed (`loadModel` from @marr/core fits). */
 export type ModelLoader = (spec: string, options: { tokenizer?: string }) => Promise<HookedTransformer>;
@@ -56,9 +57,6 @@ function toJson(value: unknown): { [key: string]: JsonValue } {
   return JSON.parse(JSON.stringify(value ?? {})) as { [key: string]: JsonValue };
 }
 
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new MarrUsageError('the run was cancelled');
-}
 
 export async function runAnalysis(options: RunAnalysisOptions): Promise<RunEnvelope> {
   const started = performance.now();
@@ -96,7 +94,7 @@ export async function runAnalysis(options: RunAnalysisOptions): Promise<RunEnvel
     : await timed('load-models', async () => {
         const loaded: HookedTransformer[] = [];
         for (const spec of specs) {
-          throwIfAborted(signal);
+          throwIfCancelled(signal);
           loaded.push(await options.loadModel!(spec, options.tokenizer ? { tokenizer: options.tokenizer } : {}));
         }
         return loaded;
@@ -116,7 +114,7 @@ export async function runAnalysis(options: RunAnalysisOptions): Promise<RunEnvel
     const inputs = namedInputs.length > 0
       ? await timed('load-inputs', () => loadNamedInputs(analysis, namedInputs, recorder))
       : await loadNamedInputs(analysis, [], recorder);
-    throwIfAborted(signal);
+    throwIfCancelled(signal);
 
     const report = await timed('analysis', () =>
       analysis
@@ -134,11 +132,11 @@ export async function runAnalysis(options: RunAnalysisOptions): Promise<RunEnvel
       })
         .catch((err: unknown) => {
           // Whatever an analysis throws once the run is cancelled, the cause is the cancellation.
-          if (signal?.aborted) throw new MarrUsageError('the run was cancelled');
+          if (signal?.aborted) throw cancelledError();
           throw err;
         }),
     );
-    throwIfAborted(signal);
+    throwIfCancelled(signal);
     const checked = validateReport(report, `the report returned by ${analysis.id}`);
 
     return {

@@ -89,16 +89,7 @@ export async function buildProbeInputs(ctx: AnalysisContext<ProbeInputParams>): 
   } catch (e) {
     usage((e as Error).message);
   }
-  const progress = (label: string) => {
-    let last = -1;
-    return (done: number, total: number) => {
-      if (last < 0) ctx.progress.start(label, total);
-      ctx.progress.tick(done - Math.max(0, last));
-      last = done;
-      if (done === total) ctx.progress.done();
-    };
-  };
-  const opts = { batchSize: p.batchSize, signal: ctx.signal };
+  const opts = { batchSize: p.batchSize, signal: ctx.signal, progress: ctx.progress };
 
   if (p.task === 'language-id') {
     const files = await classFileInputs(ctx);
@@ -110,7 +101,7 @@ export async function buildProbeInputs(ctx: AnalysisContext<ProbeInputParams>): 
       usage((e as Error).message);
     }
     const { windows, labels } = languageIdWindows(classes, tokenizer, { contextLength: p.contextLength, perClass: p.maxExamples });
-    const layers = await contextActivations(model, windows, hookPoints, { ...opts, onBatch: progress('activations') });
+    const layers = await contextActivations(model, windows, hookPoints, opts);
     return { layers, labels, granularity: 'context', source: `${windows.length} windows of ${p.contextLength} tokens (${classes.map((c) => c.label).join(' vs ')})` };
   }
 
@@ -125,7 +116,7 @@ export async function buildProbeInputs(ctx: AnalysisContext<ProbeInputParams>): 
     } catch (e) {
       usage((e as Error).message);
     }
-    const layers = await tokenActivations(model, windows, ex.positions, hookPoints, { ...opts, onBatch: progress('activations') });
+    const layers = await tokenActivations(model, windows, ex.positions, hookPoints, opts);
     return {
       layers,
       labels: Array.from(ex.labels, String),
@@ -142,7 +133,7 @@ export async function buildProbeInputs(ctx: AnalysisContext<ProbeInputParams>): 
   if (examples[0].label !== undefined) {
     const chosen = sampleIndices(examples.length, p.maxExamples, ctx);
     const sequences = chosen.map((i) => tokenizer.encode(examples[i].text).slice(0, p.contextLength));
-    const layers = await contextActivations(model, sequences, hookPoints, { ...opts, onBatch: progress('activations') });
+    const layers = await contextActivations(model, sequences, hookPoints, opts);
     return { layers, labels: chosen.map((i) => examples[i].label!), granularity: 'context', source: `${chosen.length} texts from ${ctx.data.path}` };
   }
   const sequences: number[][] = [];
@@ -162,6 +153,6 @@ export async function buildProbeInputs(ctx: AnalysisContext<ProbeInputParams>): 
     });
   });
   const keep = sampleIndices(positions.length, p.maxExamples, ctx);
-  const layers = await tokenActivations(model, sequences, keep.map((i) => positions[i]), hookPoints, { ...opts, onBatch: progress('activations') });
+  const layers = await tokenActivations(model, sequences, keep.map((i) => positions[i]), hookPoints, opts);
   return { layers, labels: keep.map((i) => labels[i]), granularity: 'token', source: `${keep.length} labelled tokens from ${ctx.data.path}` };
 }
