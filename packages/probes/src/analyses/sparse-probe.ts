@@ -2,7 +2,7 @@
  * `sparse-probe` (implementational): which neurons carry one binary feature. Probes every layer's
  * best single neuron, then runs the k sweep (rankers + optimal sparse probe) at the best layer.
  */
-import { defineAnalysis, z, type JsonValue, type Report } from '@marr/core';
+import { defineAnalysis, throwIfCancelled, z, type JsonValue, type Report } from '@marr/core';
 import { binarize, positiveClass } from '../datasets/labels.js';
 import { DEFAULT_OSP_GAMMA, PROBE_METHODS, defaultKValues } from '../probe/k-sweep.js';
 import { layerSweep } from '../probe/layer-sweep.js';
@@ -67,7 +67,7 @@ export const sparseProbe = defineAnalysis({
       ospTimeLimitMs: p.ospTimeLimitSeconds * 1000,
       sweepHookPoint: p.layer || undefined,
       onStep: () => {
-        if (ctx.signal.aborted) throw new Error('the run was cancelled');
+        throwIfCancelled(ctx.signal);
         ctx.progress.tick();
       },
     });
