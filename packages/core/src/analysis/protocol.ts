@@ -131,6 +131,12 @@ export interface AnalysisContext<P> {
    */
   loadInput(name: string, path: string, label?: string | null): Promise<LoadedInput>;
   params: P;
+  /**
+   * Runs another analysis (a part of a composite) on the same models, data and named inputs, with its own
+   * parameters (validated, defaults filled in), this run's seed, progress and signal; its results are
+   * validated against its `results` schema and returned typed.
+   */
+  run<A extends AnyAnalysis>(analysis: A, params?: Record<string, unknown>): Promise<SubRun<A>>;
   rng: Rng;
   seed: number;
   progress: Progress;
@@ -143,7 +149,17 @@ export interface AnalysisReference {
   url?: string;
 }
 
-export interface AnalysisDefinition<S extends z.ZodType = z.ZodType> {
+/** The results type an analysis declares (its `results` schema's output), or a plain JSON object. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ResultsOf<A> = A extends AnalysisDefinition<any, infer R> ? z.output<R> : Report['results'];
+
+/** What `ctx.run` returns: the part's report and its typed results. */
+export interface SubRun<A> {
+  report: Report;
+  results: ResultsOf<A>;
+}
+
+export interface AnalysisDefinition<S extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
   /** Unique id, kebab-case, used on the command line: `marr run <id>`. */
   id: string;
   title: string;
@@ -156,10 +172,15 @@ export interface AnalysisDefinition<S extends z.ZodType = z.ZodType> {
   inputs: AnalysisInputs;
   /** A zod object schema with defaults and `.describe()` help on every field. */
   params: S;
+  /**
+   * A zod schema of `results` (the analysis's public contract): the runner validates what `run` returns
+   * against it, `marr schema <analysis>` publishes it as JSON schema and the docs show it.
+   */
+  results?: R;
   run(ctx: AnalysisContext<z.output<S>>): Promise<Report>;
 }
 
-export type AnyAnalysis = AnalysisDefinition<z.ZodType>;
+export type AnyAnalysis = AnalysisDefinition<z.ZodType, z.ZodType>;
 
 export interface PluginDefinition {
   name: string;
@@ -171,7 +192,7 @@ export interface PluginDefinition {
 
 const ID_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
-export function defineAnalysis<S extends z.ZodType>(def: AnalysisDefinition<S>): AnalysisDefinition<S> {
+export function defineAnalysis<S extends z.ZodType, R extends z.ZodType = z.ZodType>(def: AnalysisDefinition<S, R>): AnalysisDefinition<S, R> {
   if (!ID_PATTERN.test(def.id)) {
     throw new Error(`defineAnalysis: id "${def.id}" must be kebab-case (lowercase letters, digits and dashes)`);
   }

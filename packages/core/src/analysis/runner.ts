@@ -10,13 +10,14 @@ import type { HookedTransformer } from '../model/types.js';
 import { createRng } from '../random/rng.js';
 import { hashFile, requireFile } from '../data/files.js';
 import { loadDataset } from '../data/load.js';
-import { validateReport } from '../report/schema.js';
+import { ReportValidationError, validateReport } from '../report/schema.js';
+import type { Report } from '../report/types.js';
 import type { JsonValue, RunEnvelope } from '../report/types.js';
 import { MarrUsageError } from './errors.js';
 import { checkInputCounts, checkModelCapabilities } from './inputs.js';
 import { checkNamedInputs, InputRecorder, loadNamedInput, loadNamedInputs, type InputAssignment } from './named-inputs.js';
 import { validateParams } from './params.js';
-import type { AnyAnalysis, Dataset, PluginDefinition, Progress } from './protocol.js';
+import type { AnalysisContext, AnyAnalysis, Dataset, LoadedInput, PluginDefinition, Progress } from './protocol.js';
 import { MARR_VERSION } from './version.js';
 import { cancelledError, throwIfCancelled } from '../toolkit/cancellation.js';
 
@@ -57,6 +58,17 @@ function toJson(value: unknown): { [key: string]: JsonValue } {
   return JSON.parse(JSON.stringify(value ?? {})) as { [key: string]: JsonValue };
 }
 
+
+/** Validates `report.results` against the analysis's `results` schema (when it declares one); returns them. */
+export function checkResults(analysis: AnyAnalysis, report: Report): unknown {
+  if (!analysis.results) return report.results;
+  const parsed = analysis.results.safeParse(report.results);
+  if (parsed.success) return report.results;
+  throw new ReportValidationError(
+    `the results returned by ${analysis.id}`,
+    parsed.error.issues.map((i) => ({ path: ['results', ...i.path.map(String)].join('.'), message: i.message })),
+  );
+}
 
 export async function runAnalysis(options: RunAnalysisOptions): Promise<RunEnvelope> {
   const started = performance.now();
@@ -116,28 +128,45 @@ export async function runAnalysis(options: RunAnalysisOptions): Promise<RunEnvel
       : await loadNamedInputs(analysis, [], recorder);
     throwIfCancelled(signal);
 
+    const base = {
+      models,
+      data,
+      seed,
+      progress: options.progress ?? silentProgress,
+      signal: signal ?? new AbortController().signal,
+      log: options.log ?? (() => {}),
+    };
+    const contextFor = (a: AnyAnalysis, p: unknown, named: Readonly<Record<string, readonly LoadedInput[]>>): AnalysisContext<unknown> => ({
+      ...base,
+      inputs: named,
+      loadInput: (name, path, label = null) => loadNamedInput(a, { name, label, path }, recorder),
+      params: p,
+      // A fresh generator from the run seed: a part's random draws do not depend on what ran before it.
+      rng: createRng(seed),
+      run: async (part, partParams = {}) => {
+        throwIfCancelled(signal);
+        const validated = validateParams(part.params, partParams);
+        checkModelCapabilities(part, models);
+        const partInputs = Object.fromEntries(Object.keys(part.inputs.files ?? {}).map((n) => [n, named[n] ?? []]));
+        const partReport = validateReport(
+          await timed(`part:${part.id}`, () => part.run(contextFor(part, validated, partInputs))),
+          `the report returned by ${part.id}`,
+        );
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        return { report: partReport, results: checkResults(part, partReport) as any };
+      },
+    });
+
     const report = await timed('analysis', () =>
-      analysis
-        .run({
-        models,
-        data,
-        inputs,
-        loadInput: (name, path, label = null) => loadNamedInput(analysis, { name, label, path }, recorder),
-        params,
-        rng: createRng(seed),
-        seed,
-        progress: options.progress ?? silentProgress,
-        signal: signal ?? new AbortController().signal,
-        log: options.log ?? (() => {}),
-      })
-        .catch((err: unknown) => {
-          // Whatever an analysis throws once the run is cancelled, the cause is the cancellation.
-          if (signal?.aborted) throw cancelledError();
-          throw err;
-        }),
+      analysis.run(contextFor(analysis, params, inputs)).catch((err: unknown) => {
+        // Whatever an analysis throws once the run is cancelled, the cause is the cancellation.
+        if (signal?.aborted) throw cancelledError();
+        throw err;
+      }),
     );
     throwIfCancelled(signal);
     const checked = validateReport(report, `the report returned by ${analysis.id}`);
+    checkResults(analysis, checked);
 
     return {
       schemaVersion: 1,
