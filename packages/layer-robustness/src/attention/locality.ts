@@ -76,6 +76,11 @@ export interface LocalityOptions {
   onStep?: () => void;
 }
 
+/** Windows per batch by default: one layer's attention pattern stays under 2^24 values (at most 64 windows). */
+export function localityBatchWindows(seq: number, nHeads: number): number {
+  return Math.max(1, Math.min(64, Math.floor(2 ** 24 / (nHeads * seq * seq))));
+}
+
 export async function attentionLocality(
   model: HookedTransformer,
   windows: readonly (readonly number[])[],
@@ -87,7 +92,7 @@ export async function attentionLocality(
   if (windows.length === 0) throw new RangeError('attentionLocality: no token windows');
   const seq = windows[0].length;
   // Patterns are reduced inside read-only hooks, so only one layer's pattern lives at a time.
-  const batchWindows = options.batchWindows ?? Math.max(1, Math.min(64, Math.floor(2 ** 24 / (H * seq * seq))));
+  const batchWindows = options.batchWindows ?? localityBatchWindows(seq, H);
   const accs = Array.from({ length: L }, () => new OffsetAttention(H, K));
   const hooks = accs.map((acc, l) => ({ name: `blocks.${l}.attn.hook_pattern`, fn: (p: Float32Tensor) => void acc.add(p) }));
   for await (const { items: batch } of batches(windows, { size: batchWindows, signal: options.signal })) {
