@@ -14,6 +14,7 @@ import { prepareSplit } from '../probe/prepare.js';
 import { byKTable, layerLabel, sections } from '../report/figures.js';
 import { buildProbeInputs } from './build-inputs.js';
 import { probeInputFiles, probeInputParams } from './input-params.js';
+import { probeSweepResults } from './results.js';
 
 const params = z.object({
   ...probeInputParams,
@@ -43,6 +44,7 @@ export const probeSweep = defineAnalysis({
     files: probeInputFiles,
   },
   params,
+  results: probeSweepResults,
   async run(ctx): Promise<Report> {
     const p = ctx.params;
     const inputs = await buildProbeInputs(ctx);

@@ -9,6 +9,7 @@ import { layerSweep } from '../probe/layer-sweep.js';
 import { byKTable, kSweepFigure, layerFigure, layerTable, optimalityTable, sections } from '../report/figures.js';
 import { buildProbeInputs } from './build-inputs.js';
 import { probeInputFiles, probeInputParams } from './input-params.js';
+import { sparseProbeResults } from './results.js';
 
 const params = z.object({
   ...probeInputParams,
@@ -46,6 +47,7 @@ export const sparseProbe = defineAnalysis({
     files: probeInputFiles,
   },
   params,
+  results: sparseProbeResults,
   async run(ctx): Promise<Report> {
     const p = ctx.params;
     const inputs = await buildProbeInputs(ctx);
