@@ -113,8 +113,9 @@ export function createProgram(version: string): Command {
 
   program
     .command('schema')
-    .description('print the JSON schema of report.json')
-    .action(async () => (await import('./commands/schema.js')).schemaCommand());
+    .description('print the JSON schema of report.json (with an analysis: with its own results schema)')
+    .argument('[analysis]', 'analysis id (or plugin:id)')
+    .action(async (id) => (await import('./commands/schema.js')).schemaCommand(id));
 
   return program;
 }

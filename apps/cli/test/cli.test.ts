@@ -63,6 +63,9 @@ describe('marr list / plugins / describe', () => {
     const trend = JSON.parse(marr(['describe', 'demo-trend', '--json'], { cwd: project }).stdout);
     expect(trend.inputs.files.baseline).toMatchObject({ kind: 'table', flag: '--input baseline=<path>' });
     expect(json.params.map((p: { name: string }) => p.name)).toEqual(['contextLength', 'maxTokens']);
+    expect(json.results).toMatchObject({ type: 'object', required: ['loss', 'predictions', 'windows'] });
+    const text = marr(['describe', 'demo-loss'], { cwd: project }).stdout;
+    expect(text).toContain('results (report.json; full schema: marr schema demo-loss):\n  loss: mean next-token cross-entropy, nats\n  predictions: scored positions\n  windows');
   });
 
   it('names an unknown analysis, suggests a close one and lists the valid ones', () => {
@@ -191,6 +194,9 @@ describe('marr models / schema / create-plugin', () => {
 
   it('prints the published report schema', () => {
     expect(JSON.parse(marr(['schema']).stdout)).toEqual(schema);
+    const perAnalysis = JSON.parse(marr(['schema', 'demo-loss'], { cwd: project }).stdout);
+    expect(perAnalysis.properties.results).toMatchObject({ required: ['loss', 'predictions', 'windows'] });
+    expect(perAnalysis.properties.inputs).toEqual(schema.properties.inputs);
   });
 
   it('refuses an invalid plugin name or an existing folder', () => {

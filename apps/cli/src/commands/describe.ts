@@ -1,5 +1,5 @@
 /** `marr describe <analysis>`: level, inputs, parameters with defaults and ranges, references. */
-import { describeInputs, describeNamedInputs, describeParams, formatParamRange, resolveInputKind, terminalSafe } from '@marr/core';
+import { describeInputs, describeNamedInputs, describeParams, formatParamRange, resolveInputKind, resultsJsonSchema, terminalSafe } from '@marr/core';
 import { resolveAnalysis } from '../discovery/resolve.js';
 
 export async function describeCommand(id: string, options: { json?: boolean }): Promise<void> {
@@ -24,6 +24,7 @@ export async function describeCommand(id: string, options: { json?: boolean }): 
         ),
       },
       params,
+      results: resultsJsonSchema(analysis),
       references: analysis.references ?? [],
     };
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
@@ -44,6 +45,11 @@ export async function describeCommand(id: string, options: { json?: boolean }): 
   for (const p of params) {
     lines.push(`  ${p.name}: ${t(formatParamRange(p))}`);
     if (p.description) lines.push(`      ${t(p.description)}`);
+  }
+  const results = resultsJsonSchema(analysis) as { properties?: Record<string, { description?: string }> } | null;
+  if (results?.properties) {
+    lines.push('', `results (report.json; full schema: marr schema ${analysis.id}):`);
+    for (const [name, field] of Object.entries(results.properties)) lines.push(`  ${name}${field.description ? `: ${t(field.description)}` : ''}`);
   }
   if (analysis.references?.length) {
     lines.push('', 'references:');
