@@ -26,6 +26,8 @@ export interface AnalysisDescription {
     capabilities?: string[];
   };
   params: ParamInfo[];
+  /** JSON schema of the analysis's results (null when it declares none). */
+  results: import('../src/lib/results-fields.js').JsonSchema | null;
   references: { title: string; url?: string }[];
 }
 

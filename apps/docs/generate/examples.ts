@@ -98,6 +98,7 @@ export function defaultRecipe(analysis: AnalysisDescription): ExampleRecipe | nu
     title: min === 1 ? 'Default parameters on the default model' : 'Default parameters',
     about: 'The analysis with its default parameters' + (min === 1 ? ' on the shipped default model.' : '.'),
     models: min === 1 ? [{ shipped: 'default' }] : [],
+    inputs: {},
     params: {},
     seed: 0,
   };
