@@ -3,6 +3,7 @@
  * Each command's module is imported only when that command runs, so `marr list` loads neither plugins
  * nor the model runtime.
  */
+import { MARR_LEVELS } from '@marr/core/protocol';
 import { Command, Option } from 'commander';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -19,7 +20,7 @@ export function createProgram(version: string): Command {
   program
     .command('list')
     .description('every analysis of every installed plugin')
-    .addOption(new Option('--level <level>', 'only one of Marr\'s levels').choices(['computational', 'algorithmic', 'implementational']))
+    .addOption(new Option('--level <level>', 'only one of Marr\'s levels').choices(MARR_LEVELS))
     .option('--json', 'machine-readable output')
     .action(async (opts) => (await import('./commands/list.js')).listCommand(opts));
 

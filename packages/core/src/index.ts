@@ -21,6 +21,7 @@ export { randomModel, randomWeights, type RandomModelOptions } from './model/ran
 export { sampleToken } from './model/sampling.js';
 export { defaultBackend, matmul } from './backend/default-backend.js';
 export * from './analysis/errors.js';
+export * from './analysis/names.js';
 export * from './analysis/params.js';
 export * from './analysis/inputs.js';
 export * from './analysis/named-inputs.js';

@@ -3,9 +3,8 @@
  * what an analysis declares in `inputs.files`, loaded with each input's kind, and every file read
  * recorded for `report.inputs.files` as `{ role, path, sha256, bytes }`.
  */
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { hashFile } from '../data/files.js';
+import { hashFile, requireFile } from '../data/files.js';
 import { resolveInputKind } from '../data/input-kinds.js';
 import { nearestName } from '../model/hook-points.js';
 import type { RoleFile } from '../report/types.js';
@@ -48,19 +47,6 @@ export function describeNamedInputs(files: Readonly<Record<string, NamedInputSpe
   });
 }
 
-async function requireEntry(path: string, what: string, entry: 'file' | 'folder'): Promise<void> {
-  const abs = resolve(path);
-  let info;
-  try {
-    info = await stat(abs);
-  } catch {
-    throw new MarrUsageError(`${what} "${path}" does not exist (resolved to ${abs}). Check the path.`);
-  }
-  if (entry === 'folder' ? !info.isDirectory() : !info.isFile()) {
-    throw new MarrUsageError(`${what} "${path}" is not a ${entry} (resolved to ${abs}).`);
-  }
-}
-
 /** Throws MarrUsageError for an unknown name, a missing or unwanted label, a wrong count or a missing file. */
 export async function checkNamedInputs(analysis: AnyAnalysis, given: readonly InputAssignment[]): Promise<void> {
   const specs = analysis.inputs.files ?? {};
@@ -92,7 +78,7 @@ export async function checkNamedInputs(analysis: AnyAnalysis, given: readonly In
     if (count > max) throw new MarrUsageError(`input "${name}" takes at most ${max} file${max === 1 ? '' : 's'}, got ${count}`);
   }
   for (const a of given) {
-    await requireEntry(a.path, `input "${a.name}"`, resolveInputKind(specs[a.name].kind).entry ?? 'file');
+    await requireFile(a.path, `input "${a.name}"`, resolveInputKind(specs[a.name].kind).entry ?? 'file');
   }
 }
 
@@ -124,7 +110,7 @@ export async function loadNamedInput(
   const spec = analysis.inputs.files?.[assignment.name];
   if (!spec) throw new MarrUsageError(`${analysis.id} has no input "${assignment.name}"`);
   const kind = resolveInputKind(spec.kind);
-  await requireEntry(assignment.path, `input "${assignment.name}"`, kind.entry ?? 'file');
+  await requireFile(assignment.path, `input "${assignment.name}"`, kind.entry ?? 'file');
   const role = assignment.label ? `${assignment.name}.${assignment.label}` : assignment.name;
   const value = await kind.load(assignment.path, { label: assignment.label });
   await recorder.record(role, assignment.path, kind.files ? await kind.files(assignment.path) : [assignment.path]);
