@@ -38,6 +38,7 @@ export * from './data/text.js';
 export * from './data/load.js';
 export * from './data/input-kinds.js';
 export * from './toolkit/index.js';
+export * from './settings.js';
 export { z } from 'zod';
 export { loadModel, resolveShippedModel, type LoadModelOptions } from './model/load-model.js';
 export { processWeights, processedWeights, type ProcessWeightsOptions, type ProcessedWeightsOptions } from './model/weight-processing.js';

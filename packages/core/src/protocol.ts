@@ -25,6 +25,7 @@ export {
 export { MarrUsageError, isUsageError } from './analysis/errors.js';
 export { closeMatches, editDistance } from './analysis/names.js';
 export { terminalSafe, terminalSafeLine } from './report/format.js';
+export { SETTINGS, readSettings, reloadSettings, settings, type MarrSettings } from './settings.js';
 export {
   checkPluginManifest,
   loadPluginPackage,

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { manifestShapeProblems, type ManifestAnalysis, type PluginManifest } from '@marr/core/protocol';
+import { manifestShapeProblems, settings, type ManifestAnalysis, type PluginManifest } from '@marr/core/protocol';
 import type { MarrConfig } from './config.js';
 
 export interface DiscoveredPlugin {
@@ -97,7 +97,7 @@ export function discoverPlugins(config: MarrConfig, cwd = process.cwd()): Discov
   const seen = new Set<string>();
   // MARR_PLUGINS_FROM_CLI=0 limits the scan to the working directory's node_modules (used by tests that
   // run the CLI from inside the repository, whose node_modules holds every official plugin).
-  const fromCli = process.env.MARR_PLUGINS_FROM_CLI === '0' ? [] : nodeModulesChain(cliInstallDir());
+  const fromCli = settings().pluginsFromCli ? nodeModulesChain(cliInstallDir()) : [];
   const searchRoots = [...nodeModulesChain(cwd), ...fromCli];
   const roots = [...new Set(searchRoots)];
 

@@ -9,7 +9,7 @@ import type { HookedTransformer, Tokenizer } from '../model/types.js';
 import type { Rng } from '../random/rng.js';
 import type { Report } from '../report/types.js';
 
-/** Marr's three levels of analysis (see the methods reference, section 0). */
+/** Marr's three levels of analysis (Marr, *Vision*, 1982, chapter 1: computational theory, representation and algorithm, implementation). */
 export type MarrLevel = 'computational' | 'algorithmic' | 'implementational';
 export const MARR_LEVELS: readonly MarrLevel[] = ['computational', 'algorithmic', 'implementational'];
 

@@ -2,6 +2,7 @@
  * The ONNX Runtime backend: each kernel is a small ONNX graph compiled once into an InferenceSession
  * (weights as initializers, so MLAS can pre-pack them) and reused for every call with the same weights.
  */
+import { settings } from '../settings.js';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import type * as OrtTypes from 'onnxruntime-node';
@@ -58,7 +59,7 @@ export function createOrtBackend(options: OrtBackendOptions = {}): Backend {
       'createOrtBackend: onnxruntime-node could not be loaded on this platform; use the reference backend (backend: "reference")',
     );
   }
-  const threads = options.threads ?? (Number(process.env.MARR_THREADS) || availableParallelism());
+  const threads = options.threads ?? (settings().threads ?? availableParallelism());
   const sessionOptions: OrtTypes.InferenceSession.SessionOptions = {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
@@ -66,7 +67,7 @@ export function createOrtBackend(options: OrtBackendOptions = {}): Backend {
     executionMode: 'sequential',
     // Worker threads that spin while waiting for work burn the cores other threads need; on a busy
     // machine a spinning pool made small kernels ~20x slower (measured: 32 runs of a 128-token window).
-    extra: { session: { intra_op: { allow_spinning: process.env.MARR_ORT_SPIN === '1' ? '1' : '0' } } },
+    extra: { session: { intra_op: { allow_spinning: settings().ortSpin ? '1' : '0' } } },
   };
   /** Kernels compiled against a weight array, keyed by that array and a kernel signature. */
   const weightKernels = new WeakMap<Float32Array, Map<string, Promise<Session>>>();

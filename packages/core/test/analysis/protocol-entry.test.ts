@@ -29,10 +29,12 @@ describe('@marr/core/protocol', () => {
       'analysis/names.ts',
       'analysis/protocol.ts',
       'node:fs/promises',
+      'node:os',
       'node:path',
       'node:url',
       'protocol.ts',
       'report/format.ts',
+      'settings.ts',
     ]);
   });
 
@@ -47,5 +49,33 @@ describe('@marr/core/protocol', () => {
     expect(protocol.manifestShapeProblems({ plugin: true, apiVersion: 1, analyses: [{ id: 'x', title: 't', summary: 's', level: 'nope' }] })).toEqual([
       '"marr.analyses[0].level" must be one of computational, algorithmic, implementational',
     ]);
+  });
+});
+
+describe('settings', () => {
+  it('reads every documented variable into one object, with defaults', () => {
+    const s = protocol.readSettings({
+      MARR_BACKEND: 'reference', MARR_THREADS: '3', MARR_ORT_SPIN: '1', MARR_SHARED: '/data/shared', MARR_REQUIRE_FIXTURES: '1',
+      MARR_ALLOW_REMOTE: '1', MARR_CACHE_DIR: '/tmp/hub', HF_ENDPOINT: 'https://hub.example/', HF_TOKEN: 'tok', MARR_PLUGINS_FROM_CLI: '0',
+    });
+    expect(s).toEqual({
+      backend: 'reference', threads: 3, ortSpin: true, shared: '/data/shared', requireFixtures: true,
+      allowRemote: true, cacheDir: '/tmp/hub', hfEndpoint: 'https://hub.example', hfToken: 'tok', pluginsFromCli: false,
+    });
+    const d = protocol.readSettings({});
+    expect(d).toMatchObject({ backend: null, threads: null, ortSpin: false, shared: null, allowRemote: false, hfEndpoint: 'https://huggingface.co', hfToken: null, pluginsFromCli: true });
+    expect(d.cacheDir).toMatch(/\.cache[/\\]marr[/\\]hub$/);
+    expect(protocol.SETTINGS.map((v) => v.setting).sort()).toEqual(Object.keys(s).sort());
+  });
+
+  it('are documented in the core README, one row per variable, as SETTINGS says', () => {
+    const readme = readFileSync(join(src, '..', 'README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| `(\w+)` \| `(\w+)` \| (.+?) \| (.+?) \|$/gm)].map((m) => ({ variable: m[1], setting: m[2], values: m[3].replace(/\\\|/g, '|'), meaning: m[4] }));
+    expect(rows).toEqual(protocol.SETTINGS);
+  });
+
+  it('rejects a bad value naming the variable and the valid values', () => {
+    expect(() => protocol.readSettings({ MARR_BACKEND: 'cuda' })).toThrow('MARR_BACKEND="cuda" is not a backend; use onnxruntime or reference');
+    expect(() => protocol.readSettings({ MARR_THREADS: 'many' })).toThrow('MARR_THREADS="many" must be a positive integer');
   });
 });
