@@ -26,6 +26,7 @@ export * from './analysis/params.js';
 export * from './analysis/inputs.js';
 export * from './analysis/named-inputs.js';
 export * from './analysis/manifest.js';
+export * from './analysis/package-info.js';
 export * from './analysis/runner.js';
 export * from './analysis/version.js';
 export * from './report/schema.js';

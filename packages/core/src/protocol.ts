@@ -23,6 +23,7 @@ export {
   type Progress,
 } from './analysis/protocol.js';
 export { MarrUsageError, isUsageError } from './analysis/errors.js';
+export { pluginPackage, type PackageInfo } from './analysis/package-info.js';
 export { closeMatches, editDistance } from './analysis/names.js';
 export { terminalSafe, terminalSafeLine } from './report/format.js';
 export { SETTINGS, readSettings, reloadSettings, settings, type MarrSettings } from './settings.js';
@@ -32,6 +33,7 @@ export {
   manifestProblems,
   manifestShapeProblems,
   pluginManifest,
+  writePluginManifest,
   type LoadedPluginPackage,
   type ManifestAnalysis,
   type PluginManifest,
