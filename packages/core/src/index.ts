@@ -41,7 +41,7 @@ export * from './data/input-kinds.js';
 export * from './toolkit/index.js';
 export * from './settings.js';
 export { z } from 'zod';
-export { loadModel, resolveShippedModel, type LoadModelOptions } from './model/load-model.js';
+export { loadModel, modelResolvers, registerModelResolver, resolveModelName, resolveShippedModel, type LoadModelOptions, type ModelResolver } from './model/load-model.js';
 export { processWeights, processedWeights, type ProcessWeightsOptions, type ProcessedWeightsOptions } from './model/weight-processing.js';
 export { convertLlama2cToHf } from './loading/convert.js';
 export { writeFileAtomic, writeJsonAtomic } from './loading/atomic-write.js';
