@@ -39,6 +39,7 @@ export * from './data/text.js';
 export * from './data/load.js';
 export * from './data/input-kinds.js';
 export * from './toolkit/index.js';
+export * from './linalg/index.js';
 export * from './settings.js';
 export { z } from 'zod';
 export { loadModel, modelResolvers, registerModelResolver, resolveModelName, resolveShippedModel, type LoadModelOptions, type ModelResolver } from './model/load-model.js';
