@@ -11,7 +11,8 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { sharedFixture, z } from '@marr/core';
+import { z } from '@marr/core';
+import { sharedFixture } from '@marr/core/testing';
 import type { AnalysisDescription } from './catalog.js';
 import { buildData, DATA_BUILDERS } from './data-builders.js';
 import { examplesDir, repoRoot } from './paths.js';

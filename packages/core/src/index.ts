@@ -5,6 +5,7 @@ export * from './model/types.js';
 export * from './random/rng.js';
 export * from './analysis/protocol.js';
 export * from './report/types.js';
+/** @deprecated test helpers: import them from '@marr/core/testing' (this re-export goes once every importer has moved). */
 export * from './fixtures/shared.js';
 export * from './tensor/ops.js';
 export * from './backend/backend.js';

@@ -1,4 +1,5 @@
-import { loadModel, parseInputAssignments, runAnalysis, sharedFixture } from '@marr/core';
+import { loadModel, parseInputAssignments, runAnalysis } from '@marr/core';
+import { sharedFixture } from '@marr/core/testing';
 import { describe, expect, it } from 'vitest';
 import { probeSweep } from '../src/analyses/probe-sweep.js';
 import { sparseProbe } from '../src/analyses/sparse-probe.js';
