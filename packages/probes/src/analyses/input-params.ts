@@ -3,7 +3,7 @@
  * dataset, the language-ID builder, position features, or a table of precomputed activations) and
  * which hook points to read.
  */
-import { z, type NamedInputSpec } from '@marr/core';
+import { z, type AnalysisInputs, type NamedInputSpec } from '@marr/core';
 import { classTextKind } from '../datasets/language-id.js';
 
 /** The named file inputs (`--input name=path`) of the probing analyses. */
@@ -18,6 +18,14 @@ export const probeInputFiles = {
     description: 'language-id: one plain-text file per class, --input classFiles.en=twain.txt --input classFiles.de=grimm.txt (several files may share a label)',
   },
 } as const satisfies Record<string, NamedInputSpec>;
+
+/** What the probing analyses read: at most one model (or none, with --input activations), a text dataset, the named files. */
+export const probeInputs: AnalysisInputs = {
+  models: { min: 0, max: 1 },
+  data: { kind: 'text', required: false, description: 'labelled JSONL ({"text","label"} or {"text","tokenLabels"}) for task=labels, any text for task=position' },
+  capabilities: ['tokenizer'],
+  files: probeInputFiles,
+};
 
 export const probeInputParams = {
   task: z

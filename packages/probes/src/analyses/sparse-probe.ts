@@ -8,7 +8,7 @@ import { DEFAULT_OSP_GAMMA, PROBE_METHODS, defaultKValues } from '../probe/k-swe
 import { layerSweep } from '../probe/layer-sweep.js';
 import { byKTable, kSweepFigure, layerFigure, layerTable, optimalityTable, sections } from '../report/figures.js';
 import { buildProbeInputs } from './build-inputs.js';
-import { probeInputFiles, probeInputParams } from './input-params.js';
+import { probeInputParams, probeInputs } from './input-params.js';
 import { sparseProbeResults } from './results.js';
 
 const params = z.object({
@@ -40,12 +40,7 @@ export const sparseProbe = defineAnalysis({
     { title: 'Gurnee et al., Finding Neurons in a Haystack: Case Studies with Sparse Probing (2023)', url: 'https://arxiv.org/abs/2305.01610' },
     { title: 'wesg52/sparse-probing-paper', url: 'https://github.com/wesg52/sparse-probing-paper' },
   ],
-  inputs: {
-    models: { min: 0, max: 1 },
-    data: { kind: 'text', required: false, description: 'labelled JSONL ({"text","label"} or {"text","tokenLabels"}) for task=labels, any text for task=position' },
-    capabilities: ['tokenizer'],
-    files: probeInputFiles,
-  },
+  inputs: probeInputs,
   params,
   results: sparseProbeResults,
   async run(ctx): Promise<Report> {
