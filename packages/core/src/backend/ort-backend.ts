@@ -3,6 +3,7 @@
  * (weights as initializers, so MLAS can pre-pack them) and reused for every call with the same weights.
  */
 import { existsSync, readdirSync } from 'node:fs';
+import { settings } from '../settings.js';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -39,7 +40,7 @@ export const DEVICES: readonly Device[] = ['cpu', 'cuda'];
 export interface OrtBackendOptions {
   /** Intra-op threads per kernel; default $MARR_THREADS or the machine's available parallelism. */
   threads?: number;
-  /** Execution provider; default $MARR_DEVICE, else cpu. */
+  /** Execution provider; default the MARR_DEVICE setting, else cpu. */
   device?: Device;
 }
 
@@ -73,8 +74,8 @@ export function createOrtBackend(options: OrtBackendOptions = {}): Backend {
       'createOrtBackend: onnxruntime-node could not be loaded on this platform; use the reference backend (backend: "reference")',
     );
   }
-  const threads = options.threads ?? (Number(process.env.MARR_THREADS) || availableParallelism());
-  const device = checkDevice(ort, options.device ?? process.env.MARR_DEVICE ?? 'cpu');
+  const threads = options.threads ?? (settings().threads ?? availableParallelism());
+  const device = checkDevice(ort, options.device ?? settings().device ?? 'cpu');
   const sessionOptions: OrtTypes.InferenceSession.SessionOptions = {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
@@ -83,7 +84,7 @@ export function createOrtBackend(options: OrtBackendOptions = {}): Backend {
     executionProviders: device === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
     // Worker threads that spin while waiting for work burn the cores other threads need; on a busy
     // machine a spinning pool made small kernels ~20x slower (measured: 32 runs of a 128-token window).
-    extra: { session: { intra_op: { allow_spinning: process.env.MARR_ORT_SPIN === '1' ? '1' : '0' } } },
+    extra: { session: { intra_op: { allow_spinning: settings().ortSpin ? '1' : '0' } } },
   };
   /** Kernels compiled against a weight array, keyed by that array and a kernel signature. */
   const weightKernels = new WeakMap<Float32Array, Map<string, Promise<Session>>>();

@@ -6,6 +6,7 @@ import type { Backend } from '../backend/backend.js';
 import { createOrtBackend, loadOnnxRuntime, type Device } from '../backend/ort-backend.js';
 import { createReferenceBackend } from '../backend/reference-backend.js';
 import { createRng } from '../random/rng.js';
+import { settings } from '../settings.js';
 import { tensor, type Float32Tensor } from '../tensor/tensor.js';
 import { indexed } from '../tensor/indexing.js';
 import { ActivationCache } from './activation-cache.js';
@@ -62,7 +63,7 @@ export interface CreateModelOptions {
 
 export function resolveBackend(choice: BackendChoice | undefined, threads?: number, device?: Device): Backend {
   if (choice && typeof choice === 'object') return choice;
-  const name = choice ?? (process.env.MARR_BACKEND as BackendChoice | undefined) ?? (loadOnnxRuntime() ? 'onnxruntime' : 'reference');
+  const name = choice ?? settings().backend ?? (loadOnnxRuntime() ? 'onnxruntime' : 'reference');
   if (name === 'reference') {
     if (device && device !== 'cpu') throw new Error(`device "${device}" needs the onnxruntime backend; the reference backend runs on the CPU only`);
     return createReferenceBackend();
@@ -98,7 +99,7 @@ class HookedTransformerImpl implements HookedTransformer {
     this.source = opts.source ?? { spec: 'memory', format: 'memory', files: [] };
     this.backend = resolveBackend(opts.backend, opts.threads, opts.device);
     this.derived = new DerivedWeights(this.backend);
-    this.fused = opts.fused ?? process.env.MARR_FUSED !== '0';
+    this.fused = opts.fused ?? settings().fused;
     let count = 0;
     for (const w of this.weights.values()) count += w.data.length;
     this.multiBlockFusion = count <= MULTI_BLOCK_FUSION_MAX_WEIGHTS;

@@ -1,9 +1,10 @@
 /**
  * The WebAssembly SIMD kernels (packages/core/wasm/kernels.c) behind the small-product path: loading,
  * memory (a bump allocator for transposed weights, scratch above it for each call) and the two calls.
- * Null where the runtime has no WebAssembly SIMD, or when MARR_WASM=0; callers then use JavaScript.
+ * Null where the runtime has no WebAssembly SIMD, or with the MARR_WASM=0 setting; callers then use JavaScript.
  */
 import { KERNELS_WASM_BASE64 } from './kernels-wasm.js';
+import { settings } from '../../settings.js';
 
 /** The little of the WebAssembly API used here (core compiles without the DOM library's declarations). */
 interface WasmMemory {
@@ -109,7 +110,7 @@ export function wasmKernels(): WasmKernels | null {
   if (loaded !== undefined) return loaded;
   loaded = null;
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (process.env.MARR_WASM === '0' || !api) return loaded;
+  if (!settings().wasm || !api) return loaded;
   try {
     const bytes = Buffer.from(KERNELS_WASM_BASE64, 'base64');
     const instance = new api.Instance(new api.Module(bytes), {});
