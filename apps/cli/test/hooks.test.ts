@@ -1,3 +1,4 @@
+import '@marr/zoo'; // registers the shipped model names with loadModel
 import { loadModel } from '@marr/core';
 import { describe, expect, it } from 'vitest';
 import { marr } from './helpers.js';
