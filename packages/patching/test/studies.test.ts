@@ -117,7 +117,7 @@ describe('bad parameters', () => {
     const { model, pairs } = await refusalPairs();
     const controller = new AbortController();
     controller.abort();
-    await expect(activationPatchingStudy(model, pairs, activationPatchingParams.parse({}), { progress: io().progress, signal: controller.signal })).rejects.toThrow();
+    await expect(activationPatchingStudy(model, pairs, activationPatchingParams.parse({}), { progress: io().progress, signal: controller.signal })).rejects.toThrow(/the run was cancelled/);
   });
 });
 

@@ -6,6 +6,7 @@
 import type { Float32Tensor } from '../tensor/tensor.js';
 import { tensor } from '../tensor/tensor.js';
 import type { Hook, HookedTransformer, RunOptions } from '../model/types.js';
+import { throwIfCancelled } from '../toolkit/cancellation.js';
 
 /** Replace (part of) one activation of one row with a value saved from another run. */
 export interface ActivationPatch {
@@ -116,7 +117,7 @@ export async function runPatchedRows(
   let done = 0;
   for (const members of groups.values()) {
     for (let c = 0; c < members.length; c += batchSize) {
-      options.signal?.throwIfAborted();
+      throwIfCancelled(options.signal);
       const chunk = members.slice(c, c + batchSize);
       const results = await runBatch(model, chunk.map((i) => rows[i]), options.cache ?? []);
       chunk.forEach((rowIndex, k) => (out[rowIndex] = results[k]));
