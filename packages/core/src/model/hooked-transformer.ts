@@ -19,6 +19,7 @@ import { hookPointNames, unknownNameError } from './hook-points.js';
 import { causalMask, positionIds, prepareTokens } from './input.js';
 import type { KvEntry } from './layers/attention.js';
 import { block } from './layers/block.js';
+import { canDecodeInWasm, releaseWasmKv, wasmDecodeBlock } from './wasm-decode.js';
 import { canFuse, fusedSegment, FUSION_MAX_WEIGHTS, MULTI_BLOCK_FUSION_MAX_WEIGHTS } from './fused/fused-segment.js';
 import { rotaryTables } from './fused/block-graph.js';
 import type { LayerContext } from './layers/context.js';
@@ -293,6 +294,13 @@ class HookedTransformerImpl implements HookedTransformer {
     let finalDone = false;
     const wantFinal = options.stopAtLayer === undefined;
     for (let i = start; i < schedule.length; ) {
+      const wasmStep = canDecodeInWasm(ctx, i, B, T) ? wasmDecodeBlock(ctx, resid, positions, mask, state?.kv[i] ?? null, { slot: i, layer: schedule[i] }) : null;
+      if (wasmStep) {
+        resid = wasmStep.resid;
+        if (how.keepKv) kvOut[i] = wasmStep.kv;
+        i++;
+        continue;
+      }
       if (!canFuse(ctx, i, B * T)) {
         const r = await block(ctx, resid, positions, mask, state?.kv[i] ?? null, { slot: i, layer: schedule[i] });
         resid = r.resid;
@@ -359,16 +367,20 @@ class HookedTransformerImpl implements HookedTransformer {
     const out: number[] = [];
     let state: DecodeState | null = null;
     let next: readonly number[] = ids;
-    for (let step = 0; step < max; step++) {
-      const r: { result: RunResult; state: DecodeState } = await this.forward(next, runOptions, state, { lastOnly: true, keepKv: true });
-      state = r.state;
-      const logits = r.result.logits!;
-      const V = this.config.dVocab;
-      const row = logits.data.subarray(logits.data.length - V);
-      const tok = sampleToken(row, options.temperature ?? 0, options.topK, rng);
-      out.push(tok);
-      if ((options.stopAtEos ?? true) && tok === this.config.eosTokenId) break;
-      next = [tok];
+    try {
+      for (let step = 0; step < max; step++) {
+        const r: { result: RunResult; state: DecodeState } = await this.forward(next, runOptions, state, { lastOnly: true, keepKv: true });
+        state = r.state;
+        const logits = r.result.logits!;
+        const V = this.config.dVocab;
+        const row = logits.data.subarray(logits.data.length - V);
+        const tok = sampleToken(row, options.temperature ?? 0, options.topK, rng);
+        out.push(tok);
+        if ((options.stopAtEos ?? true) && tok === this.config.eosTokenId) break;
+        next = [tok];
+      }
+    } finally {
+      if (state) releaseWasmKv(state.kv);
     }
     const all = [...ids, ...out];
     const text = this.tokenizer ? this.tokenizer.decode(all) : all.join(' ');
