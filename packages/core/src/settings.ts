@@ -29,6 +29,12 @@ export interface MarrSettings {
   hfToken: string | null;
   /** MARR_PLUGINS_FROM_CLI=0: `marr` looks for plugins only from the working directory, not from its own installation. */
   pluginsFromCli: boolean;
+  /** MARR_DEVICE: where the onnxruntime backend runs (cpu, or cuda when its libraries are installed); null: cpu. */
+  device: 'cpu' | 'cuda' | null;
+  /** MARR_FUSED=0: run every block on the per-kernel path instead of fused graphs. */
+  fused: boolean;
+  /** MARR_WASM=0: run decoding steps' small kernels in JavaScript instead of WebAssembly. */
+  wasm: boolean;
 }
 
 /** Every variable, with the setting it fills and its documentation (the source of the docs table). */
@@ -43,6 +49,9 @@ export const SETTINGS: readonly { variable: string; setting: keyof MarrSettings;
   { variable: 'HF_ENDPOINT', setting: 'hfEndpoint', values: 'URL', meaning: 'the Hugging Face hub address (default https://huggingface.co)' },
   { variable: 'HF_TOKEN', setting: 'hfToken', values: 'token', meaning: 'hub token for gated or private models' },
   { variable: 'MARR_PLUGINS_FROM_CLI', setting: 'pluginsFromCli', values: '0', meaning: 'look for plugins only from the working directory' },
+  { variable: 'MARR_DEVICE', setting: 'device', values: 'cpu | cuda', meaning: 'where the onnxruntime backend runs (default cpu; cuda needs onnxruntime-node with its CUDA libraries)' },
+  { variable: 'MARR_FUSED', setting: 'fused', values: '0', meaning: 'run every block on the per-kernel path instead of fused graphs' },
+  { variable: 'MARR_WASM', setting: 'wasm', values: '0', meaning: "run decoding steps' small kernels in JavaScript instead of WebAssembly" },
 ];
 
 const nonEmpty = (v: string | undefined): string | null => (v === undefined || v.trim() === '' ? null : v);
@@ -58,6 +67,10 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
   if (threads !== null && (!Number.isInteger(threads) || threads < 1)) {
     throw new MarrUsageError(`MARR_THREADS="${threadsText}" must be a positive integer (or unset for one thread per core)`);
   }
+  const device = nonEmpty(env.MARR_DEVICE);
+  if (device !== null && device !== 'cpu' && device !== 'cuda') {
+    throw new MarrUsageError(`MARR_DEVICE="${device}" is not a device; use cpu or cuda (or unset it)`);
+  }
   return {
     backend,
     threads,
@@ -69,6 +82,9 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
     hfEndpoint: (nonEmpty(env.HF_ENDPOINT) ?? 'https://huggingface.co').replace(/\/+$/, ''),
     hfToken: nonEmpty(env.HF_TOKEN),
     pluginsFromCli: env.MARR_PLUGINS_FROM_CLI !== '0',
+    device,
+    fused: env.MARR_FUSED !== '0',
+    wasm: env.MARR_WASM !== '0',
   };
 }
 

@@ -11,11 +11,14 @@ import { existsSync } from 'node:fs';
 import { MarrUsageError } from '../analysis/errors.js';
 import { loadWeights, type LoadWeightsOptions } from '../loading/load-weights.js';
 import { createHookedTransformer, type BackendChoice } from './hooked-transformer.js';
+import type { Device } from '../backend/ort-backend.js';
 import type { HookedTransformer } from './types.js';
 
 export interface LoadModelOptions extends LoadWeightsOptions {
   backend?: BackendChoice;
   threads?: number;
+  /** Where the onnxruntime backend runs (cpu or cuda). */
+  device?: Device;
 }
 
 /** Turns a model name into a folder or file path (null when the name is not its own). */
@@ -69,5 +72,5 @@ export async function loadModel(spec: string, options: LoadModelOptions = {}): P
   }
   const loaded = await loadWeights(named?.path ?? spec, options);
   if (named) loaded.source = { ...loaded.source, spec };
-  return createHookedTransformer({ ...loaded, backend: options.backend, threads: options.threads });
+  return createHookedTransformer({ ...loaded, backend: options.backend, threads: options.threads, device: options.device });
 }
