@@ -4,7 +4,8 @@
  */
 import { defineAnalysis, z, type JsonValue, type Report } from '@marr/core';
 import { binarize, positiveClass } from '../datasets/labels.js';
-import { DEFAULT_OSP_GAMMA, PROBE_METHODS, defaultKValues } from '../probe/k-sweep.js';
+import { DEFAULT_OSP_MASTER_NODE_LIMIT, DEFAULT_OSP_MAX_ITERATIONS } from '@marr/sparse-regression';
+import { PROBE_METHODS, defaultKValues } from '../probe/k-sweep.js';
 import { layerSweep } from '../probe/layer-sweep.js';
 import { byKTable, kSweepFigure, layerFigure, layerTable, optimalityTable, sections } from '../report/figures.js';
 import { buildProbeInputs } from './build-inputs.js';
@@ -20,9 +21,13 @@ const params = z.object({
   ospGamma: z
     .number()
     .gt(0)
-    .default(DEFAULT_OSP_GAMMA)
-    .describe('OSP: inverse L2 strength of the selection objective per training example (C = ospGamma / n_train; stronger ridge = tighter cuts, faster proofs); the support is refit with C'),
-  ospTimeLimitSeconds: z.number().gt(0).default(60).describe('OSP: time limit per k (the result reports its bound and gap when stopped)'),
+    .optional()
+    .describe(
+      "OSP: select with a different ridge, C = ospGamma / n_train, then refit with C (default: unset, OSP optimises the probe's own objective with C; a stronger ridge proves faster but proves another problem optimal)",
+    ),
+  ospMaxIterations: z.number().int().min(1).default(DEFAULT_OSP_MAX_ITERATIONS).describe('OSP: master solves per k, a work limit (same report on every run; the bound and gap are reported when it stops the search)'),
+  ospMasterNodeLimit: z.number().int().min(1).default(DEFAULT_OSP_MASTER_NODE_LIMIT).describe('OSP: branch-and-bound nodes per master solve, a work limit'),
+  ospTimeLimitSeconds: z.number().gt(0).optional().describe('OSP: wall-clock limit per k (default none; when set, a stopped search depends on the machine and the report says it is not reproducible)'),
 });
 
 export const sparseProbe = defineAnalysis({
@@ -47,7 +52,8 @@ export const sparseProbe = defineAnalysis({
   params,
   async run(ctx): Promise<Report> {
     const p = ctx.params;
-    const inputs = await buildProbeInputs(ctx);
+    // The positive class is checked as soon as the labels are known, before any activation is collected.
+    const inputs = await buildProbeInputs(ctx, (labels, defaultPositive) => positiveClass(labels, p.positive || defaultPositive));
     const positive = positiveClass(inputs.labels, p.positive || inputs.defaultPositive);
     const labels = binarize(inputs.labels, positive);
     const width = Math.max(...inputs.layers.map((l) => l.x.cols));
@@ -63,7 +69,9 @@ export const sparseProbe = defineAnalysis({
       candidates: p.candidates,
       ospMaxK: p.ospMaxK,
       ospGamma: p.ospGamma,
-      ospTimeLimitMs: p.ospTimeLimitSeconds * 1000,
+      ospMaxIterations: p.ospMaxIterations,
+      ospMasterNodeLimit: p.ospMasterNodeLimit,
+      ospTimeLimitMs: p.ospTimeLimitSeconds === undefined ? undefined : p.ospTimeLimitSeconds * 1000,
       sweepHookPoint: p.layer || undefined,
       onStep: () => {
         if (ctx.signal.aborted) throw new Error('the run was cancelled');
@@ -72,11 +80,20 @@ export const sparseProbe = defineAnalysis({
     });
     ctx.progress.done();
     const { sweep } = result;
+    for (const t of sweep.ospSeconds) ctx.log(`OSP k=${t.k}: ${t.seconds.toFixed(2)} s`);
+    const objective = sweep.selectionObjective;
+    const objectiveText = objective
+      ? objective.kind === 'probe'
+        ? `the probe's own objective (class-balanced L2-logistic loss, C = ${objective.C})`
+        : `a different selection objective (class-balanced L2-logistic loss, C = ospGamma / n_train = ${objective.C.toPrecision(4)}; the probes are refit with C = ${objective.refitC})`
+      : '';
     const best = result.layers.find((l) => l.hookPoint === result.sweepHookPoint)!;
     const f1At = (method: string, k: number): number | undefined => sweep.byK.find((r) => r.method === method && r.k === k)?.f1;
     const ospLine = sweep.optimality.length
       ? ` OSP: ${sweep.optimality.filter((o) => o.optimal).length} of ${sweep.optimality.length} k values proven optimal` +
         (sweep.optimality.some((o) => !o.optimal) ? ` (largest remaining gap ${Math.max(...sweep.optimality.map((o) => o.gap ?? Infinity)).toExponential(2)})` : '') +
+        ` for ${objectiveText}` +
+        (sweep.optimality.some((o) => !o.reproducible) ? '; a wall-clock limit was set, so a search it stopped may differ between runs (not reproducible)' : '') +
         '.'
       : '';
     const summary =
@@ -94,6 +111,7 @@ export const sparseProbe = defineAnalysis({
       layers: result.layers.map((l) => ({ ...l })),
       byK: sweep.byK.map((r) => ({ ...r, layer: result.sweepHookPoint })),
       optimality: sweep.optimality.map((o) => ({ ...o })),
+      selectionObjective: objective ? { ...objective } : null,
     };
     return {
       summary,
@@ -118,9 +136,11 @@ export const sparseProbe = defineAnalysis({
               kind: 'note',
               title: 'About optimality',
               text:
-                'The optimal sparse probe minimises the class-balanced L2 logistic loss (inverse strength ospGamma / n_train) over supports of at most k of the top candidates by mean difference, ' +
-                'then refits the chosen support with C. "proven optimal" means every support was enumerated (small k) or HiGHS closed the outer-approximation gap; ' +
-                'otherwise the best support found is reported with its proven lower bound and gap.',
+                `The optimal sparse probe minimises ${objectiveText} over supports of at most k of the top candidates by mean difference` +
+                (objective?.kind === 'ospGamma' ? ', then refits the chosen support with C. ' : '. ') +
+                '"proven optimal" means every support of size k was fitted (enumeration, chosen when it costs less than the outer approximation\'s work budget) or HiGHS closed the outer-approximation gap; ' +
+                'otherwise the best support found is reported with its proven lower bound and gap. The searches stop at work limits (ospMaxIterations master solves, ospMasterNodeLimit nodes each), ' +
+                (sweep.optimality.some((o) => !o.reproducible) ? 'and at the wall-clock limit ospTimeLimitSeconds that was set: this report is not reproducible.' : 'so the same seed gives the same report.'),
             }
           : null,
       ),

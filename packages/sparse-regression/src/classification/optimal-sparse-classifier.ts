@@ -3,15 +3,46 @@
  * support of at most k columns minimising the class-weighted, L2-regularised logistic loss, found by the
  * shared outer-approximation loop (MILP master over the support, cutting planes from the logistic
  * oracle). The result carries the proven lower bound and the relative gap; `optimal` is true only when
- * the MILP solver proved the bounds met.
+ * the MILP solver proved the bounds met, or every support of size k was fitted (enumeration, chosen
+ * whenever its cost is below the outer approximation's work budget).
+ *
+ * By default every limit is a limit on work (master solves, branch-and-bound nodes per master), so a
+ * stopped search returns the same support, bound and gap on every run; a wall-clock limit is used only
+ * when `timeLimitMs` is given, and then the result says it is not reproducible.
  */
 import { highsSolver } from '../milp/highs-solver.js';
 import type { MilpSolver } from '../milp/milp-solver.js';
 import { outerApproximation, type OuterApproximationResult } from '../outer-approximation/outer-approximation.js';
+import type { SupportEvaluation } from '../outer-approximation/support-oracle.js';
 import { binomial } from '../exhaustive/exhaustive-search.js';
 import type { DesignMatrix } from '../problem/design-matrix.js';
-import { exhaustiveSparseClassifier } from './exhaustive-sparse-classifier.js';
+import { fitLogisticRegression } from './logistic-regression.js';
 import { logisticSupportOracle, type LogisticSupportOracle } from './logistic-support-oracle.js';
+
+/** Default master solves per call (the outer approximation's work limit). */
+export const DEFAULT_OSP_MAX_ITERATIONS = 30;
+/** Default branch-and-bound nodes per master solve. */
+export const DEFAULT_OSP_MASTER_NODE_LIMIT = 2000;
+/**
+ * What one master solve costs in the unit of `fitWork` (one example x one coefficient pair x one Newton
+ * step): measured with bench/osp-time-to-proof.mjs on 50 candidates and 2000 examples, where one HiGHS
+ * master solve took as long as about 100 logistic fits of size 4 (140 ms against 1.3 ms).
+ */
+export const MASTER_SOLVE_WORK = 100 * 8 * 2000 * 25;
+/**
+ * Enumeration is chosen while it costs at most this many times the outer approximation's work budget:
+ * it ends with a proof, whereas at these sizes with the probe's own (weak) ridge the outer
+ * approximation usually stops at its limit with a gap.
+ */
+export const ENUMERATION_PREFERENCE = 4;
+
+/** The work of one logistic fit on n examples and a support of size k (Newton iterations x n x (k+1)^2). */
+export function fitWork(n: number, k: number): number {
+  return 8 * n * (k + 1) * (k + 1);
+}
+
+/** Evaluations of the logistic oracle by support key ("3,7,12"), shared across calls to reuse cuts (e.g. across k). */
+export type CutPool = Map<string, { support: number[]; evaluation: SupportEvaluation }>;
 
 export interface SparseClassifierOptions {
   /** Largest support size. */
@@ -22,8 +53,15 @@ export interface SparseClassifierOptions {
   weights?: ArrayLike<number>;
   /** MILP solver for the master problem (default HiGHS). */
   solver?: MilpSolver;
-  /** Wall-clock limit in ms (default 60 000, the paper's Gurobi limit). */
+  /**
+   * Wall-clock limit in ms (default none). Only when asked: the result then depends on the machine's
+   * speed and is marked `reproducible: false`.
+   */
   timeLimitMs?: number;
+  /** Master solves of the outer approximation (default DEFAULT_OSP_MAX_ITERATIONS): a work limit. */
+  maxIterations?: number;
+  /** Branch-and-bound nodes per master solve (default DEFAULT_OSP_MASTER_NODE_LIMIT): a work limit. */
+  masterNodeLimit?: number;
   relativeGapTolerance?: number;
   /** Supports to evaluate first (incumbents and cuts), e.g. the top-k of a ranker. */
   initialSupports?: readonly (readonly number[])[];
@@ -35,11 +73,15 @@ export interface SparseClassifierOptions {
    */
   singletonCuts?: boolean;
   /**
-   * Solve by enumeration instead when there are at most this many supports of size <= k (default
-   * 2000; 0 always uses outer approximation). Enumeration is a proof by exhaustion, and for k <= 2 on
-   * 50 candidates it is far faster than closing the outer-approximation gap on correlated features.
+   * Enumerate when there are at most this many supports of size exactly k (0: always use outer
+   * approximation). Default: whenever fitting all C(p, k) supports costs at most ENUMERATION_PREFERENCE
+   * times the outer approximation's work budget (maxIterations master solves); counted in work, not
+   * time, so the choice is the same on every machine. The L2-logistic optimum over sizes <= k
+   * is attained at size k (a larger support can set a coefficient to 0), so size k suffices.
    */
   enumerationLimit?: number;
+  /** Cuts from earlier calls on the same columns and objective (e.g. the previous k); new evaluations are added to it. */
+  cutPool?: CutPool;
 }
 
 export interface SparseClassifierResult extends OuterApproximationResult {
@@ -47,13 +89,17 @@ export interface SparseClassifierResult extends OuterApproximationResult {
   intercept: number;
   /** How optimality was established (or attempted). */
   method: 'enumeration' | 'outer-approximation';
+  /** Logistic fits done for this k (cached cuts not counted). */
+  supportsEvaluated: number;
+  /** False when a wall-clock limit was given: a stopped search then depends on the machine. */
+  reproducible: boolean;
 }
 
 /**
  * Greedy forward selection by the oracle's gradient: repeatedly add the column whose cut promises the
  * largest decrease. Returns the nested supports of sizes 1..k (cheap, good incumbents and cuts).
  */
-export function greedyForwardSupports(oracle: LogisticSupportOracle, k: number): number[][] {
+export function greedyForwardSupports(oracle: Pick<LogisticSupportOracle, 'p' | 'evaluate'>, k: number): number[][] {
   const supports: number[][] = [];
   let current: number[] = [];
   for (let size = 1; size <= Math.min(k, oracle.p); size++) {
@@ -69,22 +115,72 @@ export function greedyForwardSupports(oracle: LogisticSupportOracle, k: number):
   return supports;
 }
 
+/** Fits every support of size exactly k; returns the best and its objective (ties: the first in lexicographic order). */
+function enumerateSupports(
+  x: DesignMatrix,
+  labels: ArrayLike<number | boolean>,
+  k: number,
+  C: number,
+  weights: ArrayLike<number> | undefined,
+): { support: number[]; objective: number; evaluated: number } {
+  const p = x.cols;
+  let best = { support: [] as number[], objective: Infinity };
+  let evaluated = 0;
+  const support = Array.from({ length: k }, (_, r) => r);
+  for (;;) {
+    const f = fitLogisticRegression(x, labels, { C, weights, support }).objective;
+    evaluated++;
+    if (f < best.objective) best = { support: [...support], objective: f };
+    // Next combination in lexicographic order.
+    let r = k - 1;
+    while (r >= 0 && support[r] === p - k + r) r--;
+    if (r < 0) break;
+    support[r]++;
+    for (let q = r + 1; q < k; q++) support[q] = support[q - 1] + 1;
+  }
+  return { ...best, evaluated };
+}
+
 export async function optimalSparseClassifier(
   x: DesignMatrix,
   labels: ArrayLike<number | boolean>,
   options: SparseClassifierOptions,
 ): Promise<SparseClassifierResult> {
+  const start = performance.now();
   const { k } = options;
   if (!Number.isInteger(k) || k < 1) throw new Error(`optimalSparseClassifier: k must be an integer >= 1, got ${k}`);
   if (k > x.cols) throw new Error(`optimalSparseClassifier: k = ${k} exceeds the ${x.cols} candidate columns; lower k or add candidates`);
-  const oracle = logisticSupportOracle(x, labels, { C: options.C, weights: options.weights });
-  const limit = options.enumerationLimit ?? 2000;
-  let supports = 0;
-  for (let s = 0; s <= k; s++) supports += binomial(x.cols, s);
-  if (supports <= limit) {
-    const start = performance.now();
-    const exact = exhaustiveSparseClassifier(x, labels, { k, C: options.C, weights: options.weights, maxSupports: limit });
-    const fit = oracle.fit(exact.support);
+  const C = options.C ?? 1;
+  const base = logisticSupportOracle(x, labels, { C, weights: options.weights });
+  const pool: CutPool = options.cutPool ?? new Map();
+  let fits = 0;
+  const oracle: LogisticSupportOracle = {
+    p: base.p,
+    fit: base.fit,
+    evaluate(support) {
+      const sorted = [...support].sort((a, b) => a - b);
+      const key = sorted.join(',');
+      const hit = pool.get(key);
+      if (hit) return hit.evaluation;
+      const evaluation = base.evaluate(sorted);
+      fits++;
+      pool.set(key, { support: sorted, evaluation });
+      return evaluation;
+    },
+  };
+  const maxIterations = options.maxIterations ?? DEFAULT_OSP_MAX_ITERATIONS;
+  const masterNodeLimit = options.masterNodeLimit ?? DEFAULT_OSP_MASTER_NODE_LIMIT;
+  const reproducible = options.timeLimitMs === undefined;
+  const count = binomial(x.cols, k);
+  const enumerate =
+    options.enumerationLimit !== undefined
+      ? count <= options.enumerationLimit
+      : count * fitWork(x.rows, k) <= ENUMERATION_PREFERENCE * maxIterations * (MASTER_SOLVE_WORK + fitWork(x.rows, k));
+  if (enumerate) {
+    const exact = enumerateSupports(x, labels, k, C, options.weights);
+    // Its cut helps the next k.
+    oracle.evaluate(exact.support);
+    const fit = base.fit(exact.support);
     return {
       support: exact.support,
       objective: exact.objective,
@@ -98,18 +194,30 @@ export async function optimalSparseClassifier(
       coefficients: fit.coefficients,
       intercept: fit.intercept,
       method: 'enumeration',
+      supportsEvaluated: exact.evaluated + fits,
+      reproducible: true,
     };
   }
-  const initial = [...(options.initialSupports ?? [])];
+  const initial: (readonly number[])[] = [...[...pool.values()].map((e) => e.support), ...(options.initialSupports ?? [])];
   if (options.greedyWarmStart ?? true) initial.push(...greedyForwardSupports(oracle, k));
   if (options.singletonCuts ?? true) for (let j = 0; j < x.cols; j++) initial.push([j]);
   const result = await outerApproximation(oracle, {
     k,
     solver: options.solver ?? highsSolver(),
     timeLimitMs: options.timeLimitMs,
+    maxIterations,
+    masterNodeLimit,
     relativeGapTolerance: options.relativeGapTolerance,
     initialSupports: initial,
   });
-  const fit = oracle.fit(result.support);
-  return { ...result, coefficients: fit.coefficients, intercept: fit.intercept, method: 'outer-approximation' };
+  const fit = base.fit(result.support);
+  return {
+    ...result,
+    timeMs: performance.now() - start,
+    coefficients: fit.coefficients,
+    intercept: fit.intercept,
+    method: 'outer-approximation',
+    supportsEvaluated: fits,
+    reproducible,
+  };
 }
