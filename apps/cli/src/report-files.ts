@@ -3,14 +3,17 @@
  * memory, staged in a folder beside --out and renamed into place together (core's writeFileSet), so a
  * run that fails or is killed never leaves a report.html without its report.json.
  */
+import { mkdir } from 'node:fs/promises';
 import { checkOutputDir, renderJson, writeFileSet, type ReportEnvelope } from '@marr/core';
 
 /**
  * Fails early (before any work) when the output folder cannot work: an existing file, a virtual
- * filesystem such as /proc, or a place that cannot be written. Creates nothing.
+ * filesystem such as /proc, or a place that cannot be written. Then creates the folder (empty), as
+ * marr always has, so a failed run leaves an empty folder and never a partial report.
  */
 export async function prepareOutDir(dir: string): Promise<void> {
   await checkOutputDir(dir, '--out');
+  await mkdir(dir, { recursive: true });
 }
 
 export async function writeReportFiles(dir: string, envelope: ReportEnvelope): Promise<{ json: string; html: string }> {

@@ -147,7 +147,7 @@ export interface FileSetEntry {
 
 /**
  * Writes files that belong together into `dir`, all or nothing (see the module comment). `name`s are
- * relative paths without `..`. Returns the absolute paths written, in the order given.
+ * relative paths without `..`. Returns the paths written (`dir` joined with each name), in the order given.
  */
 export async function writeFileSet(dir: string, files: readonly FileSetEntry[]): Promise<string[]> {
   const abs = resolve(dir);
@@ -175,5 +175,5 @@ export async function writeFileSet(dir: string, files: readonly FileSetEntry[]):
     throw err;
   }
   await commitStagedDir(staging, abs);
-  return files.map((f) => join(abs, f.name));
+  return files.map((f) => join(dir, f.name));
 }
