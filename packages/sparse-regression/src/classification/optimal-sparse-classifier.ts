@@ -25,10 +25,11 @@ export const DEFAULT_OSP_MAX_ITERATIONS = 30;
 export const DEFAULT_OSP_MASTER_NODE_LIMIT = 2000;
 /**
  * What one master solve costs in the unit of `fitWork` (one example x one coefficient pair x one Newton
- * step): measured with bench/osp-time-to-proof.mjs on 50 candidates and 2000 examples, where one HiGHS
- * master solve took as long as about 100 logistic fits of size 4 (140 ms against 1.3 ms).
+ * step): measured with packages/probes/bench/osp-time-to-proof.mjs on 50 candidates and 2000 examples,
+ * where one HiGHS master solve (about 140 ms) took as long as 100 logistic fits of size 4 (1.3 ms each)
+ * or 230 of size 3 (0.6 ms each): about 5e7 units.
  */
-export const MASTER_SOLVE_WORK = 100 * 8 * 2000 * 25;
+export const MASTER_SOLVE_WORK = 5e7;
 /**
  * Enumeration is chosen while it costs at most this many times the outer approximation's work budget:
  * it ends with a proof, whereas at these sizes with the probe's own (weak) ridge the outer
