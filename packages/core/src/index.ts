@@ -10,7 +10,12 @@ export * from './tensor/ops.js';
 export * from './backend/backend.js';
 export { createReferenceBackend } from './backend/reference-backend.js';
 export { createOrtBackend, loadOnnxRuntime, type OrtBackendOptions } from './backend/ort-backend.js';
-export { hookPointNames, blockHookSuffixes, nearestName } from './model/hook-points.js';
+export {
+  HOOK_POINTS, hookPointTable, hookPointNames, hookPointSpec, hookPointShape, axisSizes, restrictableAxes, actName, nearestName, unknownNameError,
+  type HookAxis, type HookPointSpec, type HookPointListOptions,
+} from './model/hook-points.js';
+export { ActivationCache } from './model/activation-cache.js';
+export { indexed, tensorAt, selectAxis, sliceAxis } from './tensor/indexing.js';
 export { createHookedTransformer, resolveBackend, type BackendChoice, type CreateModelOptions } from './model/hooked-transformer.js';
 export { randomModel, randomWeights, type RandomModelOptions } from './model/random-model.js';
 export { sampleToken } from './model/sampling.js';

@@ -6,7 +6,11 @@ import type { Backend } from '../backend/backend.js';
 import { createOrtBackend, loadOnnxRuntime } from '../backend/ort-backend.js';
 import { createReferenceBackend } from '../backend/reference-backend.js';
 import { createRng } from '../random/rng.js';
-import type { Float32Tensor } from '../tensor/tensor.js';
+import { tensor, type Float32Tensor } from '../tensor/tensor.js';
+import { indexed } from '../tensor/indexing.js';
+import { ActivationCache } from './activation-cache.js';
+import { checkGenerateOptions, checkRunOptions } from './run-options.js';
+import { isTokenBatch, leftPad } from './token-batch.js';
 import { validateConfig, type ModelConfig } from './config.js';
 import { DerivedWeights } from './derived-weights.js';
 import { HookRegistry } from './hook-registry.js';
@@ -15,18 +19,20 @@ import { causalMask, positionIds, prepareTokens } from './input.js';
 import type { KvEntry } from './layers/attention.js';
 import { block } from './layers/block.js';
 import type { LayerContext } from './layers/context.js';
-import { embed } from './layers/embed.js';
-import { norm } from './layers/norm.js';
+import { checkContext, embed } from './layers/embed.js';
+import { applyNorm, norm } from './layers/norm.js';
 import { unembed } from './layers/unembed.js';
 import { sampleToken } from './sampling.js';
 import type {
   GenerateOptions,
   GenerateResult,
   HookedTransformer,
+  IndexedTensor,
   LayerSchedule,
   ModelSource,
   RunOptions,
   RunResult,
+  TokenBatch,
   TokenInput,
   Tokenizer,
 } from './types.js';
@@ -53,7 +59,7 @@ export function resolveBackend(choice: BackendChoice | undefined, threads?: numb
   throw new Error(`unknown backend "${String(name)}"; use "onnxruntime" or "reference"`);
 }
 
-/** Incremental decoding state: keys/values per schedule position and tokens seen per row. */
+/** Incremental decoding state: keys/values per schedule slot and tokens seen per row. */
 interface DecodeState {
   kv: (KvEntry | null)[];
   keyMask: Uint8Array[];
@@ -83,8 +89,8 @@ class HookedTransformerImpl implements HookedTransformer {
     return this.backend.name;
   }
 
-  hookPoints(): string[] {
-    return hookPointNames(this.config);
+  hookPoints(options: { optIn?: boolean } = {}): string[] {
+    return hookPointNames(this.config, this.config.nLayers, options.optIn ?? false);
   }
 
   weightNames(): string[] {
@@ -116,6 +122,7 @@ class HookedTransformerImpl implements HookedTransformer {
 
   private schedule(options: RunOptions): LayerSchedule {
     const s = options.schedule ?? Array.from({ length: this.config.nLayers }, (_, i) => i);
+    if (!Array.isArray(s)) throw new TypeError('schedule must be an array of block indices, e.g. [0, 2, 3]');
     for (const l of s) {
       if (!Number.isInteger(l) || l < 0 || l >= this.config.nLayers) {
         throw new RangeError(`schedule: block index ${l} is out of range; this model has blocks 0..${this.config.nLayers - 1}`);
@@ -131,11 +138,12 @@ class HookedTransformerImpl implements HookedTransformer {
   }
 
   private layerContext(hooks: HookRegistry): LayerContext {
+    return { ...this.weightAccess(), backend: this.backend, hooks, derived: this.derived };
+  }
+
+  private weightAccess(): Pick<LayerContext, 'cfg' | 'weight' | 'optionalWeight'> {
     return {
       cfg: this.config,
-      backend: this.backend,
-      hooks,
-      derived: this.derived,
       weight: (n) => {
         const w = this.weights.get(n);
         if (!w) throw new Error(`internal: missing weight ${n}`);
@@ -146,25 +154,76 @@ class HookedTransformerImpl implements HookedTransformer {
   }
 
   async run(tokens: TokenInput, options: RunOptions = {}): Promise<RunResult> {
-    const r = await this.forward(tokens, options, null, false);
+    checkRunOptions(options, 'run');
+    const r = await this.forward(tokens, options, null, { lastOnly: false, keepKv: false });
     return r.result;
   }
 
   async runWithCache(tokens: TokenInput, options: RunOptions = {}): Promise<RunResult> {
+    checkRunOptions(options, 'runWithCache');
     return this.run(tokens, { ...options, cache: options.cache ?? true });
+  }
+
+  finalNorm(resid: Float32Tensor, options: { scale?: Float32Tensor } = {}): IndexedTensor {
+    assertLastAxis(resid, this.config.dModel, 'finalNorm');
+    if (options.scale) {
+      const want = [...resid.shape.slice(0, -1), 1];
+      if (options.scale.shape.length !== want.length || options.scale.shape.some((d, i) => d !== want[i])) {
+        throw new RangeError(`finalNorm: scale must have shape [${want.join(', ')}] (one divisor per row, e.g. a cached ln_final.hook_scale) but has [${options.scale.shape.join(', ')}]`);
+      }
+    }
+    return indexed(applyNorm(this.weightAccess(), resid, 'ln_final', null, options.scale));
+  }
+
+  async unembed(x: Float32Tensor): Promise<IndexedTensor> {
+    assertLastAxis(x, this.config.dModel, 'unembed');
+    const rows = x.data.length / this.config.dModel;
+    const flat = tensor([rows, this.config.dModel], x.data);
+    const out = await this.backend.linear(flat, this.getWeight('unembed.W_U'), this.weights.get('unembed.b_U'));
+    return indexed(tensor([...x.shape.slice(0, -1), this.config.dVocab], out.data));
+  }
+
+  toTokens(input: string | readonly string[], options: { prependBos?: boolean } = {}): TokenBatch {
+    const tok = this.requireTokenizer('toTokens');
+    const texts = typeof input === 'string' ? [input] : [...input];
+    if (texts.length === 0) throw new RangeError('toTokens: pass at least one prompt');
+    const rows = texts.map((t) => tok.encode(t, { addBos: options.prependBos ?? tok.bosTokenId !== null }));
+    return leftPad(rows, this.config.eosTokenId ?? this.config.bosTokenId ?? 0);
+  }
+
+  toStrTokens(input: string | readonly number[], options: { prependBos?: boolean } = {}): string[] {
+    const tok = this.requireTokenizer('toStrTokens');
+    const ids = typeof input === 'string' ? tok.encode(input, { addBos: options.prependBos ?? tok.bosTokenId !== null }) : input;
+    return ids.map((id) => tok.tokenString(id));
+  }
+
+  toSingleToken(text: string): number {
+    const tok = this.requireTokenizer('toSingleToken');
+    const ids = tok.encode(text, { addBos: false });
+    if (ids.length !== 1) {
+      throw new RangeError(`toSingleToken: "${text}" is ${ids.length} tokens (${ids.map((i) => JSON.stringify(tok.tokenString(i))).join(', ')}), not one; pick a string the tokenizer keeps whole (model.toStrTokens shows the split)`);
+    }
+    return ids[0];
+  }
+
+  private requireTokenizer(what: string): Tokenizer {
+    if (!this.tokenizer) throw new Error(`${what}: this model has no tokenizer; load it with one (e.g. loadModel(path, { tokenizer }))`);
+    return this.tokenizer;
   }
 
   private async forward(
     tokens: TokenInput,
     options: RunOptions,
     state: DecodeState | null,
-    lastOnly: boolean,
+    how: { lastOnly: boolean; keepKv: boolean },
   ): Promise<{ result: RunResult; state: DecodeState }> {
     const cfg = this.config;
     const schedule = this.schedule(options);
     const fullLength = (options.schedule ?? schedule).length;
-    const hooks = new HookRegistry(options.hooks ?? [], options.cache, hookPointNames(cfg, fullLength));
-    const input = prepareTokens(tokens, options.attentionMask, cfg.dVocab);
+    const hooks = new HookRegistry({ hooks: options.hooks ?? [], cache: options.cache, cfg, slots: fullLength, optIn: options.optIn });
+    const batchInput = isTokenBatch(tokens) ? tokens : null;
+    if (batchInput && options.attentionMask) throw new Error('run: the token batch already carries its attentionMask; do not pass attentionMask too');
+    const input = prepareTokens(batchInput ? batchInput.tokens : (tokens as TokenInput), batchInput ? batchInput.attentionMask : options.attentionMask, cfg.dVocab);
     const { batch: B, seq: T } = input;
     const past = state?.past ?? 0;
     if (state && state.seen.length !== B) throw new RangeError('decode state batch size differs from the input');
@@ -177,45 +236,70 @@ class HookedTransformerImpl implements HookedTransformer {
     }
     const mask = causalMask(keyMask, B, T, past);
     const ctx = this.layerContext(hooks);
+    hooks.setPlace({ tokenOffset: past, decoding: state !== null || how.keepKv });
 
-    let resid = embed(ctx, input.tokens, positions);
+    const start = options.startAt ? this.checkStartAt(options.startAt, schedule.length, B, T, hooks) : 0;
+    let resid: Float32Tensor;
+    if (options.startAt) {
+      if (cfg.positional === 'learned') checkContext(ctx, positions);
+      resid = options.startAt.residual;
+    } else resid = await embed(ctx, input.tokens, positions);
     const kvOut: (KvEntry | null)[] = [];
     for (let i = 0; i < schedule.length; i++) {
-      const r = await block(ctx, resid, positions, mask, state?.kv[i] ?? null, { position: i, layer: schedule[i] });
+      if (i < start) {
+        kvOut.push(null);
+        continue;
+      }
+      const r = await block(ctx, resid, positions, mask, state?.kv[i] ?? null, { slot: i, layer: schedule[i] });
       resid = r.resid;
-      kvOut.push(r.kv);
+      kvOut.push(how.keepKv ? r.kv : null);
     }
     let logits: Float32Tensor | null = null;
     if (options.stopAtLayer === undefined) {
-      const normalized = norm(ctx, resid, 'ln_final', '', { position: null, layer: null });
-      if (options.returnLogits !== false) logits = await unembed(ctx, normalized, lastOnly);
+      const normalized = await norm(ctx, resid, 'ln_final', '', { slot: null, layer: null });
+      if (options.returnLogits !== false) logits = await unembed(ctx, normalized, how.lastOnly);
     }
     const newSeen = seen.map((s, b) => s + input.mask.subarray(b * T, (b + 1) * T).reduce((a, x) => a + x, 0));
     const newKeyMask = Array.from({ length: B }, (_, b) => keyMask.slice(b * (past + T), (b + 1) * (past + T)));
     return {
-      result: { logits, residual: resid, cache: hooks.cache },
+      result: { logits: logits && indexed(logits), residual: indexed(resid), cache: new ActivationCache(hooks.cache, this) },
       state: { kv: kvOut, keyMask: newKeyMask, seen: newSeen, past: past + T },
     };
   }
 
+  /** Validates `startAt` and returns the slot to start from. */
+  private checkStartAt(startAt: NonNullable<RunOptions['startAt']>, slots: number, B: number, T: number, hooks: HookRegistry): number {
+    const { layer, residual } = startAt;
+    if (!Number.isInteger(layer) || layer < 0 || layer > slots) throw new RangeError(`startAt.layer must be a schedule slot between 0 and ${slots}, got ${layer}`);
+    const want = [B, T, this.config.dModel];
+    if (!residual || residual.dtype !== 'float32' || residual.shape.length !== 3 || residual.shape.some((d, i) => d !== want[i])) {
+      throw new RangeError(`startAt.residual must have shape [${want.join(', ')}] (batch, seq, dModel for these tokens, float32), got [${residual?.shape?.join(', ') ?? 'nothing'}]`);
+    }
+    for (const name of hooks.hookedNames()) {
+      const slot = /^blocks\.(\d+)\./.exec(name);
+      const before = slot ? Number(slot[1]) < layer : !name.startsWith('ln_final');
+      if (before) throw new RangeError(`hook "${name}" is before startAt.layer ${layer}, so it would never run; remove it or start earlier`);
+    }
+    return layer;
+  }
+
   async generate(prompt: string | readonly number[], options: GenerateOptions): Promise<GenerateResult> {
+    checkGenerateOptions(options);
     let ids: number[];
-    if (typeof prompt === 'string') {
-      if (!this.tokenizer) throw new Error('generate: this model has no tokenizer; pass token ids or load the model with a tokenizer');
-      ids = this.tokenizer.encode(prompt);
-    } else ids = [...prompt];
+    if (typeof prompt === 'string') ids = this.requireTokenizer('generate').encode(prompt);
+    else ids = [...prompt];
     const max = options.maxNewTokens;
     if (!Number.isInteger(max) || max < 0) throw new RangeError(`generate: maxNewTokens must be a non-negative integer, got ${max}`);
     if (ids.length + max > this.config.nCtx) {
       throw new RangeError(`generate: prompt (${ids.length} tokens) plus maxNewTokens (${max}) exceeds the model's context of ${this.config.nCtx}`);
     }
     const rng = createRng(options.seed ?? 0);
-    const runOptions: RunOptions = { hooks: options.hooks, schedule: options.schedule };
+    const runOptions: RunOptions = { hooks: options.hooks, schedule: options.schedule, optIn: options.optIn };
     const out: number[] = [];
     let state: DecodeState | null = null;
     let next: readonly number[] = ids;
     for (let step = 0; step < max; step++) {
-      const r: { result: RunResult; state: DecodeState } = await this.forward(next, runOptions, state, true);
+      const r: { result: RunResult; state: DecodeState } = await this.forward(next, runOptions, state, { lastOnly: true, keepKv: true });
       state = r.state;
       const logits = r.result.logits!;
       const V = this.config.dVocab;
@@ -240,3 +324,9 @@ export function createHookedTransformer(options: CreateModelOptions): HookedTran
   return new HookedTransformerImpl(options);
 }
 
+
+function assertLastAxis(x: Float32Tensor, d: number, what: string): void {
+  if (!x || x.dtype !== 'float32' || x.shape.length < 1 || x.shape[x.shape.length - 1] !== d) {
+    throw new RangeError(`${what}: expected a float32 tensor whose last axis is dModel = ${d}, got shape [${x?.shape?.join(', ') ?? 'nothing'}]`);
+  }
+}

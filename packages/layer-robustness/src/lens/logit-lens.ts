@@ -9,7 +9,6 @@ import type { HookedTransformer } from '@marr/core';
 import { relativeDepth } from '../metrics/depth.js';
 import { RunningMean } from '../metrics/stats.js';
 import { predictionRows } from '../interventions/prediction-rows.js';
-import { runFromResidual } from '../interventions/run-from-residual.js';
 import { defaultBatchWindows } from '../interventions/sweep.js';
 import { identitySchedule } from '../interventions/schedules.js';
 import { InterventionAccumulator, ReferenceDistributions } from '../interventions/token-metrics.js';
@@ -59,7 +58,7 @@ export async function logitLens(
     options.onStep?.();
     const ref = new ReferenceDistributions(final.logits!, positions);
     for (let l = 0; l < L; l++) {
-      const lens = (await runFromResidual(model, batch, final.cache.get(names[l]), [])).logits!;
+      const lens = await model.unembed(model.finalNorm(final.cache.get(names[l])));
       options.onStep?.();
       accs[l].add(ref, lens);
       for (let i = 0; i < ref.n; i++) {

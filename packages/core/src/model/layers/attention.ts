@@ -7,7 +7,8 @@
 import { applyRotary, softmax } from '../../tensor/ops.js';
 import { tensor, type Float32Tensor, type Int32Tensor } from '../../tensor/tensor.js';
 import { concatBiases, fuseHeadWeights } from '../derived-weights.js';
-import type { BlockPosition, LayerContext } from './context.js';
+import type { BlockSlot, LayerContext } from './context.js';
+import { applyNorm } from './norm.js';
 
 /** Keys and values of earlier positions for incremental decoding, per schedule position. */
 export interface KvEntry {
@@ -79,18 +80,109 @@ function concatSeq(a: Float32Tensor, b: Float32Tensor): Float32Tensor {
   return tensor([B, S1 + S2, K, D], out);
 }
 
+/** Per-head copies of the residual entering the block (the opt-in `hook_q_input`, `hook_k_input`, `hook_v_input`). */
+export interface SplitQkvInput {
+  residPre: Float32Tensor;
+  q: Float32Tensor;
+  k: Float32Tensor;
+  v: Float32Tensor;
+}
+
+/** [B, T, d] -> [B, T, H, d]: one copy of each row per head. */
+export function repeatHeads(x: Float32Tensor, H: number): Float32Tensor {
+  const [B, T, d] = x.shape;
+  const out = new Float32Array(B * T * H * d);
+  for (let r = 0; r < B * T; r++) {
+    const row = x.data.subarray(r * d, (r + 1) * d);
+    for (let h = 0; h < H; h++) out.set(row, (r * H + h) * d);
+  }
+  return tensor([B, T, H, d], out);
+}
+
+/** Heads whose per-head input differs from the shared residual (so they need their own ln1 and projection). */
+function editedHeads(perHead: Float32Tensor, residPre: Float32Tensor): number[] {
+  const [B, T, H, d] = perHead.shape;
+  const edited: number[] = [];
+  for (let h = 0; h < H; h++) {
+    let same = true;
+    for (let r = 0; r < B * T && same; r++) {
+      const a = (r * H + h) * d, b = r * d;
+      for (let j = 0; j < d; j++) if (perHead.data[a + j] !== residPre.data[b + j]) { same = false; break; }
+    }
+    if (!same) edited.push(h);
+  }
+  return edited;
+}
+
+/**
+ * Recomputes the projection of the heads whose per-head input was edited: ln1 of that head's own input
+ * (its scale recomputed, as TransformerLens does with split inputs) times that head's weights, written
+ * into `out` [B, T, H, dh].
+ */
+async function projectEditedHeads(
+  ctx: LayerContext,
+  layer: number,
+  perHead: Float32Tensor,
+  residPre: Float32Tensor,
+  W: Float32Tensor,
+  bias: Float32Tensor | undefined,
+  out: Float32Tensor,
+): Promise<void> {
+  const [B, T, H, d] = perHead.shape;
+  const D = W.shape[2];
+  for (const h of editedHeads(perHead, residPre)) {
+    const rows = new Float32Array(B * T * d);
+    for (let r = 0; r < B * T; r++) rows.set(perHead.data.subarray((r * H + h) * d, (r * H + h + 1) * d), r * d);
+    const xn = applyNorm(ctx, tensor([B, T, d], rows), 'ln1', layer);
+    const w = tensor([d, D], W.data.subarray(h * d * D, (h + 1) * d * D));
+    const b = bias ? tensor([D], bias.data.subarray(h * D, (h + 1) * D)) : undefined;
+    const y = await ctx.backend.linear(xn, w, b);
+    for (let r = 0; r < B * T; r++) out.data.set(y.data.subarray(r * D, (r + 1) * D), (r * H + h) * D);
+  }
+}
+
+/** Each head's output z_h W_O[h], [B, T, H, dModel] (the opt-in `hook_result`). */
+async function headResults(ctx: LayerContext, z: Float32Tensor, WO: Float32Tensor): Promise<Float32Tensor> {
+  const [B, T, H, D] = z.shape;
+  const dM = WO.shape[2];
+  const zHeads = headsFirst(z, 1);
+  const out = new Float32Array(B * T * H * dM);
+  for (let b = 0; b < B; b++) {
+    const zb = tensor([H, T, D], zHeads.data.subarray(b * H * T * D, (b + 1) * H * T * D));
+    const r = await ctx.backend.matmul(zb, WO);
+    for (let h = 0; h < H; h++)
+      for (let t = 0; t < T; t++) out.set(r.data.subarray((h * T + t) * dM, (h * T + t + 1) * dM), ((b * T + t) * H + h) * dM);
+  }
+  return tensor([B, T, H, dM], out);
+}
+
+/** attn_out = sum over heads of the results, plus b_O. */
+function sumHeads(result: Float32Tensor, bO: Float32Tensor | undefined): Float32Tensor {
+  const [B, T, H, dM] = result.shape;
+  const out = new Float32Array(B * T * dM);
+  for (let r = 0; r < B * T; r++) {
+    const o = r * dM;
+    if (bO) out.set(bO.data, o);
+    for (let h = 0; h < H; h++) {
+      const s = (r * H + h) * dM;
+      for (let j = 0; j < dM; j++) out[o + j] += result.data[s + j];
+    }
+  }
+  return tensor([B, T, dM], out);
+}
+
 export async function attention(
   ctx: LayerContext,
   input: AttentionInput,
-  at: BlockPosition,
+  at: BlockSlot,
+  split: SplitQkvInput | null,
 ): Promise<{ out: Float32Tensor; kv: KvEntry }> {
   const { cfg, backend, hooks } = ctx;
   const { x, positions, mask } = input;
   const [B, T] = x.shape;
   const H = cfg.nHeads, K = cfg.nKvHeads, D = cfg.dHead;
   const w = `blocks.${at.layer}.attn.`;
-  const p = `blocks.${at.position}.attn.`;
-  const hc = { position: at.position, layer: at.layer };
+  const p = `blocks.${at.slot}.attn.`;
 
   const WQ = ctx.weight(w + 'W_Q'), WK = ctx.weight(w + 'W_K'), WV = ctx.weight(w + 'W_V');
   const wqkv = ctx.derived.get(`${at.layer}.qkv`, [WQ, WK, WV], () => fuseHeadWeights([WQ, WK, WV]));
@@ -101,12 +193,18 @@ export async function attention(
   }
   const qkv = await backend.linear(x, wqkv, bqkv);
   let [q, k, v] = splitQkv(qkv, B, T, H, K, D);
-  q = hooks.point(p + 'hook_q', q, hc);
-  k = hooks.point(p + 'hook_k', k, hc);
-  v = hooks.point(p + 'hook_v', v, hc);
+  if (split) {
+    const bias = (n: string) => (cfg.attnBias ? ctx.weight(w + n) : undefined);
+    await projectEditedHeads(ctx, at.layer, split.q, split.residPre, WQ, bias('b_Q'), q);
+    await projectEditedHeads(ctx, at.layer, split.k, split.residPre, WK, bias('b_K'), k);
+    await projectEditedHeads(ctx, at.layer, split.v, split.residPre, WV, bias('b_V'), v);
+  }
+  q = await hooks.point(p + 'hook_q', q, at);
+  k = await hooks.point(p + 'hook_k', k, at);
+  v = await hooks.point(p + 'hook_v', v, at);
   if (cfg.positional === 'rotary') {
-    q = hooks.point(p + 'hook_rot_q', applyRotary(q, positions, cfg.rotaryDim, cfg.rotaryBase, cfg.rotaryStyle), hc);
-    k = hooks.point(p + 'hook_rot_k', applyRotary(k, positions, cfg.rotaryDim, cfg.rotaryBase, cfg.rotaryStyle), hc);
+    q = await hooks.point(p + 'hook_rot_q', applyRotary(q, positions, cfg.rotaryDim, cfg.rotaryBase, cfg.rotaryStyle), at);
+    k = await hooks.point(p + 'hook_rot_k', applyRotary(k, positions, cfg.rotaryDim, cfg.rotaryBase, cfg.rotaryStyle), at);
   }
   const kAll = input.kv ? concatSeq(input.kv.k, k) : k;
   const vAll = input.kv ? concatSeq(input.kv.v, v) : v;
@@ -115,17 +213,18 @@ export async function attention(
   const r = await backend.attentionPattern(headsFirst(q, 1), headsFirst(kAll, H / K), mask, 1 / Math.sqrt(D), wantScores);
   let pattern = r.pattern;
   if (r.scores) {
-    const scores = hooks.point(p + 'hook_attn_scores', r.scores, hc);
+    const scores = await hooks.point(p + 'hook_attn_scores', r.scores, at);
     if (scores !== r.scores) pattern = softmax(scores);
   }
-  pattern = hooks.point(p + 'hook_pattern', pattern, hc);
+  pattern = await hooks.point(p + 'hook_pattern', pattern, at);
   const zHeads = await backend.matmul(pattern, headsFirst(vAll, H / K));
-  const z = hooks.point(p + 'hook_z', seqFirst(zHeads), hc);
+  const z = await hooks.point(p + 'hook_z', seqFirst(zHeads), at);
   const WO = ctx.weight(w + 'W_O');
-  const out = await backend.linear(
-    tensor([B, T, H * D], z.data),
-    tensor([H * D, cfg.dModel], WO.data),
-    ctx.optionalWeight(w + 'b_O'),
-  );
+  const bO = ctx.optionalWeight(w + 'b_O');
+  if (hooks.optIn.has('attnResult')) {
+    const result = await hooks.point(p + 'hook_result', await headResults(ctx, z, WO), at);
+    return { out: sumHeads(result, bO), kv: { k: kAll, v: vAll } };
+  }
+  const out = await backend.linear(tensor([B, T, H * D], z.data), tensor([H * D, cfg.dModel], WO.data), bO);
   return { out, kv: { k: kAll, v: vAll } };
 }

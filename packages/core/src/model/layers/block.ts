@@ -3,8 +3,8 @@
  */
 import { add } from '../../tensor/ops.js';
 import type { Float32Tensor, Int32Tensor } from '../../tensor/tensor.js';
-import { attention, type KvEntry } from './attention.js';
-import type { BlockPosition, LayerContext } from './context.js';
+import { attention, repeatHeads, type KvEntry, type SplitQkvInput } from './attention.js';
+import type { BlockSlot, LayerContext } from './context.js';
 import { mlp } from './mlp.js';
 import { norm } from './norm.js';
 
@@ -14,24 +14,31 @@ export async function block(
   positions: Int32Tensor,
   mask: Float32Tensor,
   kv: KvEntry | null,
-  at: BlockPosition,
+  at: BlockSlot,
 ): Promise<{ resid: Float32Tensor; kv: KvEntry }> {
   const { hooks, cfg } = ctx;
-  const p = `blocks.${at.position}.`;
-  const hc = { position: at.position, layer: at.layer };
-  const residPre = hooks.point(p + 'hook_resid_pre', resid, hc);
-  const attnIn = norm(ctx, residPre, 'ln1', p, hc);
-  const a = await attention(ctx, { x: attnIn, positions, mask, kv }, at);
-  const attnOut = hooks.point(p + 'hook_attn_out', a.out, hc);
-  let mlpOut: Float32Tensor;
+  const p = `blocks.${at.slot}.`;
+  const residPre = await hooks.point(p + 'hook_resid_pre', resid, at);
+  let split: SplitQkvInput | null = null;
+  if (hooks.optIn.has('splitQkvInput')) {
+    split = {
+      residPre,
+      q: await hooks.point(p + 'hook_q_input', repeatHeads(residPre, cfg.nHeads), at),
+      k: await hooks.point(p + 'hook_k_input', repeatHeads(residPre, cfg.nKvHeads), at),
+      v: await hooks.point(p + 'hook_v_input', repeatHeads(residPre, cfg.nKvHeads), at),
+    };
+  }
+  const attnIn = await norm(ctx, residPre, 'ln1', p, at);
+  const a = await attention(ctx, { x: attnIn, positions, mask, kv }, at, split);
+  const attnOut = await hooks.point(p + 'hook_attn_out', a.out, at);
   let residPost: Float32Tensor;
   if (cfg.parallelAttnMlp) {
-    mlpOut = hooks.point(p + 'hook_mlp_out', await mlp(ctx, norm(ctx, residPre, 'ln2', p, hc), at), hc);
+    const mlpOut = await hooks.point(p + 'hook_mlp_out', await mlp(ctx, await norm(ctx, residPre, 'ln2', p, at), at), at);
     residPost = add(add(residPre, attnOut), mlpOut);
   } else {
-    const residMid = hooks.point(p + 'hook_resid_mid', add(residPre, attnOut), hc);
-    mlpOut = hooks.point(p + 'hook_mlp_out', await mlp(ctx, norm(ctx, residMid, 'ln2', p, hc), at), hc);
+    const residMid = await hooks.point(p + 'hook_resid_mid', add(residPre, attnOut), at);
+    const mlpOut = await hooks.point(p + 'hook_mlp_out', await mlp(ctx, await norm(ctx, residMid, 'ln2', p, at), at), at);
     residPost = add(residMid, mlpOut);
   }
-  return { resid: hooks.point(p + 'hook_resid_post', residPost, hc), kv: a.kv };
+  return { resid: await hooks.point(p + 'hook_resid_post', residPost, at), kv: a.kv };
 }

@@ -17,9 +17,9 @@ export interface LayerContext {
 }
 
 /** The block-level part of a hook context. */
-export interface BlockPosition {
-  /** Position in the schedule (the index in hook names). */
-  position: number;
+export interface BlockSlot {
+  /** Slot in the schedule (the index in hook names). */
+  slot: number;
   /** Index of the block whose weights run. */
   layer: number;
 }

@@ -5,13 +5,12 @@
  */
 import { activation } from '../../tensor/ops.js';
 import { tensor, type Float32Tensor } from '../../tensor/tensor.js';
-import type { BlockPosition, LayerContext } from './context.js';
+import type { BlockSlot, LayerContext } from './context.js';
 
-export async function mlp(ctx: LayerContext, x: Float32Tensor, at: BlockPosition): Promise<Float32Tensor> {
+export async function mlp(ctx: LayerContext, x: Float32Tensor, at: BlockSlot): Promise<Float32Tensor> {
   const { cfg, backend, hooks } = ctx;
   const w = `blocks.${at.layer}.mlp.`;
-  const p = `blocks.${at.position}.mlp.`;
-  const hc = { position: at.position, layer: at.layer };
+  const p = `blocks.${at.slot}.mlp.`;
   const wantPre = hooks.wants(p + 'hook_pre');
   const wantPreLinear = cfg.gatedMlp && hooks.wants(p + 'hook_pre_linear');
   const r = await backend.mlpIn(
@@ -31,12 +30,12 @@ export async function mlp(ctx: LayerContext, x: Float32Tensor, at: BlockPosition
     throw new Error(`internal: backend ${backend.name} did not return the requested MLP pre-activations`);
   }
   if (wantPre && pre) {
-    const h = hooks.point(p + 'hook_pre', pre, hc);
+    const h = await hooks.point(p + 'hook_pre', pre, at);
     changed ||= h !== pre;
     pre = h;
   }
   if (wantPreLinear && preLinear) {
-    const h = hooks.point(p + 'hook_pre_linear', preLinear, hc);
+    const h = await hooks.point(p + 'hook_pre_linear', preLinear, at);
     changed ||= h !== preLinear;
     preLinear = h;
   }
@@ -51,6 +50,6 @@ export async function mlp(ctx: LayerContext, x: Float32Tensor, at: BlockPosition
     }
     post = tensor(pre.shape, out);
   }
-  post = hooks.point(p + 'hook_post', post, hc);
+  post = await hooks.point(p + 'hook_post', post, at);
   return backend.linear(post, ctx.weight(w + 'W_out'), ctx.optionalWeight(w + 'b_out'));
 }
