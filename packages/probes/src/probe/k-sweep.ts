@@ -103,6 +103,8 @@ export interface OptimalityResult {
   iterations: number;
   /** Logistic fits done for this k. */
   supportsEvaluated: number;
+  /** Enumeration: supports of size k ruled out by a cut without a fit (0 for outer approximation). */
+  supportsScreened: number;
   /** False when a wall-clock limit was given: the result may then differ between runs. */
   reproducible: boolean;
 }
@@ -189,6 +191,7 @@ export async function kSweep(train: LabelledFeatures, test: LabelledFeatures, op
           solvedBy: result.method,
           iterations: result.iterations,
           supportsEvaluated: result.supportsEvaluated,
+          supportsScreened: result.supportsScreened,
           reproducible: result.reproducible,
         });
         ospSeconds.push({ k, seconds: result.timeMs / 1000 });

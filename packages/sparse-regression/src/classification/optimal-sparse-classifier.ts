@@ -92,6 +92,8 @@ export interface SparseClassifierResult extends OuterApproximationResult {
   method: 'enumeration' | 'outer-approximation';
   /** Logistic fits done for this k (cached cuts not counted). */
   supportsEvaluated: number;
+  /** Supports of size k that enumeration ruled out by a cut without fitting them. */
+  supportsScreened: number;
   /** False when a wall-clock limit was given: a stopped search then depends on the machine. */
   reproducible: boolean;
 }
@@ -116,30 +118,80 @@ export function greedyForwardSupports(oracle: Pick<LogisticSupportOracle, 'p' | 
   return supports;
 }
 
-/** Fits every support of size exactly k; returns the best and its objective (ties: the first in lexicographic order). */
-function enumerateSupports(
-  x: DesignMatrix,
-  labels: ArrayLike<number | boolean>,
+/**
+ * Enumeration of the supports of size exactly k, screened by cuts. Every evaluated support t gives the
+ * valid lower bound f(S) >= f_t + sum_{j in S} g_tj - sum_{j in S_t} g_tj for every S (weak duality: the
+ * outer approximation's cut), so a support whose best cut already reaches the incumbent cannot beat it
+ * and is not fitted. Each new incumbent adds its own cut, the one that screens best near it. Ties go to
+ * the first support in lexicographic order. How much it saves depends on the ridge: with the probes' C = 1
+ * on 50 correlated candidates and n = 2000 it skips about 37 % of the fits at k = 3 (97 % with C = 0.025),
+ * measured with packages/probes/bench/osp-time-to-proof.mjs.
+ */
+function screenedEnumeration(
+  oracle: Pick<LogisticSupportOracle, 'p' | 'evaluate'>,
+  pool: CutPool,
+  fitValue: (support: readonly number[]) => number,
   k: number,
-  C: number,
-  weights: ArrayLike<number> | undefined,
-): { support: number[]; objective: number; evaluated: number } {
-  const p = x.cols;
+  seeds: readonly (readonly number[])[],
+): { support: number[]; objective: number; fitted: number; screened: number } {
+  const p = oracle.p;
   let best = { support: [] as number[], objective: Infinity };
-  let evaluated = 0;
+  for (const seed of seeds) {
+    if (seed.length > k) continue;
+    const v = oracle.evaluate(seed).value;
+    if (v < best.objective) best = { support: [...seed].sort((a, b) => a - b), objective: v };
+  }
+  // Cuts as (constant, gradient): bound(S) = constant + sum_{j in S} gradient_j.
+  const constants: number[] = [];
+  const gradients: Float64Array[] = [];
+  const addCut = (support: readonly number[], value: number, gradient: Float64Array): void => {
+    let c = value;
+    for (const j of support) c -= gradient[j];
+    constants.unshift(c);
+    gradients.unshift(gradient);
+  };
+  for (const e of pool.values()) addCut(e.support, e.evaluation.value, e.evaluation.gradient);
+  // The incumbent's cut first: it screens most supports near the optimum.
+  const first = pool.get(best.support.join(','));
+  if (first) addCut(first.support, first.evaluation.value, first.evaluation.gradient);
+  let fitted = 0;
+  let screened = 0;
   const support = Array.from({ length: k }, (_, r) => r);
   for (;;) {
-    const f = fitLogisticRegression(x, labels, { C, weights, support }).objective;
-    evaluated++;
-    if (f < best.objective) best = { support: [...support], objective: f };
-    // Next combination in lexicographic order.
+    // A safety margin keeps rounding in the cuts from screening out a support that is better by less.
+    const threshold = best.objective + 1e-9 * Math.abs(best.objective);
+    let pruned = false;
+    for (let t = 0; t < constants.length; t++) {
+      let bound = constants[t];
+      const g = gradients[t];
+      for (let r = 0; r < k; r++) bound += g[support[r]];
+      if (bound >= threshold) {
+        pruned = true;
+        if (t > 0) {
+          // Move the cut that screened to the front: the next supports share most columns.
+          constants.unshift(constants.splice(t, 1)[0]);
+          gradients.unshift(gradients.splice(t, 1)[0]);
+        }
+        break;
+      }
+    }
+    if (pruned) screened++;
+    else {
+      fitted++;
+      const f = fitValue(support);
+      if (f < best.objective) {
+        best = { support: [...support], objective: f };
+        const ev = oracle.evaluate(support);
+        addCut(support, ev.value, ev.gradient);
+      }
+    }
     let r = k - 1;
     while (r >= 0 && support[r] === p - k + r) r--;
     if (r < 0) break;
     support[r]++;
     for (let q = r + 1; q < k; q++) support[q] = support[q - 1] + 1;
   }
-  return { ...best, evaluated };
+  return { ...best, fitted, screened };
 }
 
 export async function optimalSparseClassifier(
@@ -173,14 +225,20 @@ export async function optimalSparseClassifier(
   const masterNodeLimit = options.masterNodeLimit ?? DEFAULT_OSP_MASTER_NODE_LIMIT;
   const reproducible = options.timeLimitMs === undefined;
   const count = binomial(x.cols, k);
+  // Seeds for the incumbent (and their cuts): the given supports, the greedy path, every single column.
+  const seeds: (readonly number[])[] = [...(options.initialSupports ?? [])];
+  if (options.greedyWarmStart ?? true) seeds.push(...greedyForwardSupports(oracle, k));
+  if (options.singletonCuts ?? true) for (let j = 0; j < x.cols; j++) seeds.push([j]);
+  // Enumeration when fitting every support would cost at most ENUMERATION_PREFERENCE x the outer
+  // approximation's budget, counted in work (not time), so the choice is the same on every machine.
   const enumerate =
     options.enumerationLimit !== undefined
       ? count <= options.enumerationLimit
       : count * fitWork(x.rows, k) <= ENUMERATION_PREFERENCE * maxIterations * (MASTER_SOLVE_WORK + fitWork(x.rows, k));
-  if (enumerate) {
-    const exact = enumerateSupports(x, labels, k, C, options.weights);
-    // Its cut helps the next k.
-    oracle.evaluate(exact.support);
+  const exact = enumerate
+    ? screenedEnumeration(oracle, pool, (s) => fitLogisticRegression(x, labels, { C, weights: options.weights, support: s }).objective, k, seeds)
+    : null;
+  if (exact) {
     const fit = base.fit(exact.support);
     return {
       support: exact.support,
@@ -195,13 +253,12 @@ export async function optimalSparseClassifier(
       coefficients: fit.coefficients,
       intercept: fit.intercept,
       method: 'enumeration',
-      supportsEvaluated: exact.evaluated + fits,
+      supportsEvaluated: exact.fitted + fits,
+      supportsScreened: exact.screened,
       reproducible: true,
     };
   }
-  const initial: (readonly number[])[] = [...[...pool.values()].map((e) => e.support), ...(options.initialSupports ?? [])];
-  if (options.greedyWarmStart ?? true) initial.push(...greedyForwardSupports(oracle, k));
-  if (options.singletonCuts ?? true) for (let j = 0; j < x.cols; j++) initial.push([j]);
+  const initial: (readonly number[])[] = [...[...pool.values()].map((e) => e.support), ...seeds];
   const result = await outerApproximation(oracle, {
     k,
     solver: options.solver ?? highsSolver(),
@@ -219,6 +276,7 @@ export async function optimalSparseClassifier(
     intercept: fit.intercept,
     method: 'outer-approximation',
     supportsEvaluated: fits,
+    supportsScreened: 0,
     reproducible,
   };
 }

@@ -39,6 +39,22 @@ describe('optimalSparseClassifier: objective, enumeration, work limits', () => {
     }
   });
 
+  it('cut screening skips most fits under a strong ridge and never changes the answer (exhaustive reference)', async () => {
+    for (const [seed, C] of [[21, 0.02], [22, 0.05], [23, 1]] as const) {
+      const inst = plantedLogisticInstance(seed, 300, 14, 3, 1.5, 0.4);
+      const weights = balancedClassWeights(inst.labels);
+      const pool: CutPool = new Map();
+      for (const k of [1, 2, 3]) {
+        const r = await optimalSparseClassifier(inst.x, inst.labels, { k, C, weights, cutPool: pool, enumerationLimit: 1e6 });
+        const reference = exhaustiveSparseClassifier(inst.x, inst.labels, { k, C, weights });
+        expect(r.method).toBe('enumeration');
+        expect(r.support).toEqual(reference.support);
+        expect(r.objective).toBeCloseTo(reference.objective, 8);
+        if (C <= 0.05 && k === 3) expect(r.supportsScreened).toBeGreaterThan(0.5 * 364); // C(14, 3) = 364
+      }
+    }
+  });
+
   it('a work-limited search gives the same support, bound, gap and iterations on every run and says it is reproducible', async () => {
     const inst = plantedLogisticInstance(11, 400, 30, 5, 1.2, 0.4);
     const weights = balancedClassWeights(inst.labels);
