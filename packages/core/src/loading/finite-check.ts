@@ -50,7 +50,7 @@ export function checkWeightsFinite(
     if (mode === 'reject') {
       throw new Error(
         `${source}: weight ${name} holds NaN or infinite values: ${describe(f, t.data.length)}; the checkpoint is corrupt or was saved after training diverged. ` +
-          `Re-export it, or load it anyway with nonFiniteWeights: 'warn' (outputs touched by that tensor will be NaN)`,
+          `Re-export it, or load it anyway with nonFiniteWeights: 'warn' (from the command line: MARR_NON_FINITE_WEIGHTS=warn); outputs touched by that tensor will be NaN`,
       );
     }
     warnings.push(`WARNING: ${source}: weight ${name} holds NaN or infinite values: ${describe(f, t.data.length)}; outputs that depend on it will be NaN`);

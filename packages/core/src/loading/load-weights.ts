@@ -35,7 +35,8 @@ export interface LoadWeightsOptions {
   hub?: { baseUrl?: string; revision?: string; fetch?: FetchLike };
   /**
    * Weights holding NaN or infinities: 'reject' (default) throws naming the tensor; 'warn' loads them and
-   * reports each bad tensor through `onWarning` (default: printed to stderr).
+   * reports each bad tensor through `onWarning` (default: printed to stderr). Default: 'warn' when the
+   * environment variable MARR_NON_FINITE_WEIGHTS is "warn" (how a CLI user opts in), else 'reject'.
    */
   nonFiniteWeights?: NonFiniteWeights;
   onWarning?: (message: string) => void;
@@ -52,7 +53,9 @@ const PICKLE_EXTENSIONS = new Set(['.pt', '.pth', '.ckpt', '.pkl']);
 
 export async function loadWeights(spec: string, options: LoadWeightsOptions = {}): Promise<LoadedWeights> {
   const loaded = await loadUnchecked(spec, options);
-  const warnings = checkWeightsFinite(loaded.weights, `model ${spec}`, options.nonFiniteWeights ?? 'reject');
+  // The CLI's opt-in: MARR_NON_FINITE_WEIGHTS=warn (an explicit option wins).
+  const mode = options.nonFiniteWeights ?? (process.env.MARR_NON_FINITE_WEIGHTS === 'warn' ? 'warn' : 'reject');
+  const warnings = checkWeightsFinite(loaded.weights, `model ${spec}`, mode);
   const warn = options.onWarning ?? ((m: string) => process.stderr.write(m + '\n'));
   for (const w of warnings) warn(w);
   return loaded;

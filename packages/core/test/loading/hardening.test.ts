@@ -42,12 +42,21 @@ describe('non-finite weights', () => {
     const name = [...tensors.keys()].find((k) => k.includes('h.0.attn.c_attn.weight'))!;
     (tensors.get(name)!.data as Float32Array)[5] = Number.NaN;
     await writeSafetensors(file, tensors);
-    await expect(loadWeights(dir)).rejects.toThrow(/weight blocks\.0\.attn\.W_[QKV] holds NaN or infinite values: 1 of \d+ values are not finite.*nonFiniteWeights: 'warn'/);
+    await expect(loadWeights(dir)).rejects.toThrow(/weight blocks\.0\.attn\.W_[QKV] holds NaN or infinite values: 1 of \d+ values are not finite.*nonFiniteWeights: 'warn' \(from the command line: MARR_NON_FINITE_WEIGHTS=warn\)/);
     const warnings: string[] = [];
     const loaded = await loadWeights(dir, { nonFiniteWeights: 'warn', onWarning: (m) => warnings.push(m) });
     expect(loaded.weights.size).toBeGreaterThan(0);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^WARNING: .*weight blocks\.0\.attn\.W_[QKV] holds NaN/);
+    // The command-line opt-in.
+    process.env.MARR_NON_FINITE_WEIGHTS = 'warn';
+    try {
+      const viaEnv: string[] = [];
+      await loadWeights(dir, { onWarning: (m) => viaEnv.push(m) });
+      expect(viaEnv).toHaveLength(1);
+    } finally {
+      delete process.env.MARR_NON_FINITE_WEIGHTS;
+    }
   });
 
   it('an infinity in a llama2.c checkpoint is rejected naming the tensor', async () => {
