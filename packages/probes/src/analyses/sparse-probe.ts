@@ -38,8 +38,9 @@ export const sparseProbe = defineAnalysis({
   description:
     'Gurnee et al. (2023), "Finding Neurons in a Haystack". Collects MLP activations (or reads a table), splits 70/30 with the seed, standardises, ' +
     'finds the best single neuron of each layer, then at the best layer fits L2 logistic probes on the top-k neurons of each ranker ' +
-    '(mean difference, F statistic, mutual information, L1 logistic, random) and on the exact optimal k-sparse support (outer approximation ' +
-    'with HiGHS on the top candidates by mean difference), reporting F1, precision, recall, MCC, ROC-AUC and PR-AUC, and for OSP the proven bound and gap.',
+    '(mean difference, F statistic, mutual information, L1 logistic, random) and on the exact optimal k-sparse support of the probe\'s own objective ' +
+    '(enumeration screened by cuts, or outer approximation with HiGHS, on the top candidates by mean difference, limited by work so reports are reproducible), ' +
+    'reporting F1, precision, recall, MCC, ROC-AUC and PR-AUC, and for OSP the proven bound and gap.',
   references: [
     { title: 'Gurnee et al., Finding Neurons in a Haystack: Case Studies with Sparse Probing (2023)', url: 'https://arxiv.org/abs/2305.01610' },
     { title: 'wesg52/sparse-probing-paper', url: 'https://github.com/wesg52/sparse-probing-paper' },
