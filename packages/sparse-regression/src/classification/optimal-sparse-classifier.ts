@@ -20,26 +20,27 @@ import { fitLogisticRegression } from './logistic-regression.js';
 import { logisticSupportOracle, type LogisticSupportOracle } from './logistic-support-oracle.js';
 
 /** Default master solves per call (the outer approximation's work limit). */
-export const DEFAULT_OSP_MAX_ITERATIONS = 30;
+export const DEFAULT_OSP_MAX_ITERATIONS = 10;
 /** Default branch-and-bound nodes per master solve. */
-export const DEFAULT_OSP_MASTER_NODE_LIMIT = 2000;
+export const DEFAULT_OSP_MASTER_NODE_LIMIT = 500;
 /**
- * What one master solve costs in the unit of `fitWork` (one example x one coefficient pair x one Newton
- * step): measured with packages/probes/bench/osp-time-to-proof.mjs on 50 candidates and 2000 examples,
- * where one HiGHS master solve (about 140 ms) took as long as 100 logistic fits of size 4 (1.3 ms each)
- * or 230 of size 3 (0.6 ms each): about 5e7 units.
+ * Enumeration is chosen while fitting all C(p, k) supports costs at most this much `fitWork` (with the
+ * Newton iterations measured on the data): about 15 s of fits on one core of the development machine,
+ * which does about 3e8 units a second (k = 3 on 50 candidates and 2000 well-conditioned examples fits;
+ * nearly separable data, which need many more Newton steps, do not). Counted in work, so the choice is
+ * the same on every machine. Beyond it the outer approximation, whose work limit (10 master solves of at
+ * most 500 nodes) costs a few seconds per k, gives a bound, though with the probes' weak ridge rarely a
+ * proof.
  */
-export const MASTER_SOLVE_WORK = 5e7;
-/**
- * Enumeration is chosen while it costs at most this many times the outer approximation's work budget:
- * it ends with a proof, whereas at these sizes with the probe's own (weak) ridge the outer
- * approximation usually stops at its limit with a gap.
- */
-export const ENUMERATION_PREFERENCE = 4;
+export const ENUMERATION_WORK_BUDGET = 4e9;
 
-/** The work of one logistic fit on n examples and a support of size k (Newton iterations x n x (k+1)^2). */
-export function fitWork(n: number, k: number): number {
-  return 8 * n * (k + 1) * (k + 1);
+/**
+ * The work of one logistic fit on n examples and a support of size k: Newton iterations x n x (k+1)^2.
+ * `iterations` defaults to 8; the classifier measures it on a support of size k of the data at hand
+ * (nearly separable data need several times more), which keeps the estimate a count, not a time.
+ */
+export function fitWork(n: number, k: number, iterations = 8): number {
+  return iterations * n * (k + 1) * (k + 1);
 }
 
 /** Evaluations of the logistic oracle by support key ("3,7,12"), shared across calls to reuse cuts (e.g. across k). */
@@ -75,9 +76,8 @@ export interface SparseClassifierOptions {
   singletonCuts?: boolean;
   /**
    * Enumerate when there are at most this many supports of size exactly k (0: always use outer
-   * approximation). Default: whenever fitting all C(p, k) supports costs at most ENUMERATION_PREFERENCE
-   * times the outer approximation's work budget (maxIterations master solves); counted in work, not
-   * time, so the choice is the same on every machine. The L2-logistic optimum over sizes <= k
+   * approximation). Default: whenever fitting all C(p, k) supports costs at most ENUMERATION_WORK_BUDGET
+   * (counted in work, not time, so the choice is the same on every machine). The L2-logistic optimum over sizes <= k
    * is attained at size k (a larger support can set a coefficient to 0), so size k suffices.
    */
   enumerationLimit?: number;
@@ -229,12 +229,15 @@ export async function optimalSparseClassifier(
   const seeds: (readonly number[])[] = [...(options.initialSupports ?? [])];
   if (options.greedyWarmStart ?? true) seeds.push(...greedyForwardSupports(oracle, k));
   if (options.singletonCuts ?? true) for (let j = 0; j < x.cols; j++) seeds.push([j]);
-  // Enumeration when fitting every support would cost at most ENUMERATION_PREFERENCE x the outer
-  // approximation's budget, counted in work (not time), so the choice is the same on every machine.
-  const enumerate =
-    options.enumerationLimit !== undefined
-      ? count <= options.enumerationLimit
-      : count * fitWork(x.rows, k) <= ENUMERATION_PREFERENCE * maxIterations * (MASTER_SOLVE_WORK + fitWork(x.rows, k));
+  // Enumeration while it fits the work budget (counted in work, not time: the same choice on every
+  // machine), with the Newton iterations measured on one support of size k (the first seed of that size).
+  let enumerate: boolean;
+  if (options.enumerationLimit !== undefined) enumerate = count <= options.enumerationLimit;
+  else {
+    const probe = seeds.find((s) => s.length === k) ?? Array.from({ length: k }, (_, r) => r);
+    const iterations = Math.max(1, fitLogisticRegression(x, labels, { C, weights: options.weights, support: probe }).iterations);
+    enumerate = count * fitWork(x.rows, k, iterations) <= ENUMERATION_WORK_BUDGET;
+  }
   const exact = enumerate
     ? screenedEnumeration(oracle, pool, (s) => fitLogisticRegression(x, labels, { C, weights: options.weights, support: s }).objective, k, seeds)
     : null;
