@@ -3,6 +3,7 @@
  * Each command's module is imported only when that command runs, so `marr list` loads neither plugins
  * nor the model runtime.
  */
+import { MARR_LEVELS } from '@marr/core/protocol';
 import { Command, Option } from 'commander';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -12,6 +13,15 @@ export function createProgram(version: string): Command {
     .description('marr: multilevel interpretability of neural networks')
     .version(version)
     .option('--debug', 'show stack traces for errors')
+    .addOption(new Option('--device <device>', 'where models run: cpu (default) or cuda (needs onnxruntime-node with its CUDA libraries); sets MARR_DEVICE').choices(['cpu', 'cuda']))
+    .hook('preAction', async (cmd) => {
+      const device = cmd.opts().device as string | undefined;
+      if (device) {
+        // The flag is the MARR_DEVICE setting for this process: every model the command loads runs there.
+        process.env.MARR_DEVICE = device;
+        (await import('@marr/core/protocol')).reloadSettings();
+      }
+    })
     .exitOverride()
     .showSuggestionAfterError(true)
     .configureOutput({ outputError: (str, write) => write(str) });
@@ -19,7 +29,7 @@ export function createProgram(version: string): Command {
   program
     .command('list')
     .description('every analysis of every installed plugin')
-    .addOption(new Option('--level <level>', 'only one of Marr\'s levels').choices(['computational', 'algorithmic', 'implementational']))
+    .addOption(new Option('--level <level>', 'only one of Marr\'s levels').choices(MARR_LEVELS))
     .option('--json', 'machine-readable output')
     .action(async (opts) => (await import('./commands/list.js')).listCommand(opts));
 
@@ -36,7 +46,8 @@ export function createProgram(version: string): Command {
     .argument('<analysis>', 'analysis id (or plugin:id)')
     .option('--model <path>', 'a model: HF folder, llama2.c file, shipped name or hub id (repeat for several)', collect)
     .option('--tokenizer <path>', 'tokenizer for llama2.c models (tok.bin or tokenizer.json)')
-    .option('--data <path>', 'dataset file (text: .txt/.jsonl/.csv; table or time series: .csv/.tsv)')
+    .option('--data <path>', 'the main dataset file (text: .txt/.jsonl/.csv; table or time series: .csv/.tsv)')
+    .option('--input <name=path>', 'a named input file (name.label=path for labelled ones; repeatable; see marr describe)', collect)
     .option('--param <key=value>', 'an analysis parameter (repeatable; see marr describe)', collect)
     .option('--out <dir>', 'output folder')
     .option('--seed <n>', 'random seed (default 0)')
@@ -112,8 +123,9 @@ export function createProgram(version: string): Command {
 
   program
     .command('schema')
-    .description('print the JSON schema of report.json')
-    .action(async () => (await import('./commands/schema.js')).schemaCommand());
+    .description('print the JSON schema of report.json (with an analysis: with its own results schema)')
+    .argument('[analysis]', 'analysis id (or plugin:id)')
+    .action(async (id) => (await import('./commands/schema.js')).schemaCommand(id));
 
   return program;
 }

@@ -20,10 +20,14 @@ export interface AnalysisDescription {
   inputs: {
     models?: { min: number; max?: number };
     data?: { kind: string; required: boolean; description: string };
+    /** Named inputs as `marr describe --json` prints them (kind as its id). */
+    files?: Record<string, { kind: string; kindDescription: string; flag: string; description: string; required?: boolean; labelled?: boolean; min?: number; max?: number }>;
     hookPoints?: string[];
     capabilities?: string[];
   };
   params: ParamInfo[];
+  /** JSON schema of the analysis's results (null when it declares none). */
+  results: import('../src/lib/results-fields.js').JsonSchema | null;
   references: { title: string; url?: string }[];
 }
 
@@ -75,7 +79,11 @@ export interface ShippedModelInfo {
 export interface HookPointTable {
   /** The model the names were read from (a shipped name). */
   model: string;
+  /** Every hook point of the model (opt-in ones included) in execution order. */
   names: string[];
+  /** One row per kind of hook point, from core's HOOK_POINTS table, with its shape for `seq` tokens. */
+  rows: { name: string; axes: string[]; shape: number[]; short: string; optIn: string | null; description: string }[];
+  seq: number;
 }
 
 /** The plugin authoring guide's example, created, built, listed and run while the site was generated. */
