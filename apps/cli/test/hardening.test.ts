@@ -98,10 +98,12 @@ describe('file inputs', () => {
     const probes = scratchProject({ plugins: [join(repoRoot, 'packages/probes')] });
     mkdirSync(join(probes, 'a-folder'));
     for (const bad of ['missing.csv', 'a-folder']) {
-      const r = marr(['run', 'sparse-probe', '--out', join(probes, 'o'), '--param', `activations=${bad}`], { cwd: probes });
-      expect(r.status === 1 || r.status === 2).toBe(true);
-      expect(r.stderr).not.toMatch(/\n\s+at |Unhandled|ENOENT:|EISDIR:/);
-      expect(r.stderr).toMatch(bad === 'missing.csv' ? /activations table "missing\.csv" does not exist/ : /activations table "a-folder" is not a file/);
+      for (const how of [['--param', `activations=${bad}`], ['--input', `activations=${bad}`]]) {
+        const r = marr(['run', 'sparse-probe', '--out', join(probes, 'o'), ...how], { cwd: probes });
+        expect(r.status).toBe(2);
+        expect(r.stderr).not.toMatch(/\n\s+at |Unhandled|ENOENT:|EISDIR:/);
+        expect(r.stderr).toMatch(bad === 'missing.csv' ? /"missing\.csv" does not exist/ : /"a-folder" is not a file/);
+      }
     }
     expect(existsSync(join(probes, 'o', 'report.json'))).toBe(false);
   });
