@@ -58,3 +58,4 @@ export { Llama2cTokenizer } from './tokenizer/llama2c-tokenizer.js';
 export { readLlama2cVocab, parseLlama2cVocab, type Llama2cVocab } from './tokenizer/llama2c-tokenizer-file.js';
 export { HfTokenizer, templateBosId, type HfTokenizerOptions } from './tokenizer/hf-tokenizer.js';
 export { llama2cToTokenizerJson, llama2cTokenizerConfig } from './tokenizer/llama2c-to-tokenizer-json.js';
+export { createAdamW, adamwStep, clipGradients, learningRate, type AdamWSettings, type AdamWState, type OptimArray } from './optim/adamw.js';

@@ -1,0 +1,6 @@
+export {
+  parseSaeConfig, saeConfigToJson, makeSaeConfig,
+  type SaeConfig, type SaeArchitecture, type SaeNormalization, type SaeDtype,
+} from './format/config.js';
+export { loadSae, saveSae, SAE_CFG_FILENAME, SAE_WEIGHTS_FILENAME, type LoadedSae } from './format/folder.js';
+export { createSae, checkSaeWeights, topKInPlace, decoderRowNorms, type Sae, type SaeWeights, type DecodeOptions } from './sae.js';
