@@ -6,3 +6,8 @@ export { loadSae, saveSae, SAE_CFG_FILENAME, SAE_WEIGHTS_FILENAME, type LoadedSa
 export { createSae, checkSaeWeights, topKInPlace, decoderRowNorms, type Sae, type SaeWeights, type DecodeOptions } from './sae.js';
 export { withSaes, type WithSaesOptions, type SaeSplicedModel } from './splice/with-saes.js';
 export { SAE_HOOK_SUFFIXES, type SaeHookSuffix } from './splice/sae-hook-names.js';
+export { trainSae, type TrainSaeOptions, type TrainSaeResult, type TrainSaeProgress, type TrainArchitecture } from './train/train-sae.js';
+export { tableActivationSource, modelActivationSource, type ActivationSource, type ModelActivationOptions } from './train/activation-source.js';
+export { ShuffleBuffer } from './train/shuffle-buffer.js';
+export { geometricMedian } from './train/geometric-median.js';
+export { resampleDeadLatents, type ResampleInput } from './train/dead-latents.js';
