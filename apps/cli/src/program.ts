@@ -4,6 +4,7 @@
  * nor the model runtime.
  */
 import { Command, Option } from 'commander';
+import { saeCommand } from './commands/sae.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -109,6 +110,8 @@ export function createProgram(version: string): Command {
     .option('--steps <n>', "number of steps (default: the recipe's)")
     .option('--out <dir>', 'output folder')
     .action(async (opts) => (await import('./commands/train.js')).trainCommand(opts));
+
+  program.addCommand(saeCommand(program));
 
   program
     .command('schema')

@@ -11,3 +11,4 @@ export { tableActivationSource, modelActivationSource, type ActivationSource, ty
 export { ShuffleBuffer } from './train/shuffle-buffer.js';
 export { geometricMedian } from './train/geometric-median.js';
 export { resampleDeadLatents, type ResampleInput } from './train/dead-latents.js';
+export { runSaeTrainCommand, readActivationTable, type SaeTrainCommandOptions } from './cli/train-command.js';
