@@ -170,10 +170,13 @@ export async function trainSae(options: TrainSaeOptions): Promise<TrainSaeResult
     const c = new Float32Array(x.length);
     for (let r = 0; r < B; r++) for (let j = 0; j < dIn; j++) c[r * dIn + j] = x[r * dIn + j] - b_dec[j];
     const H = (await matmul(tensorOf([B, dIn], c), tensorOf([dIn, width], W_enc))).data;
-    for (let r = 0; r < B; r++) for (let j = 0; j < width; j++) H[r * width + j] += b_enc[j];
-    let Z: Float32Array;
-    if (topk) Z = topKInPlace(H.slice(), B, width, k);
-    else { Z = H.slice(); for (let i = 0; i < Z.length; i++) if (!(Z[i] > 0)) Z[i] = 0; }
+    // latents Z, in place of the pre-activations (not needed after)
+    for (let r = 0; r < B; r++) {
+      const o = r * width;
+      if (topk) for (let j = 0; j < width; j++) H[o + j] += b_enc[j];
+      else for (let j = 0; j < width; j++) { const h = H[o + j] + b_enc[j]; H[o + j] = h > 0 ? h : 0; }
+    }
+    const Z = topk ? topKInPlace(H, B, width, k) : H;
     const Xhat = (await matmul(tensorOf([B, width], Z), tensorOf([width, dIn], W_dec))).data;
     let sse = 0;
     const dX = new Float32Array(B * dIn);
@@ -196,22 +199,27 @@ export async function trainSae(options: TrainSaeOptions): Promise<TrainSaeResult
     gb_dec.fill(0);
     for (let r = 0; r < B; r++) for (let j = 0; j < dIn; j++) gb_dec[j] += dX[r * dIn + j];
     const dZ = (await matmul(tensorOf([B, dIn], dX), tensorOf([width, dIn], W_dec), { transposeB: true })).data;
+    // through the nonlinearity (gradient 1 where a latent is active), the L1 term, b_enc's gradient, firing
     let active = 0;
     const l1Grad = topk ? 0 : l1 / B;
-    for (let i = 0; i < dZ.length; i++) {
-      if (Z[i] > 0) { dZ[i] += l1Grad; active++; } else dZ[i] = 0;
-    }
+    const firedAt = rowsSeen + B;
     gb_enc.fill(0);
-    for (let r = 0; r < B; r++) for (let j = 0; j < width; j++) {
-      const g = dZ[r * width + j];
-      if (g !== 0) gb_enc[j] += g;
+    for (let r = 0; r < B; r++) {
+      const o = r * width;
+      for (let j = 0; j < width; j++) {
+        if (Z[o + j] > 0) {
+          const g = dZ[o + j] + l1Grad;
+          dZ[o + j] = g;
+          gb_enc[j] += g;
+          lastFired[j] = firedAt;
+          active++;
+        } else dZ[o + j] = 0;
+      }
     }
     const gWe = (await matmul(tensorOf([B, dIn], c), tensorOf([B, width], dZ), { transposeA: true })).data;
     gW_enc.set(gWe);
     const dC = (await matmul(tensorOf([B, width], dZ), tensorOf([dIn, width], W_enc), { transposeB: true })).data;
     for (let r = 0; r < B; r++) for (let j = 0; j < dIn; j++) gb_dec[j] -= dC[r * dIn + j];
-    // every latent with a positive activation fired
-    for (let i = 0; i < Z.length; i++) if (Z[i] > 0) lastFired[i % width] = rowsSeen + B;
     rowsSeen += B;
 
     adamwStep(opt, params, grads, learningRate(step, steps, warmup, lr, lr * 0.1), adam);
