@@ -66,6 +66,24 @@ describe('withSaes', () => {
     expect(maxAbsDiff(r.cache.get(`${hook}.hook_sae_output`).data, want)).toBeLessThan(1e-4);
   });
 
+  it('generate with the error term gives the plain model\'s tokens; a topk SAE splices at the hook_z of a layer', async () => {
+    const plain = await model.generate([1, 5, 9], { maxNewTokens: 5 });
+    const spliced = await withSaes(model, [sae], { useErrorTerm: true }).generate([1, 5, 9], { maxNewTokens: 5 });
+    expect(spliced.tokens).toEqual(plain.tokens);
+    // hook_z is [batch, pos, heads, d_head]: the SAE reads the heads concatenated (SAELens hook_z SAEs)
+    const zHook = 'blocks.1.attn.hook_z';
+    const zSae = randomSae(16, 20, { seed: 8, hookName: zHook, architecture: 'topk', k: 4 });
+    const ref = await model.run(tokens, { cache: [zHook] });
+    const z = ref.cache.get(zHook);
+    const r = await withSaes(model, [zSae]).run(tokens, { cache: [zHook, `${zHook}.hook_sae_acts_post`] });
+    const acts = r.cache.get(`${zHook}.hook_sae_acts_post`);
+    const want = await zSae.encode(tensor([12, 16], z.data));
+    expect(maxAbsDiff(acts.data, want.data)).toBeLessThan(1e-5);
+    for (let row = 0; row < 12; row++) expect(Array.from(acts.data.subarray(row * 20, row * 20 + 20)).filter((v) => v > 0).length).toBeLessThanOrEqual(4);
+    expect(r.cache.get(zHook).shape).toEqual([2, 6, 2, 8]);
+    expect(maxAbsDiff(r.cache.get(zHook).data, (await zSae.decode(want)).data)).toBeLessThan(1e-5);
+  });
+
   it('names problems clearly', () => {
     expect(() => withSaes(model, [randomSae(16, 8, { hookName: 'blocks.9.hook_resid_post' })])).toThrow(/is not a hook point of this model/);
     expect(() => withSaes(model, [randomSae(16, 8)])).toThrow(/has no hook_name/);
