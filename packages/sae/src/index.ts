@@ -19,3 +19,4 @@ export { saeFeaturesAnalysis } from './analyses/sae-features.js';
 export { plugin, PLUGIN_VERSION } from './plugin.js';
 import { plugin } from './plugin.js';
 export default plugin;
+export { addAuxKGradients, type AuxKInput } from './train/aux-k.js';

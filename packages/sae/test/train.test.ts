@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createRng, tensor } from '@marr/core';
-import { geometricMedian, resampleDeadLatents, ShuffleBuffer, tableActivationSource, trainSae } from '../src/index.js';
+import { addAuxKGradients, geometricMedian, resampleDeadLatents, ShuffleBuffer, tableActivationSource, trainSae } from '../src/index.js';
 import { meanBestCosine, plantedDictionary } from './planted.js';
 
 const planted = plantedDictionary({ d: 32, atoms: 48, active: 3, rows: 20000, noise: 0.02, seed: 1 });
@@ -97,6 +97,45 @@ describe('resampleDeadLatents', () => {
     expect(b_enc[2]).toBe(0);
     expect([m[2], m[5], m[8], m[13], m[14]]).toEqual([0, 0, 0, 0, 0]);
     expect([m[0], m[6], m[9]]).toEqual([1, 1, 1]);
+  });
+});
+
+describe('addAuxKGradients', () => {
+  it('matches central finite differences of the aux-k loss (pre-activations recomputed from W_enc, b_enc, b_dec)', () => {
+    const rows = 3, dIn = 4, width = 6, dead = [1, 3, 4], kAux = 2, coef = 0.5;
+    const rng = createRng(11);
+    const r = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
+    const x = r(rows * dIn), error = r(rows * dIn);
+    const params = { W_enc: r(dIn * width), b_enc: r(width), W_dec: r(width * dIn), b_dec: r(dIn) };
+    const loss = (p: typeof params, grads?: { gW_enc: Float32Array; gb_enc: Float32Array; gW_dec: Float32Array; gb_dec: Float32Array }) => {
+      const c = new Float32Array(rows * dIn);
+      for (let i = 0; i < c.length; i++) c[i] = x[i] - p.b_dec[i % dIn];
+      const pre = new Float32Array(rows * width);
+      for (let q = 0; q < rows; q++) for (let j = 0; j < width; j++) {
+        let h = p.b_enc[j];
+        for (let i = 0; i < dIn; i++) h += c[q * dIn + i] * p.W_enc[i * width + j];
+        pre[q * width + j] = h;
+      }
+      const g = grads ?? { gW_enc: new Float32Array(dIn * width), gb_enc: new Float32Array(width), gW_dec: new Float32Array(width * dIn), gb_dec: new Float32Array(dIn) };
+      return addAuxKGradients({ pre, error, encoderInput: c, rows, dIn, width, dead, kAux, coef, W_enc: p.W_enc, W_dec: p.W_dec, ...g });
+    };
+    const grads = { gW_enc: new Float32Array(dIn * width), gb_enc: new Float32Array(width), gW_dec: new Float32Array(width * dIn), gb_dec: new Float32Array(dIn) };
+    expect(loss(params, grads)).toBeGreaterThan(0);
+    const h = 1e-2;
+    let worst = 0, checked = 0;
+    for (const [name, gname] of [['W_enc', 'gW_enc'], ['b_enc', 'gb_enc'], ['W_dec', 'gW_dec'], ['b_dec', 'gb_dec']] as const) {
+      for (let i = 0; i < params[name].length; i++) {
+        const plus = { ...params, [name]: params[name].slice() }; plus[name][i] += h;
+        const minus = { ...params, [name]: params[name].slice() }; minus[name][i] -= h;
+        const fd = (loss(plus) - loss(minus)) / (2 * h);
+        worst = Math.max(worst, Math.abs(fd - grads[gname][i]) / (1e-2 + Math.abs(fd)));
+        if (grads[gname][i] !== 0) checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
+    expect(worst).toBeLessThan(2e-2);
+    // live latents get no gradient from the aux loss
+    for (const live of [0, 2, 5]) expect(grads.gb_enc[live]).toBe(0);
   });
 });
 

@@ -14,6 +14,7 @@
  *   steps until 80% of training: the decoder row becomes the normalised residual of a batch row drawn
  *   with probability ∝ its squared error, the encoder column that direction times 0.2 × the mean alive
  *   encoder norm, the bias 0 and their Adam moments are reset (Anthropic, "Towards Monosemanticity").
+ * - Optionally (topk, `auxKCoef` > 0) the auxiliary top-k loss of Gao et al. 2024 on dead latents.
  * - Every product is one of six dense GEMMs per step on core's `matmul`.
  */
 import { adamwStep, createAdamW, createRng, learningRate, matmul, MarrUsageError, type Float32Tensor } from '@marr/core';
@@ -23,6 +24,7 @@ import type { ActivationSource } from './activation-source.js';
 import { geometricMedian, rowMean } from './geometric-median.js';
 import { ShuffleBuffer } from './shuffle-buffer.js';
 import { resampleDeadLatents } from './dead-latents.js';
+import { addAuxKGradients } from './aux-k.js';
 
 export type TrainArchitecture = 'relu' | 'topk';
 
@@ -61,8 +63,12 @@ export interface TrainSaeOptions {
   bDecInit?: 'geometric-median' | 'mean' | 'zeros';
   /** Steps between dead-latent resamplings (default steps/8; 0 disables). */
   resampleEvery?: number;
-  /** A latent is dead after this many rows without firing (default: half the resampling interval's rows). */
+  /** A latent is dead after this many rows without firing (default: 1/16 of the training rows, at least one batch). */
   deadAfterRows?: number;
+  /** topk: coefficient of the auxiliary top-k loss on dead latents (Gao et al. use 1/32; default 0 = off, resampling handles dead latents). */
+  auxKCoef?: number;
+  /** topk: dead latents in the auxiliary loss per row (default d_in / 2). */
+  auxK?: number;
   /** Written into cfg.json (hook_name and metadata.hook_name). */
   hookName?: string | null;
   /** Extra cfg.json fields (model name, dataset, ...). */
@@ -151,7 +157,10 @@ export async function trainSae(options: TrainSaeOptions): Promise<TrainSaeResult
   const opt = createAdamW(size);
   const adam = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 };
   const resampleEvery = options.resampleEvery ?? Math.max(1, Math.floor(steps / 8));
-  const deadAfter = options.deadAfterRows ?? Math.max(batch, Math.floor((resampleEvery * batch) / 2));
+  const deadAfter = options.deadAfterRows ?? Math.max(batch, Math.floor(steps / 16) * batch);
+  const auxKCoef = topk ? options.auxKCoef ?? 0 : 0;
+  const auxK = options.auxK ?? Math.max(1, Math.floor(dIn / 2));
+  if (!(auxKCoef >= 0)) throw new MarrUsageError(`auxKCoef must be a non-negative number, got ${options.auxKCoef}`);
   const lastFired = new Float64Array(width); // rows seen when each latent last fired
   let rowsSeen = 0;
   const history: TrainSaeProgress[] = [];
@@ -170,12 +179,15 @@ export async function trainSae(options: TrainSaeOptions): Promise<TrainSaeResult
     const c = new Float32Array(x.length);
     for (let r = 0; r < B; r++) for (let j = 0; j < dIn; j++) c[r * dIn + j] = x[r * dIn + j] - b_dec[j];
     const H = (await matmul(tensorOf([B, dIn], c), tensorOf([dIn, width], W_enc))).data;
-    // latents Z, in place of the pre-activations (not needed after)
+    // latents Z, in place of the pre-activations (kept for the aux-k loss when latents are dead)
+    const deadNow: number[] = [];
+    if (auxKCoef > 0) for (let j = 0; j < width; j++) if (rowsSeen - lastFired[j] > deadAfter) deadNow.push(j);
     for (let r = 0; r < B; r++) {
       const o = r * width;
       if (topk) for (let j = 0; j < width; j++) H[o + j] += b_enc[j];
       else for (let j = 0; j < width; j++) { const h = H[o + j] + b_enc[j]; H[o + j] = h > 0 ? h : 0; }
     }
+    const pre = deadNow.length > 0 ? H.slice() : null;
     const Z = topk ? topKInPlace(H, B, width, k) : H;
     const Xhat = (await matmul(tensorOf([B, width], Z), tensorOf([width, dIn], W_dec))).data;
     let sse = 0;
@@ -220,6 +232,11 @@ export async function trainSae(options: TrainSaeOptions): Promise<TrainSaeResult
     gW_enc.set(gWe);
     const dC = (await matmul(tensorOf([B, width], dZ), tensorOf([dIn, width], W_enc), { transposeB: true })).data;
     for (let r = 0; r < B; r++) for (let j = 0; j < dIn; j++) gb_dec[j] -= dC[r * dIn + j];
+    if (pre) {
+      const error = new Float32Array(B * dIn);
+      for (let i = 0; i < error.length; i++) error[i] = x[i] - Xhat[i];
+      addAuxKGradients({ pre, error, encoderInput: c, rows: B, dIn, width, dead: deadNow, kAux: auxK, coef: auxKCoef, W_enc, W_dec, gW_enc, gb_enc, gW_dec, gb_dec });
+    }
     rowsSeen += B;
 
     adamwStep(opt, params, grads, learningRate(step, steps, warmup, lr, lr * 0.1), adam);
