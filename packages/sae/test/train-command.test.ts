@@ -86,6 +86,8 @@ describe('runSaeTrainCommand', () => {
       [{ activations: join(dir, 'bad.csv'), architecture: 'topk', width: '8', tokens: '10', out }, /--k is required/],
       [{ activations: join(dir, 'bad.csv'), architecture: 'sparse', width: '8', tokens: '10', out }, /--architecture must be topk or relu/],
       [{ activations: join(dir, 'bad.csv'), architecture: 'topk', width: 'wide', k: '2', tokens: '10', out }, /--width must be an integer >= 1, got "wide"/],
+      [{ activations: join(dir, 'missing.csv'), architecture: 'topk', width: '8', k: '2', tokens: '10', out }, /--activations table ".*missing.csv" does not exist/],
+      [{ model: defaultModel, hook: 'blocks.0.hook_resid_post', data: join(dir, 'missing.txt'), architecture: 'topk', width: '8', k: '2', tokens: '10', out }, /--data file ".*missing.txt" does not exist/],
     ];
     for (const [opts, msg] of cases) await expect(runSaeTrainCommand(opts)).rejects.toThrow(msg);
     expect(existsSync(out)).toBe(false);

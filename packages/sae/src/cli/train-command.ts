@@ -6,7 +6,7 @@
  * Nothing is written unless training finishes.
  */
 import { join } from 'node:path';
-import { loadModel, MarrUsageError, readCsvTable, tensor, writeJsonAtomic, type HookedTransformer } from '@marr/core';
+import { loadModel, MarrUsageError, readCsvTable, requireFile, tensor, writeJsonAtomic, type HookedTransformer } from '@marr/core';
 import { saveSae } from '../format/folder.js';
 import { modelActivationSource, tableActivationSource, type ActivationSource } from '../train/activation-source.js';
 import { trainSae, type TrainSaeProgress, type TrainSaeResult } from '../train/train-sae.js';
@@ -48,7 +48,7 @@ function number(name: string, raw: string | undefined): number | undefined {
 
 /** The rows of a CSV of vectors: every column numeric. */
 export async function readActivationTable(path: string): Promise<ReturnType<typeof tensor>> {
-  const table = await readCsvTable(path);
+  const table = await readCsvTable(await requireFile(path, '--activations table'));
   const textCols = Object.keys(table.text);
   if (textCols.length > 0) throw new MarrUsageError(`${path}: column "${textCols[0]}" is not numeric; an activation table has only numeric columns (one per dimension) and one row per vector`);
   const d = table.columns.length;
@@ -92,6 +92,7 @@ export async function runSaeTrainCommand(
     if (!options.model) throw new MarrUsageError('--model is required (or --activations <table.csv> to train on a table of vectors)');
     if (!options.hook) throw new MarrUsageError('--hook is required: the hook point to read, e.g. blocks.0.hook_resid_post');
     if (!options.data) throw new MarrUsageError('--data is required: a text file (.txt, .jsonl, .csv) to run the model on');
+    await requireFile(options.data, '--data file');
     model = await loadModel(options.model);
     source = modelActivationSource(model, options.hook, { dataPath: options.data, contextLength });
     hookName = options.hook;
