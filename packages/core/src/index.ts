@@ -9,6 +9,7 @@ export * from './fixtures/shared.js';
 export * from './tensor/ops.js';
 export * from './backend/backend.js';
 export { createReferenceBackend } from './backend/reference-backend.js';
+export { OnnxGraph } from './backend/onnx-model.js';
 export { createOrtBackend, loadOnnxRuntime, type OrtBackendOptions } from './backend/ort-backend.js';
 export {
   HOOK_POINTS, hookPointTable, hookPointNames, hookPointSpec, hookPointShape, axisSizes, restrictableAxes, actName, nearestName, unknownNameError,

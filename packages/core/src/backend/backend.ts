@@ -6,6 +6,7 @@
  */
 import type { Float32Tensor } from '../tensor/tensor.js';
 import type { Activation } from '../model/config.js';
+import type { OnnxGraph } from './onnx-model.js';
 
 export interface MlpInResult {
   /** Pre-activation of the (gate) projection: TransformerLens `mlp.hook_pre` (when asked for). */
@@ -55,6 +56,18 @@ export interface Backend {
   ): Promise<AttentionPatternResult>;
   /** Batched product over the last two axes: a [..., M, K] @ b [..., K, N] (or transposed). */
   matmul(a: Float32Tensor, b: Float32Tensor, options?: { transposeA?: boolean; transposeB?: boolean }): Promise<Float32Tensor>;
+  /**
+   * Runs a whole ONNX graph (a fused transformer block, say), compiled once per `signature` and set of
+   * weight arrays it embeds, and returns the fetched outputs. Only backends that execute ONNX have it;
+   * callers fall back to the kernels above otherwise.
+   */
+  runGraph?(
+    weights: readonly Float32Array[],
+    signature: string,
+    build: () => OnnxGraph,
+    feeds: Readonly<Record<string, Float32Tensor>>,
+    fetches: readonly string[],
+  ): Promise<Record<string, Float32Tensor>>;
   /** Forgets any compiled kernel that uses this weight array. */
   release(weight: Float32Array): void;
   dispose(): Promise<void>;

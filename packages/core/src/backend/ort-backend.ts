@@ -7,8 +7,9 @@ import { createRequire } from 'node:module';
 import type * as OrtTypes from 'onnxruntime-node';
 import type { Backend, MlpInResult } from './backend.js';
 import { OnnxGraph } from './onnx-model.js';
+import { appendActivation } from './onnx-activation.js';
+import { isSmallProduct, linearSmall, mlpInSmall, transposed } from './small-kernels.js';
 import { tensor, type Float32Tensor } from '../tensor/tensor.js';
-import type { Activation } from '../model/config.js';
 
 type Ort = typeof OrtTypes;
 type Session = OrtTypes.InferenceSession;
@@ -30,25 +31,6 @@ export function loadOnnxRuntime(): Ort | null {
 export interface OrtBackendOptions {
   /** Intra-op threads per kernel; default $MARR_THREADS or the machine's available parallelism. */
   threads?: number;
-}
-
-function appendActivation(g: OnnxGraph, x: string, act: Activation): string {
-  switch (act) {
-    case 'relu':
-      return g.node('Relu', [x]);
-    case 'silu':
-      return g.node('Mul', [x, g.node('Sigmoid', [x])]);
-    case 'gelu': {
-      const e = g.node('Erf', [g.node('Div', [x, g.scalar(Math.SQRT2)])]);
-      return g.node('Mul', [g.node('Mul', [x, g.node('Add', [e, g.scalar(1)])]), g.scalar(0.5)]);
-    }
-    case 'gelu_new': {
-      const cube = g.node('Mul', [g.node('Mul', [x, x]), x]);
-      const inner = g.node('Mul', [g.node('Add', [x, g.node('Mul', [cube, g.scalar(0.044715)])]), g.scalar(0.7978845608028654)]);
-      const t = g.node('Add', [g.node('Tanh', [inner]), g.scalar(1)]);
-      return g.node('Mul', [g.node('Mul', [x, t]), g.scalar(0.5)]);
-    }
-  }
 }
 
 export function createOrtBackend(options: OrtBackendOptions = {}): Backend {
@@ -93,6 +75,32 @@ export function createOrtBackend(options: OrtBackendOptions = {}): Backend {
     return s;
   }
 
+  /** Whole graphs, keyed by signature and the ids of every weight array they embed; and per array, the keys that embed it. */
+  const graphKernels = new Map<string, Promise<Session>>();
+  const graphsByWeight = new WeakMap<Float32Array, Set<string>>();
+
+  function graphKernel(weights: readonly Float32Array[], signature: string, build: () => OnnxGraph): Promise<Session> {
+    const key = `${signature}|${weights.map((w) => idOf(w)).join(',')}`;
+    let s = graphKernels.get(key);
+    if (!s) {
+      graphKernels.set(key, (s = compile(build())));
+      for (const w of weights) {
+        let keys = graphsByWeight.get(w);
+        if (!keys) graphsByWeight.set(w, (keys = new Set()));
+        keys.add(key);
+      }
+    }
+    return s;
+  }
+
+  /** Transposed weights for the small-product kernels (decoding steps run those in JavaScript). */
+  const transposes = new WeakMap<Float32Array, Float32Array>();
+  const transposeOf = (w: Float32Tensor): Float32Array => {
+    let t = transposes.get(w.data);
+    if (!t) transposes.set(w.data, (t = transposed(w)));
+    return t;
+  };
+
   /** Stable ids for weight arrays, so a kernel's signature names every weight it compiled in. */
   const arrayIds = new WeakMap<Float32Array, number>();
   let nextId = 0;
@@ -106,7 +114,7 @@ export function createOrtBackend(options: OrtBackendOptions = {}): Backend {
   const feed = (t: Float32Tensor): OrtTypes.Tensor => new ort.Tensor('float32', t.data, t.shape as number[]);
   const result = (v: OrtTypes.Tensor): Float32Tensor => tensor(v.dims as number[], v.data as Float32Array);
 
-  async function run(session: Session, feeds: Record<string, Float32Tensor>, fetches: string[]): Promise<Record<string, Float32Tensor>> {
+  async function run(session: Session, feeds: Readonly<Record<string, Float32Tensor>>, fetches: string[]): Promise<Record<string, Float32Tensor>> {
     const f: Record<string, OrtTypes.Tensor> = {};
     for (const [k, v] of Object.entries(feeds)) f[k] = feed(v);
     const out = await session.run(f, fetches);
@@ -121,6 +129,7 @@ export function createOrtBackend(options: OrtBackendOptions = {}): Backend {
     async linear(x, w, bias) {
       const [K, N] = w.shape;
       const rows = x.data.length / K;
+      if (isSmallProduct(rows, K, N)) return linearSmall(x, transposeOf(w), K, N, bias);
       const session = await weightKernel(w.data, `linear:${idOf(bias?.data)}`, () => {
         const g = new OnnxGraph();
         g.input('x', ['rows', K]);
@@ -137,6 +146,7 @@ export function createOrtBackend(options: OrtBackendOptions = {}): Backend {
     async mlpIn(x, wIn, bIn, wGate, act, want): Promise<MlpInResult> {
       const [K, N] = wIn.shape;
       const rows = x.data.length / K;
+      if (isSmallProduct(rows, K, N)) return mlpInSmall(x, transposeOf(wIn), bIn, wGate && transposeOf(wGate), K, N, act);
       const session = await weightKernel(wIn.data, `mlp:${act}:${idOf(bIn?.data)}:${idOf(wGate?.data)}`, () => {
         const g = new OnnxGraph();
         g.input('x', ['rows', K]);
@@ -204,7 +214,21 @@ export function createOrtBackend(options: OrtBackendOptions = {}): Backend {
       return y;
     },
 
+    async runGraph(weights, signature, build, feeds, fetches) {
+      return run(await graphKernel(weights, signature, build), feeds, [...fetches]);
+    },
+
     release(weight) {
+      transposes.delete(weight);
+      for (const key of graphsByWeight.get(weight) ?? []) {
+        const s = graphKernels.get(key);
+        graphKernels.delete(key);
+        if (s) {
+          allSessions.delete(s);
+          void s.then((x) => x.release()).catch(() => {});
+        }
+      }
+      graphsByWeight.delete(weight);
       const m = weightKernels.get(weight);
       if (!m) return;
       weightKernels.delete(weight);
@@ -218,6 +242,7 @@ export function createOrtBackend(options: OrtBackendOptions = {}): Backend {
       const all = [...allSessions];
       allSessions.clear();
       plainKernels.clear();
+      graphKernels.clear();
       await Promise.all(all.map(async (s) => (await s).release()));
     },
   };

@@ -111,7 +111,7 @@ export function hookPointNames(cfg: ModelConfig, slots = cfg.nLayers, optIn: boo
 
 /** The table entry for a full hook name (`blocks.3.attn.hook_z`), or null when no entry matches. */
 export function hookPointSpec(name: string): { spec: HookPointSpec; slot: number | null } | null {
-  const m = /^blocks\.(\d+)\.(.+)$/.exec(name);
+  const m = /^blocks\.(0|[1-9]\d*)\.(.+)$/.exec(name);
   const suffix = m ? m[2] : name;
   const scope = m ? 'block' : 'model';
   const spec = HOOK_POINTS.find((s) => s.suffix === suffix && s.scope === scope);

@@ -48,17 +48,17 @@ export class HookRegistry {
   readonly optIn: ReadonlySet<OptInGroup>;
   readonly cache = new Map<string, Float32Tensor>();
   private place: ChunkPlace = { tokenOffset: 0, decoding: false };
+  private readonly editSlots = new Set<number>();
 
   constructor(opts: HookRegistryOptions) {
-    const valid = hookPointNames(opts.cfg, opts.slots, true);
-    const validSet = new Set(valid);
     const groups = new Set<OptInGroup>(opts.optIn === true ? ALL_GROUPS : opts.optIn === false || opts.optIn === undefined ? [] : opts.optIn);
     for (const g of groups) if (!ALL_GROUPS.includes(g)) throw unknownNameError('opt-in group', String(g), ALL_GROUPS, '');
     const check = (n: string): HookPointSpec => {
-      if (!validSet.has(n)) throw unknownNameError('hook point', n, valid, '(model.hookPoints() lists them all; `marr hooks --model <m>` prints them with their shapes)');
-      const spec = hookPointSpec(n)!.spec;
-      if (spec.optIn) groups.add(spec.optIn);
-      return spec;
+      const found = typeof n === 'string' ? hookPointSpec(n) : null;
+      const ok = found && (!found.spec.when || found.spec.when(opts.cfg)) && (found.slot === null || found.slot < opts.slots);
+      if (!ok) throw unknownNameError('hook point', String(n), hookPointNames(opts.cfg, opts.slots, true), '(model.hookPoints() lists them all; `marr hooks --model <m>` prints them with their shapes)');
+      if (found.spec.optIn) groups.add(found.spec.optIn);
+      return found.spec;
     };
     for (const h of opts.hooks) {
       if (!h || typeof h.name !== 'string') throw new Error('hooks: every hook needs a name (a hook point name such as "blocks.0.hook_resid_pre")');
@@ -73,6 +73,11 @@ export class HookRegistry {
       for (const hd of r.heads ?? []) if (!Number.isInteger(hd) || hd < 0) throw new RangeError(`hook "${h.name}": head ${hd} must be a non-negative integer`);
       const list = this.hooks.get(h.name) ?? [];
       list.push({ kind, fn: fn as HookFn, positions: r.positions, heads: r.heads, spec });
+      const slot = hookPointSpec(h.name)!.slot;
+      if (kind === 'edit') {
+        if (slot !== null) this.editSlots.add(slot);
+        else if (h.name.startsWith('ln_final.')) this.editSlots.add(-1);
+      }
       this.hooks.set(h.name, list);
     }
     const filter = opts.cache;
@@ -95,6 +100,16 @@ export class HookRegistry {
   /** The names that have hooks. */
   hookedNames(): string[] {
     return [...this.hooks.keys()];
+  }
+
+  /** Whether an edit hook sits on the final norm's hook points. */
+  editsAtFinal(): boolean {
+    return this.editSlots.has(-1);
+  }
+
+  /** Whether an edit hook sits on a hook point of schedule slot `slot`. */
+  editsInSlot(slot: number): boolean {
+    return this.editSlots.has(slot);
   }
 
   /** Whether anything (a hook or the cache) will look at `name`, so optional outputs must be computed. */

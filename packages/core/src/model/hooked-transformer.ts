@@ -18,6 +18,8 @@ import { hookPointNames, unknownNameError } from './hook-points.js';
 import { causalMask, positionIds, prepareTokens } from './input.js';
 import type { KvEntry } from './layers/attention.js';
 import { block } from './layers/block.js';
+import { canFuse, fusedSegment, MULTI_BLOCK_FUSION_MAX_WEIGHTS } from './fused/fused-segment.js';
+import { rotaryTables } from './fused/block-graph.js';
 import type { LayerContext } from './layers/context.js';
 import { checkContext, embed } from './layers/embed.js';
 import { applyNorm, norm } from './layers/norm.js';
@@ -49,6 +51,11 @@ export interface CreateModelOptions {
   backend?: BackendChoice;
   /** Threads for the onnxruntime backend. */
   threads?: number;
+  /**
+   * Run blocks that no edit hook touches as one fused graph each (default true, or false when
+   * MARR_FUSED=0); the per-kernel path gives the same values within float32 rounding.
+   */
+  fused?: boolean;
 }
 
 export function resolveBackend(choice: BackendChoice | undefined, threads?: number): Backend {
@@ -74,6 +81,9 @@ class HookedTransformerImpl implements HookedTransformer {
   readonly weights: WeightMap;
   private readonly backend: Backend;
   private readonly derived: DerivedWeights;
+  private readonly fused: boolean;
+  /** Small models run several blocks per fused graph (see MULTI_BLOCK_FUSION_MAX_WEIGHTS). */
+  private readonly multiBlockFusion: boolean;
 
   constructor(opts: CreateModelOptions) {
     this.config = validateConfig({ ...opts.config }, opts.source?.spec ?? 'model');
@@ -83,6 +93,10 @@ class HookedTransformerImpl implements HookedTransformer {
     this.source = opts.source ?? { spec: 'memory', format: 'memory', files: [] };
     this.backend = resolveBackend(opts.backend, opts.threads);
     this.derived = new DerivedWeights(this.backend);
+    this.fused = opts.fused ?? process.env.MARR_FUSED !== '0';
+    let count = 0;
+    for (const w of this.weights.values()) count += w.data.length;
+    this.multiBlockFusion = count <= MULTI_BLOCK_FUSION_MAX_WEIGHTS;
   }
 
   get backendName(): string {
@@ -118,6 +132,28 @@ class HookedTransformerImpl implements HookedTransformer {
       this.derived.invalidate(arr);
     }
     this.weights.set(full, value);
+    this.weightGroups = null;
+  }
+
+  /** Weight arrays per block and of the head (final norm, unembedding), grouped once; reset by setWeight. */
+  private weightGroups: Map<string, Float32Array[]> | null = null;
+
+  private weightArrays(layers: readonly number[], final: boolean): Float32Array[] {
+    if (!this.weightGroups) {
+      const groups = new Map<string, Float32Array[]>();
+      for (const [name, t] of this.weights) {
+        const m = /^blocks\.(\d+)\./.exec(name);
+        const key = m ? m[1] : name.startsWith('ln_final.') || name.startsWith('unembed.') ? 'head' : 'other';
+        const list = groups.get(key) ?? [];
+        list.push(t.data);
+        groups.set(key, list);
+      }
+      this.weightGroups = groups;
+    }
+    const out: Float32Array[] = [];
+    for (const l of layers) out.push(...(this.weightGroups.get(String(l)) ?? []));
+    if (final) out.push(...(this.weightGroups.get('head') ?? []));
+    return out;
   }
 
   private schedule(options: RunOptions): LayerSchedule {
@@ -138,7 +174,7 @@ class HookedTransformerImpl implements HookedTransformer {
   }
 
   private layerContext(hooks: HookRegistry): LayerContext {
-    return { ...this.weightAccess(), backend: this.backend, hooks, derived: this.derived };
+    return { ...this.weightAccess(), backend: this.backend, hooks, derived: this.derived, fused: this.fused, weightArrays: (layers, final) => this.weightArrays(layers, final) };
   }
 
   private weightAccess(): Pick<LayerContext, 'cfg' | 'weight' | 'optionalWeight'> {
@@ -244,18 +280,36 @@ class HookedTransformerImpl implements HookedTransformer {
       if (cfg.positional === 'learned') checkContext(ctx, positions);
       resid = options.startAt.residual;
     } else resid = await embed(ctx, input.tokens, positions);
-    const kvOut: (KvEntry | null)[] = [];
-    for (let i = 0; i < schedule.length; i++) {
-      if (i < start) {
-        kvOut.push(null);
+    const kvOut: (KvEntry | null)[] = new Array<KvEntry | null>(schedule.length).fill(null);
+    let rotary: { cos: Float32Tensor; sin: Float32Tensor } | null = null;
+    let logits: Float32Tensor | null = null;
+    let finalDone = false;
+    const wantFinal = options.stopAtLayer === undefined;
+    for (let i = start; i < schedule.length; ) {
+      if (!canFuse(ctx, i, B * T)) {
+        const r = await block(ctx, resid, positions, mask, state?.kv[i] ?? null, { slot: i, layer: schedule[i] });
+        resid = r.resid;
+        if (how.keepKv) kvOut[i] = r.kv;
+        i++;
         continue;
       }
-      const r = await block(ctx, resid, positions, mask, state?.kv[i] ?? null, { slot: i, layer: schedule[i] });
+      let j = i + 1;
+      while (this.multiBlockFusion && j < schedule.length && canFuse(ctx, j, B * T)) j++;
+      const final = wantFinal && j === schedule.length && this.multiBlockFusion && !hooks.editsAtFinal()
+        ? { logits: options.returnLogits !== false, lastOnly: how.lastOnly }
+        : null;
+      if (cfg.positional === 'rotary' && !rotary) rotary = rotaryTables(cfg, positions);
+      const slots = Array.from({ length: j - i }, (_, k) => ({ slot: i + k, layer: schedule[i + k] }));
+      const r = await fusedSegment(ctx, resid, rotary, mask, slots.map((s) => state?.kv[s.slot] ?? null), slots, how.keepKv, final);
       resid = r.resid;
-      kvOut.push(how.keepKv ? r.kv : null);
+      r.kv.forEach((e, k) => (kvOut[i + k] = e));
+      if (final) {
+        logits = r.logits;
+        finalDone = true;
+      }
+      i = j;
     }
-    let logits: Float32Tensor | null = null;
-    if (options.stopAtLayer === undefined) {
+    if (wantFinal && !finalDone) {
       const normalized = await norm(ctx, resid, 'ln_final', '', { slot: null, layer: null });
       if (options.returnLogits !== false) logits = await unembed(ctx, normalized, how.lastOnly);
     }

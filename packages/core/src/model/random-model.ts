@@ -29,6 +29,8 @@ export interface RandomModelOptions {
   std?: number;
   backend?: BackendChoice;
   threads?: number;
+  /** See CreateModelOptions.fused. */
+  fused?: boolean;
 }
 
 /** A seeded random model; `config` may be partial (filled from the architecture's defaults). */
@@ -43,6 +45,7 @@ export function randomModel(
     weights: randomWeights(cfg, seed, options.std),
     backend: options.backend,
     threads: options.threads,
+    fused: options.fused,
     source: { spec: `random:${cfg.architecture}:seed${seed}`, format: 'random', files: [] },
   });
 }

@@ -159,7 +159,8 @@ describe('rewriting MLP pre-activations recomputes the neurons', () => {
     const tokens = [1, 2, 3, 4];
     const double = (t: Float32Tensor) => tensor(t.shape, t.data.map((v) => 2 * v));
     const r = await model.runWithCache(tokens, { hooks: [{ name: 'blocks.0.mlp.hook_pre_linear', fn: double }], cache: ['blocks.0.mlp.hook_post'] });
-    const clean = await model.runWithCache(tokens, { cache: ['blocks.0.mlp.hook_post'] });
+    // The same code path without the doubling (an edit hook that changes nothing keeps the block on the per-kernel path).
+    const clean = await model.runWithCache(tokens, { hooks: [{ name: 'blocks.0.mlp.hook_pre_linear', fn: (t: Float32Tensor) => t }], cache: ['blocks.0.mlp.hook_post'] });
     // post = act(gate) * up, so doubling up doubles post.
     const a = r.cache.get('blocks.0.mlp.hook_post').data, b = clean.cache.get('blocks.0.mlp.hook_post').data;
     for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(2 * b[i], 5);

@@ -48,7 +48,7 @@ describe.each(['gpt2', 'gpt-neox', 'llama'] as Architecture[])('interventions (%
   it("editing one head's hook_q_input changes only that head's query, to ln1(input) W_Q[h] + b_Q[h] computed by hand", async () => {
     const src = await model.runWithCache(other, { cache: ['blocks.1.hook_resid_pre'] });
     const donor = src.cache.get('blocks.1.hook_resid_pre');
-    const clean = await model.runWithCache(tokens, { cache: ['blocks.1.attn.hook_q'] });
+    const clean = await model.runWithCache(tokens, { cache: ['blocks.1.attn.hook_q'], optIn: ['splitQkvInput'] });
     const head = 2;
     const patched = await model.runWithCache(tokens, {
       cache: ['blocks.1.attn.hook_q'],
@@ -138,14 +138,14 @@ describe.each(['gpt2', 'gpt-neox', 'llama'] as Architecture[])('interventions (%
     for (const schedule of [undefined, [0, 2, 2, 1]]) {
       const full = await model.runWithCache([tokens, other], { schedule, cache: ['blocks.1.hook_resid_post'] });
       const resumed = await model.run([tokens, other], { schedule, startAt: { layer: 2, residual: full.cache.get('blocks.1.hook_resid_post') } });
-      expect(maxAbs(full.logits!.data, resumed.logits!.data)).toBe(0);
+      expect(maxAbs(full.logits!.data, resumed.logits!.data)).toBeLessThan(1e-5); // float32 rounding: the fused graphs differ
     }
     const full = await model.runWithCache(tokens, { cache: ['blocks.0.hook_resid_post'] });
     const resid = full.cache.get('blocks.0.hook_resid_post');
     await expect(model.run(tokens, { startAt: { layer: 1, residual: resid }, hooks: [{ name: 'blocks.0.hook_mlp_out', observe: () => {} }] })).rejects.toThrow(/before startAt.layer 1/);
     await expect(model.run(other.slice(0, 4), { startAt: { layer: 1, residual: resid } })).rejects.toThrow(/shape \[1, 4, 32\]/);
     const atEnd = await model.run(tokens, { startAt: { layer: 3, residual: full.residual } });
-    expect(maxAbs(atEnd.logits!.data, full.logits!.data)).toBe(0);
+    expect(maxAbs(atEnd.logits!.data, full.logits!.data)).toBeLessThan(1e-5);
   });
 
   it('finalNorm recomputes or freezes the final scale, and unembed(finalNorm(resid)) is the logits', async () => {

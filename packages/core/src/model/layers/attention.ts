@@ -9,13 +9,10 @@ import { tensor, type Float32Tensor, type Int32Tensor } from '../../tensor/tenso
 import { concatBiases, fuseHeadWeights } from '../derived-weights.js';
 import type { BlockSlot, LayerContext } from './context.js';
 import { applyNorm } from './norm.js';
+import { appendKv, type KvEntry } from '../kv-cache.js';
+import { attendSmall, SMALL_ROWS } from '../../backend/small-kernels.js';
 
-/** Keys and values of earlier positions for incremental decoding, per schedule position. */
-export interface KvEntry {
-  /** [batch, past, nKvHeads, dHead], after rotary. */
-  k: Float32Tensor;
-  v: Float32Tensor;
-}
+export type { KvEntry } from '../kv-cache.js';
 
 export interface AttentionInput {
   x: Float32Tensor;
@@ -65,19 +62,6 @@ function splitQkv(qkv: Float32Tensor, B: number, T: number, H: number, K: number
     v.set(qkv.data.subarray(o + (H + K) * D, o + width), r * K * D);
   }
   return [tensor([B, T, H, D], q), tensor([B, T, K, D], k), tensor([B, T, K, D], v)];
-}
-
-/** Concatenates [B, S1, K, D] and [B, S2, K, D] along the sequence axis. */
-function concatSeq(a: Float32Tensor, b: Float32Tensor): Float32Tensor {
-  const [B, S1, K, D] = a.shape;
-  const S2 = b.shape[1];
-  const row = K * D;
-  const out = new Float32Array(B * (S1 + S2) * row);
-  for (let i = 0; i < B; i++) {
-    out.set(a.data.subarray(i * S1 * row, (i + 1) * S1 * row), i * (S1 + S2) * row);
-    out.set(b.data.subarray(i * S2 * row, (i + 1) * S2 * row), (i * (S1 + S2) + S1) * row);
-  }
-  return tensor([B, S1 + S2, K, D], out);
 }
 
 /** Per-head copies of the residual entering the block (the opt-in `hook_q_input`, `hook_k_input`, `hook_v_input`). */
@@ -171,6 +155,29 @@ function sumHeads(result: Float32Tensor, bO: Float32Tensor | undefined): Float32
   return tensor([B, T, dM], out);
 }
 
+/** Attention through the full pattern [B, H, T, S] (hookable scores and pattern), on the backend's kernels; z is [B, T, H, dh]. */
+async function patternAttention(
+  ctx: LayerContext,
+  q: Float32Tensor,
+  kAll: Float32Tensor,
+  vAll: Float32Tensor,
+  mask: Float32Tensor,
+  wantScores: boolean,
+  p: string,
+  at: BlockSlot,
+): Promise<Float32Tensor> {
+  const { cfg, backend, hooks } = ctx;
+  const H = cfg.nHeads, K = cfg.nKvHeads, D = cfg.dHead;
+  const r = await backend.attentionPattern(headsFirst(q, 1), headsFirst(kAll, H / K), mask, 1 / Math.sqrt(D), wantScores);
+  let pattern = r.pattern;
+  if (r.scores) {
+    const scores = await hooks.point(p + 'hook_attn_scores', r.scores, at);
+    if (scores !== r.scores) pattern = softmax(scores);
+  }
+  pattern = await hooks.point(p + 'hook_pattern', pattern, at);
+  return seqFirst(await backend.matmul(pattern, headsFirst(vAll, H / K)));
+}
+
 export async function attention(
   ctx: LayerContext,
   input: AttentionInput,
@@ -206,25 +213,20 @@ export async function attention(
     q = await hooks.point(p + 'hook_rot_q', applyRotary(q, positions, cfg.rotaryDim, cfg.rotaryBase, cfg.rotaryStyle), at);
     k = await hooks.point(p + 'hook_rot_k', applyRotary(k, positions, cfg.rotaryDim, cfg.rotaryBase, cfg.rotaryStyle), at);
   }
-  const kAll = input.kv ? concatSeq(input.kv.k, k) : k;
-  const vAll = input.kv ? concatSeq(input.kv.v, v) : v;
+  const kv = appendKv(input.kv, k, v);
+  const kAll = kv.k, vAll = kv.v;
 
   const wantScores = hooks.wants(p + 'hook_attn_scores');
-  const r = await backend.attentionPattern(headsFirst(q, 1), headsFirst(kAll, H / K), mask, 1 / Math.sqrt(D), wantScores);
-  let pattern = r.pattern;
-  if (r.scores) {
-    const scores = await hooks.point(p + 'hook_attn_scores', r.scores, at);
-    if (scores !== r.scores) pattern = softmax(scores);
-  }
-  pattern = await hooks.point(p + 'hook_pattern', pattern, at);
-  const zHeads = await backend.matmul(pattern, headsFirst(vAll, H / K));
-  const z = await hooks.point(p + 'hook_z', seqFirst(zHeads), at);
+  const zRaw = !wantScores && !hooks.wants(p + 'hook_pattern') && B * T <= SMALL_ROWS
+    ? attendSmall(q, kAll, vAll, mask, 1 / Math.sqrt(D)) // a decoding step: straight from the cache, no pattern, no head transposes
+    : await patternAttention(ctx, q, kAll, vAll, mask, wantScores, p, at);
+  const z = await hooks.point(p + 'hook_z', zRaw, at);
   const WO = ctx.weight(w + 'W_O');
   const bO = ctx.optionalWeight(w + 'b_O');
   if (hooks.optIn.has('attnResult')) {
     const result = await hooks.point(p + 'hook_result', await headResults(ctx, z, WO), at);
-    return { out: sumHeads(result, bO), kv: { k: kAll, v: vAll } };
+    return { out: sumHeads(result, bO), kv };
   }
   const out = await backend.linear(tensor([B, T, H * D], z.data), tensor([H * D, cfg.dModel], WO.data), bO);
-  return { out, kv: { k: kAll, v: vAll } };
+  return { out, kv };
 }

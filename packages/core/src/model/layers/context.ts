@@ -14,6 +14,10 @@ export interface LayerContext {
   weight(name: string): Float32Tensor;
   optionalWeight(name: string): Float32Tensor | undefined;
   derived: DerivedWeights;
+  /** The weight arrays of these blocks (and of the final norm and unembedding), for the fused path's kernel keys. */
+  weightArrays(layers: readonly number[], final: boolean): Float32Array[];
+  /** Whether blocks without edit hooks may run as one fused graph (default true; MARR_FUSED=0 turns it off). */
+  fused: boolean;
 }
 
 /** The block-level part of a hook context. */
