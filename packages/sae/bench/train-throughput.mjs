@@ -4,13 +4,15 @@
 // all GEMM). Both are medians over steps (trainSae reports each step's rows/s when it runs < 50 steps),
 // so setup and a disturbed step on a shared machine do not count. Run after `npm run build`:
 //   node bench/train-throughput.mjs [dIn] [batch]
+//   node bench/train-throughput.mjs --gpt2-small   (one real-size shape: d_in 768, width 24576, batch 1024; step time and peak RSS)
 import { createRng, matmul, tensor } from '@marr/core';
 import { tableActivationSource, trainSae } from '../dist/index.js';
 
-const dIn = Number(process.argv[2] ?? 256);
-const batch = Number(process.argv[3] ?? 2048);
-const steps = 12;
-const widths = [1024, 2048, 4096];
+const gpt2 = process.argv[2] === '--gpt2-small';
+const dIn = gpt2 ? 768 : Number(process.argv[2] ?? 256);
+const batch = gpt2 ? 1024 : Number(process.argv[3] ?? 2048);
+const steps = gpt2 ? 4 : 12;
+const widths = gpt2 ? [24576] : [1024, 2048, 4096];
 const rng = createRng(0);
 const rows = 8 * batch;
 const data = tensor([rows, dIn], Float32Array.from({ length: rows * dIn }, () => rng.normal()));
@@ -43,9 +45,10 @@ async function rooflineSeconds(width, reps) {
 console.log(`trainSae throughput, d_in=${dIn}, batch=${batch}, MARR_THREADS=${process.env.MARR_THREADS ?? '(all)'}, node ${process.version}`);
 console.log('arch  width  step_ms  roofline_ms  tokens/s  roofline_tokens/s  ratio');
 for (const width of widths) {
-  const roof = await rooflineSeconds(width, 8);
-  for (const arch of ['relu', 'topk']) {
+  const roof = await rooflineSeconds(width, gpt2 ? 2 : 8);
+  for (const arch of gpt2 ? ['topk'] : ['relu', 'topk']) {
     const step = await stepSeconds(arch, width);
+    if (gpt2) console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
     console.log(`${arch.padEnd(5)} ${String(width).padStart(5)}  ${(step * 1000).toFixed(1).padStart(7)}  ${(roof * 1000).toFixed(1).padStart(11)}  ${Math.round(batch / step).toString().padStart(8)}  ${Math.round(batch / roof).toString().padStart(17)}  ${(roof / step).toFixed(2)}`);
   }
 }
