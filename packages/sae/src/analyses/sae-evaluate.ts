@@ -42,7 +42,7 @@ export const saeEvaluateAnalysis = defineAnalysis({
       `The ${cfg.architecture} SAE at ${cfg.hookName} (d_sae ${cfg.dSae}${cfg.k ? `, k ${cfg.k}` : ''}) explains ${fmt(100 * ev.fve)}% of the variance ` +
       `(MSE ${fmt(ev.mse)} per element) with L0 ${fmt(ev.l0)} over ${ev.tokens} tokens. Spliced in, the next-token loss goes from ${fmt(ev.ceClean, 4)} to ` +
       `${fmt(ev.ceSae, 4)} nats (zero-ablating the hook: ${fmt(ev.ceZeroAblated, 4)}), so it recovers ${fmt(100 * ev.lossRecovered)}% of the loss. ` +
-      `${ev.deadLatents} latents never fired and ${ev.denseLatents} fired on more than ${fmt(100 * p.denseThreshold)}% of tokens.`;
+      `${ev.deadLatents} ${ev.deadLatents === 1 ? 'latent' : 'latents'} never fired and ${ev.denseLatents} fired on more than ${fmt(100 * p.denseThreshold)}% of tokens.`;
     return {
       summary,
       results: {
