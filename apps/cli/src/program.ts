@@ -3,6 +3,7 @@
  * Each command's module is imported only when that command runs, so `marr list` loads neither plugins
  * nor the model runtime.
  */
+import { MARR_LEVELS } from '@marr/core/protocol';
 import { Command, Option } from 'commander';
 import { saeCommand } from './commands/sae.js';
 
@@ -20,7 +21,7 @@ export function createProgram(version: string): Command {
   program
     .command('list')
     .description('every analysis of every installed plugin')
-    .addOption(new Option('--level <level>', 'only one of Marr\'s levels').choices(['computational', 'algorithmic', 'implementational']))
+    .addOption(new Option('--level <level>', 'only one of Marr\'s levels').choices(MARR_LEVELS))
     .option('--json', 'machine-readable output')
     .action(async (opts) => (await import('./commands/list.js')).listCommand(opts));
 
@@ -37,7 +38,8 @@ export function createProgram(version: string): Command {
     .argument('<analysis>', 'analysis id (or plugin:id)')
     .option('--model <path>', 'a model: HF folder, llama2.c file, shipped name or hub id (repeat for several)', collect)
     .option('--tokenizer <path>', 'tokenizer for llama2.c models (tok.bin or tokenizer.json)')
-    .option('--data <path>', 'dataset file (text: .txt/.jsonl/.csv; table or time series: .csv/.tsv)')
+    .option('--data <path>', 'the main dataset file (text: .txt/.jsonl/.csv; table or time series: .csv/.tsv)')
+    .option('--input <name=path>', 'a named input file (name.label=path for labelled ones; repeatable; see marr describe)', collect)
     .option('--param <key=value>', 'an analysis parameter (repeatable; see marr describe)', collect)
     .option('--out <dir>', 'output folder')
     .option('--seed <n>', 'random seed (default 0)')
@@ -115,8 +117,9 @@ export function createProgram(version: string): Command {
 
   program
     .command('schema')
-    .description('print the JSON schema of report.json')
-    .action(async () => (await import('./commands/schema.js')).schemaCommand());
+    .description('print the JSON schema of report.json (with an analysis: with its own results schema)')
+    .argument('[analysis]', 'analysis id (or plugin:id)')
+    .action(async (id) => (await import('./commands/schema.js')).schemaCommand(id));
 
   return program;
 }

@@ -53,13 +53,19 @@ describe('marr list / plugins / describe', () => {
     const r = marr(['describe', 'demo-trend'], { cwd: project });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('level:   computational');
-    expect(r.stdout).toContain('inputs: a timeseries dataset (--data): a CSV with a time column');
+    expect(r.stdout).toContain('inputs: a timeseries dataset (--data): a CSV with a time column; named files (--input): baseline (optional)');
+    expect(r.stdout).toContain('  --input baseline=<path> (table, optional): a table whose row count is reported');
     expect(r.stdout).toContain('resamples: integer in [2, 1000] default 20');
     expect(r.stdout).toContain('Bootstrap resamples');
     expect(r.stdout).toContain('Efron (1979), Bootstrap methods <https://doi.org/10.1214/aos/1176344552>');
     const json = JSON.parse(marr(['describe', 'marr-demo-plugin:demo-loss', '--json'], { cwd: project }).stdout);
     expect(json.inputs.models).toEqual({ min: 1, max: 1 });
+    const trend = JSON.parse(marr(['describe', 'demo-trend', '--json'], { cwd: project }).stdout);
+    expect(trend.inputs.files.baseline).toMatchObject({ kind: 'table', flag: '--input baseline=<path>' });
     expect(json.params.map((p: { name: string }) => p.name)).toEqual(['contextLength', 'maxTokens']);
+    expect(json.results).toMatchObject({ type: 'object', required: ['loss', 'predictions', 'windows'] });
+    const text = marr(['describe', 'demo-loss'], { cwd: project }).stdout;
+    expect(text).toContain('results (report.json; full schema: marr schema demo-loss):\n  loss: mean next-token cross-entropy, nats\n  predictions: scored positions\n  windows');
   });
 
   it('names an unknown analysis, suggests a close one and lists the valid ones', () => {
@@ -89,10 +95,24 @@ describe('marr run', () => {
     expect(report.results.y1.slope).toBeCloseTo(-0.75, 2);
     expect(report.params).toEqual({ resamples: 30, sleepMs: 0 });
     expect(report.inputs.data.path).toBe('trend.csv');
+    expect(report.inputs.files).toEqual([{ role: 'data', ...report.inputs.data }]);
     expect(report.analysis.pluginVersion).toBe('0.3.0');
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('<svg');
     expect(html).not.toMatch(/<script|<link/i);
+  });
+
+  it('reads named inputs given with --input, records them with their hash, and rejects unknown ones', () => {
+    const r = marr(['run', 'demo-trend', '--data', 'trend.csv', '--input', 'baseline=trend.csv', '--out', 'out-input', '--json'], { cwd: project });
+    expect(r.status).toBe(0);
+    const report = JSON.parse(readFileSync(join(project, 'out-input', 'report.json'), 'utf8'));
+    expect(report.results.baselineRows).toBe(readFileSync(join(project, 'trend.csv'), 'utf8').trim().split('\n').length - 1);
+    expect(report.inputs.files.map((f: { role: string; path: string }) => [f.role, f.path])).toEqual([['data', 'trend.csv'], ['baseline', 'trend.csv']]);
+    expect(report.inputs.files[1].sha256).toBe(report.inputs.data.sha256);
+    const run = (...extra: string[]) => marr(['run', 'demo-trend', '--data', 'trend.csv', '--out', 'out-input-err', ...extra], { cwd: project });
+    expectUsageError(run('--input', 'baselin=trend.csv'), /demo-trend has no input "baselin"; did you mean "baseline"\?/);
+    expectUsageError(run('--input', 'baseline'), /--input "baseline" must look like name=path/);
+    expectUsageError(run('--input', 'baseline=nope.csv'), /input "baseline" "nope.csv" does not exist/);
   });
 
   it('gives a byte-identical report.json apart from timings for the same seed', () => {
@@ -174,6 +194,9 @@ describe('marr models / schema / create-plugin', () => {
 
   it('prints the published report schema', () => {
     expect(JSON.parse(marr(['schema']).stdout)).toEqual(schema);
+    const perAnalysis = JSON.parse(marr(['schema', 'demo-loss'], { cwd: project }).stdout);
+    expect(perAnalysis.properties.results).toMatchObject({ required: ['loss', 'predictions', 'windows'] });
+    expect(perAnalysis.properties.inputs).toEqual(schema.properties.inputs);
   });
 
   it('refuses an invalid plugin name or an existing folder', () => {

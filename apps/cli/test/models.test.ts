@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sharedFixture } from '@marr/core';
+import { sharedFixture } from '@marr/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixtures, marr, scratchProject } from './helpers.js';
 

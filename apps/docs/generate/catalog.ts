@@ -20,10 +20,14 @@ export interface AnalysisDescription {
   inputs: {
     models?: { min: number; max?: number };
     data?: { kind: string; required: boolean; description: string };
+    /** Named inputs as `marr describe --json` prints them (kind as its id). */
+    files?: Record<string, { kind: string; kindDescription: string; flag: string; description: string; required?: boolean; labelled?: boolean; min?: number; max?: number }>;
     hookPoints?: string[];
     capabilities?: string[];
   };
   params: ParamInfo[];
+  /** JSON schema of the analysis's results (null when it declares none). */
+  results: import('../src/lib/results-fields.js').JsonSchema | null;
   references: { title: string; url?: string }[];
 }
 

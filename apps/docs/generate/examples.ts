@@ -11,7 +11,8 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { sharedFixture, z } from '@marr/core';
+import { z } from '@marr/core';
+import { sharedFixture } from '@marr/core/testing';
 import type { AnalysisDescription } from './catalog.js';
 import { buildData, DATA_BUILDERS } from './data-builders.js';
 import { examplesDir, repoRoot } from './paths.js';
@@ -45,6 +46,8 @@ const exampleRecipe = z
     models: z.array(inputRef).default([]),
     tokenizer: inputRef.optional(),
     data: inputRef.optional(),
+    /** Named inputs, `--input <key>=<path>`: keys are input names, or `name.label` for labelled ones. */
+    inputs: z.record(z.string().regex(/^[A-Za-z][\w-]*(\.[^=\s]+)?$/, 'an input name, or name.label'), inputRef).default({}),
     params: z.record(z.string(), paramValue).default({}),
     seed: z.number().int().nonnegative().default(0),
   })
@@ -96,6 +99,7 @@ export function defaultRecipe(analysis: AnalysisDescription): ExampleRecipe | nu
     title: min === 1 ? 'Default parameters on the default model' : 'Default parameters',
     about: 'The analysis with its default parameters' + (min === 1 ? ' on the shipped default model.' : '.'),
     models: min === 1 ? [{ shipped: 'default' }] : [],
+    inputs: {},
     params: {},
     seed: 0,
   };
@@ -178,6 +182,11 @@ export async function commandFor(
   for (const m of recipe.models) push('--model', await resolveInput(m));
   if (recipe.tokenizer) push('--tokenizer', await resolveInput(recipe.tokenizer));
   if (recipe.data) push('--data', await resolveInput(recipe.data));
+  for (const [name, ref] of Object.entries(recipe.inputs)) {
+    const input = await resolveInput(ref);
+    args.push('--input', `${name}=${input.arg}`);
+    shown.push('--input', shellQuote(`${name}=${input.display}`));
+  }
   for (const [k, v] of Object.entries(recipe.params)) {
     const value = await resolveParam(v);
     args.push('--param', `${k}=${value.arg}`);

@@ -8,7 +8,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
-import { loadModel, sharedRoot, writeJsonAtomic } from '@marr/core';
+import { loadModel, writeJsonAtomic } from '@marr/core';
+import { sharedRoot } from '@marr/core/testing';
 import { LEVELS, type AnalysisDescription, type Catalog, type CatalogAnalysis, type CatalogPlugin, type HookPointTable, type ShippedModelInfo } from './catalog.js';
 import { authoringExample } from './authoring.js';
 import { runCli, runCliJson } from './cli.js';

@@ -122,6 +122,9 @@ describe('the docs site in headless Chromium', () => {
       const examples = await page.locator('.marr-example').count();
       expect(examples, `${a.id}: worked examples`).toBeGreaterThanOrEqual(1);
       expect(examples).toBe(a.examples.length);
+      // Every official analysis declares a results schema; its page shows the fields.
+      expect(a.results, `${a.id}: results schema`).not.toBeNull();
+      expect(await page.locator('#results').count(), `${a.id}: Results section`).toBe(1);
       const figures = page.locator('[data-marr-figure]');
       const n = await figures.count();
       for (let i = 0; i < n; i++) {

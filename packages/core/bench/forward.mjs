@@ -49,12 +49,20 @@ const perLayer = 2 * T * d * 3 * d + 2 * 2 * T * T * d + 2 * T * d * d + 2 * 2 *
 const flops = L * perLayer + 2 * T * d * V;
 const roofline = flops / rate;
 const off = await timeIt(() => model.run([tokens]), 3);
+// Peak memory of a full cache against the cache's own size (maxRSS is the process's peak so far).
+const peakBefore = process.resourceUsage().maxRSS * 1024;
+const cached = await model.runWithCache([tokens]);
+let cacheBytes = 0;
+for (const n of cached.cache.names()) cacheBytes += cached.cache.get(n).data.byteLength;
+const peakGrowth = process.resourceUsage().maxRSS * 1024 - peakBefore;
 const full = await timeIt(() => model.runWithCache([tokens]), 3);
 
 const f = (s) => `${(s * 1000).toFixed(0)} ms`;
 console.log(`GPT-2-small shape: ${L} layers, d=${d}, vocab=${V}, ${T} tokens, 1 thread`);
 console.log(`onnxruntime matmul rate: ${(rate / 1e9).toFixed(1)} GFLOP/s; model matmul FLOPs ${(flops / 1e9).toFixed(1)} G; roofline ${f(roofline)}`);
-console.log(`hooks off:  ${f(off)}  -> ${(roofline / off).toFixed(2)} of roofline (target >= 0.6)`);
-console.log(`full cache: ${f(full)}  -> ${(roofline / full).toFixed(2)} of roofline (target >= 0.5)`);
+console.log(`hooks off:  ${f(off)}  -> ${(roofline / off).toFixed(2)} of roofline (target >= 0.8)`);
+console.log(`full cache: ${f(full)}  -> ${(roofline / full).toFixed(2)} of roofline (target >= 0.6)`);
+const mb = (b) => `${(b / 2 ** 20).toFixed(0)} MB`;
+console.log(`runWithCache: the cache holds ${mb(cacheBytes)}; the process's peak memory grew by ${mb(peakGrowth)} (${(peakGrowth / cacheBytes).toFixed(2)} x the cache)`);
 await model.dispose();
 await backend.dispose();

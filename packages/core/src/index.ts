@@ -5,12 +5,13 @@ export * from './model/types.js';
 export * from './random/rng.js';
 export * from './analysis/protocol.js';
 export * from './report/types.js';
+/** @deprecated test helpers: import them from '@marr/core/testing' (this re-export goes once every importer has moved). */
 export * from './fixtures/shared.js';
 export * from './tensor/ops.js';
 export * from './backend/backend.js';
 export { createReferenceBackend } from './backend/reference-backend.js';
 export { OnnxGraph } from './backend/onnx-model.js';
-export { createOrtBackend, loadOnnxRuntime, type OrtBackendOptions } from './backend/ort-backend.js';
+export { createOrtBackend, loadOnnxRuntime, checkDevice, DEVICES, type Device, type OrtBackendOptions } from './backend/ort-backend.js';
 export {
   HOOK_POINTS, hookPointTable, hookPointNames, hookPointSpec, hookPointShape, axisSizes, restrictableAxes, actName, nearestName, unknownNameError,
   type HookAxis, type HookPointSpec, type HookPointListOptions,
@@ -22,9 +23,12 @@ export { randomModel, randomWeights, type RandomModelOptions } from './model/ran
 export { sampleToken } from './model/sampling.js';
 export { defaultBackend, matmul } from './backend/default-backend.js';
 export * from './analysis/errors.js';
+export * from './analysis/names.js';
 export * from './analysis/params.js';
 export * from './analysis/inputs.js';
+export * from './analysis/named-inputs.js';
 export * from './analysis/manifest.js';
+export * from './analysis/package-info.js';
 export * from './analysis/runner.js';
 export * from './analysis/version.js';
 export * from './report/schema.js';
@@ -35,9 +39,13 @@ export * from './data/files.js';
 export * from './data/csv.js';
 export * from './data/text.js';
 export * from './data/load.js';
+export * from './data/input-kinds.js';
+export * from './toolkit/index.js';
+export * from './linalg/index.js';
+export * from './settings.js';
 export { z } from 'zod';
-export { loadModel, resolveShippedModel, type LoadModelOptions } from './model/load-model.js';
-export { processWeights, type ProcessWeightsOptions } from './model/weight-processing.js';
+export { loadModel, modelResolvers, registerModelResolver, resolveModelName, resolveShippedModel, type LoadModelOptions, type ModelResolver } from './model/load-model.js';
+export { processWeights, processedWeights, type ProcessWeightsOptions, type ProcessedWeightsOptions } from './model/weight-processing.js';
 export { convertLlama2cToHf } from './loading/convert.js';
 export { writeFileAtomic, writeJsonAtomic } from './loading/atomic-write.js';
 export { loadWeights, type LoadWeightsOptions, type LoadedWeights } from './loading/load-weights.js';

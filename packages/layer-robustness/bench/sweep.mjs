@@ -6,7 +6,8 @@
 //   npm run build -w @marr/layer-robustness && node packages/layer-robustness/bench/sweep.mjs [--tokens 8192] [--context 128] [--reps 3] [--layers 12]
 import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { loadModel, randomModel, sharedRoot } from '@marr/core';
+import { loadModel, randomModel } from '@marr/core';
+import { sharedRoot } from '@marr/core/testing';
 import { defaultBatchWindows, layerInterventionSweep } from '../dist/index.js';
 
 const args = Object.fromEntries(

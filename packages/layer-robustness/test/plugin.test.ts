@@ -71,6 +71,31 @@ describe('the plugin', () => {
     expect(overview.kind === 'figure' && overview.figure.type === 'line' && (overview.figure.marks ?? []).length).toBeGreaterThan(0);
   });
 
+  it('stages runs its parts through ctx.run: their results equal the stand-alone analyses, batchWindows is honoured and every part shows progress', async () => {
+    const m = model('gpt2', 14, 3);
+    const phases: { label: string; total: number; ticks: number }[] = [];
+    const progress = {
+      start: (label: string, total: number) => void phases.push({ label, total, ticks: 0 }),
+      tick: (n = 1) => void (phases[phases.length - 1].ticks += n),
+      done() {},
+    };
+    const env = await runAnalysis({ plugin, analysis: find('stages'), models: [m], dataPath, params: { ...params, batchWindows: 1, ckaSamples: 16 }, progress });
+    const windows = tokenWindows(text.split('\n\n'), m.tokenizer!, params).length;
+    expect(phases.map((p) => p.label)).toEqual(['layer interventions', 'logit lens', 'attention locality', 'residual CKA']);
+    // One batch per window with batchWindows=1: 1 + 3 deletions + 2 swaps runs, 1 + 3 lens runs, 1 locality run per batch.
+    expect(phases.slice(0, 3).map((p) => p.total)).toEqual([windows * 6, windows * 4, windows]);
+    for (const p of phases) expect(p.ticks).toBe(p.total);
+    const alone = async (id: string, extra: Record<string, unknown> = {}) =>
+      (await runAnalysis({ plugin, analysis: find(id), models: [m], dataPath: id === 'prediction-neurons' ? undefined : dataPath, params: { ...params, ...extra } })).results;
+    const lr = await alone('layer-robustness');
+    expect(env.results.deletion).toEqual(lr.deletion);
+    expect(env.results.swap).toEqual(lr.swap);
+    expect(env.results.logitLens).toEqual((await alone('logit-lens')).layers);
+    expect(env.results.attentionLocality).toEqual((await alone('attention-locality')).layers);
+    const neurons = await runAnalysis({ plugin, analysis: find('prediction-neurons'), models: [m] });
+    expect(env.results.predictionNeurons).toEqual(neurons.results.layers);
+  });
+
   it('explains bad input: context longer than the model, too little text, missing data', async () => {
     const m = model('llama', 11, 2);
     await expect(runAnalysis({ plugin, analysis: find('layer-robustness'), models: [m], dataPath, params: { contextLength: 100 } })).rejects.toThrow(

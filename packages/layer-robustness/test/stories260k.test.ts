@@ -2,7 +2,8 @@
  * The real model: stories260K (llama2.c, 5 layers) on TinyStories validation text. The paper's
  * headline shape must appear: deleting the first layer is far more harmful than deleting a middle one.
  */
-import { loadModel, runAnalysis, sharedFixture, type AnyAnalysis } from '@marr/core';
+import { loadModel, runAnalysis, type AnyAnalysis } from '@marr/core';
+import { sharedFixture } from '@marr/core/testing';
 import { describe, expect, it } from 'vitest';
 import plugin from '../src/index.js';
 

@@ -6,7 +6,8 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadModel, runAnalysis, sharedFixture } from '@marr/core';
+import { loadModel, runAnalysis } from '@marr/core';
+import { sharedFixture } from '@marr/core/testing';
 import plugin, { probeSweep, sparseProbe } from '../dist/index.js';
 
 const docs = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs');

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRng, manifestProblems, runAnalysis } from '@marr/core';
+import { createRng, manifestProblems, parseInputAssignments, runAnalysis } from '@marr/core';
 import { describe, expect, it } from 'vitest';
 import plugin from '../src/plugin.js';
 import { probeSweep } from '../src/analyses/probe-sweep.js';
@@ -36,9 +37,12 @@ describe('@marr/probes plugin', () => {
     const report = await runAnalysis({
       plugin,
       analysis: sparseProbe,
-      params: { activations: csv, positive: 'yes', methods: ['mean-diff', 'osp'], kValues: [1, 2], ospMaxK: 2 },
+      inputs: parseInputAssignments([`activations=${csv}`]),
+      params: { positive: 'yes', methods: ['mean-diff', 'osp'], kValues: [1, 2], ospMaxK: 2 },
       seed: 3,
     });
+    const bytes = readFileSync(csv);
+    expect(report.inputs.files).toEqual([{ role: 'activations', path: csv, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length }]);
     const byK = report.results.byK as { method: string; k: number; selected: string[]; f1: number; rocAuc: number }[];
     expect(byK.map((r) => `${r.method}:${r.k}`)).toEqual(['mean-diff:1', 'mean-diff:2', 'osp:1', 'osp:2']);
     const osp2 = byK.find((r) => r.method === 'osp' && r.k === 2)!;
@@ -56,7 +60,14 @@ describe('@marr/probes plugin', () => {
   it('probe-sweep probes each label value against the rest', async () => {
     const csv = join(dir, 'three.csv');
     plantedCsv(csv, 240, (i) => ['yes', 'no', 'maybe'][i % 3]);
-    const report = await runAnalysis({ plugin, analysis: probeSweep, params: { activations: csv, kValues: [1, 2] }, seed: 1 });
+    // The deprecated activations= parameter still works, says so, and its file is recorded all the same.
+    const logs: string[] = [];
+    const report = await runAnalysis({ plugin, analysis: probeSweep, params: { activations: csv, kValues: [1, 2] }, seed: 1, log: (m) => logs.push(m) });
+    expect(logs).toEqual(['probes: the activations= parameter is deprecated; use --input activations=<file.csv>']);
+    expect(report.inputs.files.map((f) => [f.role, f.path])).toEqual([['activations', csv]]);
+    await expect(
+      runAnalysis({ plugin, analysis: probeSweep, inputs: parseInputAssignments([`activations=${csv}`]), params: { activations: csv } }),
+    ).rejects.toThrow('give the activations table once');
     const features = report.results.features as { feature: string; bestLayer: string }[];
     expect(features.map((f) => f.feature)).toEqual(['maybe', 'no', 'yes']);
     expect(features[0].bestLayer).toBe('table');
@@ -79,7 +90,7 @@ describe('@marr/probes plugin', () => {
     expect(report.results.bestNeuron).toMatch(/^L[01]N\d+$/);
     // The letters differ in every token, so one neuron separates them perfectly.
     expect((report.results.layers as { f1: number }[]).some((l) => l.f1 === 1)).toBe(true);
-    await expect(runAnalysis({ plugin, analysis: sparseProbe, params: {} })).rejects.toThrow(/activations=<file.csv>/);
+    await expect(runAnalysis({ plugin, analysis: sparseProbe, params: {} })).rejects.toThrow(/--input activations=<file.csv>/);
     // Token level: label each byte token "is a vowel". The random model's MLP neurons are random features of
     // the token (plus attention mixing), so a probe reads the label far above chance (all-positive F1 ~0.4).
     const tokenRows = Array.from({ length: 30 }, (_, i) => {

@@ -1,4 +1,5 @@
-import { loadModel, runAnalysis, sharedFixture } from '@marr/core';
+import { loadModel, parseInputAssignments, runAnalysis } from '@marr/core';
+import { sharedFixture } from '@marr/core/testing';
 import { describe, expect, it } from 'vitest';
 import { probeSweep } from '../src/analyses/probe-sweep.js';
 import { sparseProbe } from '../src/analyses/sparse-probe.js';
@@ -18,9 +19,9 @@ describe.skipIf(!!missing)(`stories260K probes (${missing?.reason ?? 'fixtures p
       plugin,
       analysis: sparseProbe,
       models: [await load()],
+      inputs: parseInputAssignments([`classFiles.en=${english.path}`, `classFiles.de=${german.path}`]),
       params: {
         task: 'language-id',
-        classFiles: [`en=${english.path}`, `de=${german.path}`],
         positive: 'de',
         contextLength: 32,
         maxExamples: 150,
@@ -33,6 +34,11 @@ describe.skipIf(!!missing)(`stories260K probes (${missing?.reason ?? 'fixtures p
       seed: 0,
     });
     console.log(report.summary);
+    expect(report.inputs.files.filter((f) => f.role.startsWith('classFiles.')).map((f) => [f.role, f.path])).toEqual([
+      ['classFiles.en', english.path],
+      ['classFiles.de', german.path],
+    ]);
+    expect(report.inputs.files.filter((f) => f.role === 'model').length).toBeGreaterThan(0);
     const layers = report.results.layers as { hookPoint: string; bestNeuron: string; f1: number }[];
     expect(layers).toHaveLength(5);
     // stories260K saw only English; its best German detector is still far above chance (0.85 measured).

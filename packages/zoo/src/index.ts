@@ -23,3 +23,4 @@ export { measureBehaviours, type BehaviourReport, type MeasureOptions } from './
 export { listShippedModels, resolveShippedModel, SHIPPED_PURPOSES, type ShippedModel } from './zoo/shipped.js';
 export { modelCard } from './zoo/model-card.js';
 export { HELD_OUT_SEED } from './train/trainer.js';
+export { shippedModelResolver } from './zoo/register.js';

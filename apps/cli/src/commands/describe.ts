@@ -1,5 +1,5 @@
 /** `marr describe <analysis>`: level, inputs, parameters with defaults and ranges, references. */
-import { describeInputs, describeParams, formatParamRange, terminalSafe } from '@marr/core';
+import { describeInputs, describeNamedInputs, describeParams, formatParamRange, resolveInputKind, resultsJsonSchema, terminalSafe } from '@marr/core';
 import { resolveAnalysis } from '../discovery/resolve.js';
 
 export async function describeCommand(id: string, options: { json?: boolean }): Promise<void> {
@@ -14,8 +14,17 @@ export async function describeCommand(id: string, options: { json?: boolean }): 
       pluginVersion: entry.plugin.version,
       summary: analysis.summary,
       description: analysis.description ?? null,
-      inputs: analysis.inputs,
+      inputs: {
+        ...analysis.inputs,
+        files: Object.fromEntries(
+          Object.entries(analysis.inputs.files ?? {}).map(([name, spec]) => {
+            const kind = resolveInputKind(spec.kind);
+            return [name, { ...spec, kind: kind.id, kindDescription: kind.description, flag: spec.labelled ? `--input ${name}.<label>=<path>` : `--input ${name}=<path>` }];
+          }),
+        ),
+      },
       params,
+      results: resultsJsonSchema(analysis),
       references: analysis.references ?? [],
     };
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
@@ -29,11 +38,18 @@ export async function describeCommand(id: string, options: { json?: boolean }): 
     `summary: ${t(analysis.summary)}`,
   ];
   if (analysis.description) lines.push('', t(analysis.description));
-  lines.push('', `inputs: ${t(describeInputs(analysis.inputs))}`, '', 'parameters (--param key=value):');
+  lines.push('', `inputs: ${t(describeInputs(analysis.inputs))}`);
+  for (const line of describeNamedInputs(analysis.inputs.files)) lines.push(`  ${t(line)}`);
+  lines.push('', 'parameters (--param key=value):');
   if (params.length === 0) lines.push('  (none)');
   for (const p of params) {
     lines.push(`  ${p.name}: ${t(formatParamRange(p))}`);
     if (p.description) lines.push(`      ${t(p.description)}`);
+  }
+  const results = resultsJsonSchema(analysis) as { properties?: Record<string, { description?: string }> } | null;
+  if (results?.properties) {
+    lines.push('', `results (report.json; full schema: marr schema ${analysis.id}):`);
+    for (const [name, field] of Object.entries(results.properties)) lines.push(`  ${name}${field.description ? `: ${t(field.description)}` : ''}`);
   }
   if (analysis.references?.length) {
     lines.push('', 'references:');

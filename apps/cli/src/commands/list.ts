@@ -1,14 +1,13 @@
 /** `marr list`: every analysis of every discovered plugin, from manifests only (no plugin code runs). */
 import { readConfig } from '../discovery/config.js';
 import { allAnalyses, discoverPlugins } from '../discovery/plugins.js';
+import { MARR_LEVELS, type MarrLevel } from '@marr/core/protocol';
 import { UsageError } from '../errors.js';
 import { formatTable } from '../table.js';
 
-const LEVELS = ['computational', 'algorithmic', 'implementational'];
-
 export async function listCommand(options: { level?: string; json?: boolean }): Promise<void> {
-  if (options.level !== undefined && !LEVELS.includes(options.level)) {
-    throw new UsageError(`unknown level "${options.level}"; valid levels: ${LEVELS.join(', ')}`);
+  if (options.level !== undefined && !MARR_LEVELS.includes(options.level as MarrLevel)) {
+    throw new UsageError(`unknown level "${options.level}"; valid levels: ${MARR_LEVELS.join(', ')}`);
   }
   const discovery = discoverPlugins(await readConfig());
   const analyses = allAnalyses(discovery).filter((a) => !options.level || a.level === options.level);

@@ -2,7 +2,7 @@
 import { readConfig } from '../discovery/config.js';
 import { discoverPlugins } from '../discovery/plugins.js';
 import { UsageError } from '../errors.js';
-import { terminalText } from '../terminal-text.js';
+import { terminalSafeLine } from '@marr/core/protocol';
 
 export async function pluginsCommand(options: { verify?: boolean; json?: boolean }): Promise<void> {
   const config = await readConfig();
@@ -32,14 +32,14 @@ export async function pluginsCommand(options: { verify?: boolean; json?: boolean
     const lines: string[] = [];
     if (discovery.plugins.length === 0) lines.push('No marr plugins found.');
     for (const p of discovery.plugins) {
-      lines.push(`${terminalText(p.name)} ${terminalText(p.version)}  (${p.origin}: ${p.dir})`);
-      for (const a of p.manifest.analyses) lines.push(`  ${terminalText(a.id)}  [${a.level}]  ${terminalText(a.summary)}`);
+      lines.push(`${terminalSafeLine(p.name)} ${terminalSafeLine(p.version)}  (${p.origin}: ${p.dir})`);
+      for (const a of p.manifest.analyses) lines.push(`  ${terminalSafeLine(a.id)}  [${a.level}]  ${terminalSafeLine(a.summary)}`);
       if (options.verify) {
         const problems = verified.get(p.name) ?? [];
-        lines.push(problems.length === 0 ? '  manifest: OK' : `  manifest problems:\n${problems.map((x) => `    - ${terminalText(x)}`).join('\n')}`);
+        lines.push(problems.length === 0 ? '  manifest: OK' : `  manifest problems:\n${problems.map((x) => `    - ${terminalSafeLine(x)}`).join('\n')}`);
       }
     }
-    for (const problem of discovery.problems) lines.push(`warning: ${terminalText(problem)}`);
+    for (const problem of discovery.problems) lines.push(`warning: ${terminalSafeLine(problem)}`);
     process.stdout.write(lines.join('\n') + '\n');
   }
   const failed = [...verified.values()].some((p) => p.length > 0);

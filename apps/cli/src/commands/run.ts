@@ -2,7 +2,7 @@
  * `marr run <analysis>`: validate everything the user typed, load models and data, run the analysis
  * with a seeded RNG and a progress bar, write report.json + report.html atomically, print a summary.
  */
-import { loadModel, parseParamAssignments, renderTerminal, runAnalysis } from '@marr/core';
+import { loadModel, parseInputAssignments, parseParamAssignments, renderTerminal, runAnalysis } from '@marr/core';
 import { resolveAnalysis } from '../discovery/resolve.js';
 import { UsageError } from '../errors.js';
 import { createProgress } from '../progress.js';
@@ -13,6 +13,7 @@ export interface RunCommandOptions {
   model?: string[];
   tokenizer?: string;
   data?: string;
+  input?: string[];
   param?: string[];
   out?: string;
   seed?: string;
@@ -33,6 +34,7 @@ export async function runCommand(id: string, options: RunCommandOptions): Promis
   const seed = parseSeed(options.seed);
   const { plugin, analysis } = await resolveAnalysis(id);
   const params = parseParamAssignments(analysis.params, options.param ?? []);
+  const inputs = parseInputAssignments(options.input ?? []);
   await prepareOutDir(options.out);
 
   const controller = new AbortController();
@@ -47,6 +49,7 @@ export async function runCommand(id: string, options: RunCommandOptions): Promis
       tokenizer: options.tokenizer,
       loadModel: (spec, opts) => loadModel(spec, opts),
       dataPath: options.data,
+      inputs,
       params,
       seed,
       progress: createProgress(),

@@ -29,7 +29,7 @@ export function pluginFiles(opts: TemplateOptions): Record<string, string> {
     exports: { '.': { types: './dist/index.d.ts', import: './dist/index.js' }, './package.json': './package.json' },
     files: ['dist', 'README.md'],
     keywords: ['marr-plugin'],
-    scripts: { build: 'tsc -p tsconfig.build.json', test: 'vitest run', typecheck: 'tsc -p tsconfig.json --noEmit' },
+    scripts: { build: 'tsc -p tsconfig.build.json && node scripts/manifest.mjs', test: 'vitest run', typecheck: 'tsc -p tsconfig.json --noEmit' },
     marr: { plugin: true, apiVersion: 1, analyses: [{ id, title: 'Column statistics', level: 'computational', summary }] },
     peerDependencies: { '@marr/core': opts.coreRange },
     devDependencies: { '@marr/core': opts.coreRange, '@types/node': '^20.19.0', typescript: '~5.9.0', vitest: '^4.1.0' },
@@ -53,15 +53,15 @@ export function pluginFiles(opts: TemplateOptions): Record<string, string> {
   };
   const tsconfigBuild = { extends: './tsconfig.json', compilerOptions: { rootDir: 'src', noEmit: false }, include: ['src'] };
   const index = `/**
- * ${opts.packageName}: a marr plugin. Its analyses are listed in package.json under "marr" as well, so
- * that \`marr list\` can show them without importing this module; the test checks the two agree.
+ * ${opts.packageName}: a marr plugin. Its name and version come from package.json; \`npm run build\` writes
+ * its analyses into package.json under "marr" (scripts/manifest.mjs), so that \`marr list\` can show them
+ * without importing this module; the test checks the two agree.
  */
-import { definePlugin, PLUGIN_API_VERSION } from '@marr/core';
+import { definePlugin, PLUGIN_API_VERSION, pluginPackage } from '@marr/core';
 import { columnStats } from './column-stats.js';
 
 export default definePlugin({
-  name: '${opts.packageName}',
-  version: '0.1.0',
+  ...pluginPackage(import.meta.url),
   apiVersion: PLUGIN_API_VERSION,
   analyses: [columnStats],
 });
@@ -177,9 +177,10 @@ npm run build
 npm test
 \`\`\`
 
-Every analysis is declared twice: in \`src/\` (the code) and in \`package.json\` under \`"marr"\` (so \`marr list\`
-stays fast). The test \`keeps the package.json manifest in step with the module\` fails when they drift;
-\`marr plugins --verify\` checks installed plugins the same way.
+Analyses are declared in \`src/\`; \`npm run build\` generates the \`"marr"\` manifest in \`package.json\` from the
+built module (\`scripts/manifest.mjs\`), so \`marr list\` stays fast without importing plugin code. The test
+\`keeps the package.json manifest in step with the module\` fails if they drift; \`marr plugins --verify\`
+checks installed plugins the same way.
 `;
   return {
     'package.json': JSON.stringify(pkg, null, 2) + '\n',
@@ -189,6 +190,12 @@ stays fast). The test \`keeps the package.json manifest in step with the module\
     'src/column-stats.ts': analysis,
     'test/index.test.ts': test,
     'README.md': readme,
+    'scripts/manifest.mjs':
+      '// Writes the "marr" manifest into package.json from the built module (run by npm run build).\n' +
+      "import { fileURLToPath } from 'node:url';\n" +
+      "import { writePluginManifest } from '@marr/core/protocol';\n" +
+      "const { changed } = await writePluginManifest(fileURLToPath(new URL('..', import.meta.url)));\n" +
+      "console.log(changed ? 'wrote the marr manifest in package.json' : 'marr manifest unchanged');\n",
     '.gitignore': 'node_modules\ndist\n',
   };
 }

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ManifestAnalysis, PluginManifest } from '@marr/core';
+import { manifestShapeProblems, settings, type ManifestAnalysis, type PluginManifest } from '@marr/core/protocol';
 import type { MarrConfig } from './config.js';
 
 export interface DiscoveredPlugin {
@@ -42,19 +42,10 @@ function readPackageJson(dir: string, onlyPlugins = false): PackageJson | null {
   }
 }
 
-const LEVELS = ['computational', 'algorithmic', 'implementational'];
-
-/** The manifest when it is well formed, else a reason. Kept free of @marr/core imports for speed. */
+/** The manifest when it is well formed, else the problems (core's manifest check, from the light protocol entry). */
 function checkManifest(marr: unknown): PluginManifest | string {
-  const m = marr as Partial<PluginManifest> | undefined;
-  if (!m || m.plugin !== true) return 'no "marr": {"plugin": true} field';
-  if (!Array.isArray(m.analyses)) return '"marr.analyses" must be an array';
-  for (const a of m.analyses as Partial<ManifestAnalysis>[]) {
-    if (typeof a?.id !== 'string' || typeof a.title !== 'string' || typeof a.summary !== 'string' || !LEVELS.includes(String(a.level))) {
-      return `"marr.analyses" entry ${JSON.stringify(a)} needs string id, title, summary and a level (${LEVELS.join(', ')})`;
-    }
-  }
-  return m as PluginManifest;
+  const problems = manifestShapeProblems(marr);
+  return problems.length > 0 ? problems.join('; ') : (marr as PluginManifest);
 }
 
 /** node_modules folders from `start` up to the file-system root. */
@@ -106,7 +97,7 @@ export function discoverPlugins(config: MarrConfig, cwd = process.cwd()): Discov
   const seen = new Set<string>();
   // MARR_PLUGINS_FROM_CLI=0 limits the scan to the working directory's node_modules (used by tests that
   // run the CLI from inside the repository, whose node_modules holds every official plugin).
-  const fromCli = process.env.MARR_PLUGINS_FROM_CLI === '0' ? [] : nodeModulesChain(cliInstallDir());
+  const fromCli = settings().pluginsFromCli ? nodeModulesChain(cliInstallDir()) : [];
   const searchRoots = [...nodeModulesChain(cwd), ...fromCli];
   const roots = [...new Set(searchRoots)];
 

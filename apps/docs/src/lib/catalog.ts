@@ -31,7 +31,7 @@ export const LEVEL_TITLES: Record<Level, string> = {
   implementational: 'Implementational',
 };
 
-/** What each of Marr's levels asks, for level pages and badges (from methods.md §0). */
+/** What each of Marr's levels asks, for level pages and badges (after Marr, *Vision*, 1982, chapter 1). */
 export const LEVEL_QUESTIONS: Record<Level, string> = {
   computational: 'What problem does the system solve, and why? Which behaviour does the model have, and which parts does it depend on?',
   algorithmic: 'Which representations and procedures solve it? What is computed, step by step, in which features?',

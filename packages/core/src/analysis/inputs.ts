@@ -19,6 +19,10 @@ export function describeInputs(inputs: AnalysisInputs): string {
   if (inputs.data) {
     parts.push(`${inputs.data.required ? 'a' : 'optionally a'} ${inputs.data.kind} dataset (--data): ${inputs.data.description}`);
   }
+  const files = Object.entries(inputs.files ?? {});
+  if (files.length > 0) {
+    parts.push(`named files (--input): ${files.map(([name, spec]) => `${name}${spec.required ? '' : ' (optional)'}`).join(', ')}`);
+  }
   return parts.length ? parts.join('; ') : 'no inputs';
 }
 

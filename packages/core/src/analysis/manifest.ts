@@ -6,7 +6,7 @@
  *   "marr": { "plugin": true, "apiVersion": 1,
  *             "analyses": [{ "id": "...", "title": "...", "level": "algorithmic", "summary": "..." }] }
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MarrUsageError } from './errors.js';
@@ -147,4 +147,21 @@ export async function loadPluginPackage(dir: string): Promise<LoadedPluginPackag
 export async function checkPluginManifest(dir: string): Promise<string[]> {
   const { packageJson, plugin } = await loadPluginPackage(dir);
   return manifestProblems(packageJson, plugin);
+}
+
+/**
+ * Generates the `"marr"` manifest of the plugin package in `dir` from its built module and writes it into
+ * package.json when it differs (keeping the file's other fields and their order). Run after the build
+ * (`tools/plugin-manifest.mjs`); returns whether package.json changed.
+ */
+export async function writePluginManifest(dir: string): Promise<{ changed: boolean; manifest: PluginManifest }> {
+  const { plugin } = await loadPluginPackage(dir);
+  const path = join(dir, 'package.json');
+  const text = await readFile(path, 'utf8');
+  const pkg = JSON.parse(text) as Record<string, unknown>;
+  const manifest = pluginManifest(plugin);
+  if (JSON.stringify(pkg.marr) === JSON.stringify(manifest)) return { changed: false, manifest };
+  pkg.marr = manifest;
+  await writeFile(path, JSON.stringify(pkg, null, 2) + '\n');
+  return { changed: true, manifest };
 }

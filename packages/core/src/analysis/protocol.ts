@@ -9,7 +9,7 @@ import type { HookedTransformer, Tokenizer } from '../model/types.js';
 import type { Rng } from '../random/rng.js';
 import type { Report } from '../report/types.js';
 
-/** Marr's three levels of analysis (see the methods reference, section 0). */
+/** Marr's three levels of analysis (Marr, *Vision*, 1982, chapter 1: computational theory, representation and algorithm, implementation). */
 export type MarrLevel = 'computational' | 'algorithmic' | 'implementational';
 export const MARR_LEVELS: readonly MarrLevel[] = ['computational', 'algorithmic', 'implementational'];
 
@@ -18,11 +18,63 @@ export const PLUGIN_API_VERSION = 1;
 
 export type DataKind = 'text' | 'table' | 'timeseries';
 
+export interface InputLoadOptions {
+  /** The label the user gave the file (`--input name.<label>=path`), or null. */
+  label: string | null;
+}
+
+/**
+ * A kind of input file: how one file (or folder) is read into the value an analysis gets. Core ships
+ * `text`, `table`, `timeseries`, `labelled-jsonl`, `prompt-set` and `model-folder` (see `data/input-kinds.ts`);
+ * a plugin defines its own with `defineInputKind` or `jsonlKind`.
+ */
+export interface InputKind<T = unknown> {
+  /** kebab-case, shown by `marr describe`. */
+  id: string;
+  /** One line: the formats accepted. */
+  description: string;
+  /** 'file' (default) or 'folder'. */
+  entry?: 'file' | 'folder';
+  /** Reads a path; throws MarrUsageError naming the file, line and fix for bad content. */
+  load(path: string, options: InputLoadOptions): Promise<T>;
+  /** The files to hash for `path` (default: the path itself); folders list their files. */
+  files?(path: string): Promise<string[]>;
+}
+
+/** A named file input, given on the command line as `--input <name>=<path>` (or `<name>.<label>=<path>`). */
+export interface NamedInputSpec {
+  /** A kind object, or the id of a core kind ('text', 'table', 'timeseries', 'labelled-jsonl', 'prompt-set', 'model-folder'). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  kind: InputKind<any> | string;
+  description: string;
+  /** At least one file must be given (default false). */
+  required?: boolean;
+  /** Each file carries a label: `--input name.<label>=path` (e.g. one file per class). */
+  labelled?: boolean;
+  /** The most files the input takes (default 1; labelled inputs: unlimited). */
+  max?: number;
+  /** The fewest files, when any is given or it is required (default 1). */
+  min?: number;
+}
+
+/** One file of a named input, loaded by its kind. */
+export interface LoadedInput<T = unknown> {
+  name: string;
+  /** The role recorded in `report.inputs.files`: the name, or `name.label` for labelled files. */
+  role: string;
+  /** The path as given. */
+  path: string;
+  label: string | null;
+  value: T;
+}
+
 export interface AnalysisInputs {
   /** How many models the analysis needs (default: none). */
   models?: { min: number; max?: number };
-  /** The dataset the analysis reads, if any. */
+  /** The main dataset the analysis reads (`--data`), if any. */
   data?: { kind: DataKind; required: boolean; description: string };
+  /** Other named files (`--input <name>=<path>`), in the order `marr describe` shows them. */
+  files?: Readonly<Record<string, NamedInputSpec>>;
   /** Hook point patterns each model must offer (`*` matches one name segment, e.g. `blocks.*.mlp.hook_post`). */
   hookPoints?: readonly string[];
   /** Other model requirements by name, e.g. `tokenizer`. */
@@ -71,7 +123,20 @@ export interface AnalysisContext<P> {
   /** The loaded models, in the order given. */
   models: HookedTransformer[];
   data: Dataset | null;
+  /** Named inputs, by name: the files given for each (an empty array when none was given). */
+  inputs: Readonly<Record<string, readonly LoadedInput[]>>;
+  /**
+   * Loads a file for the named input `name` with its declared kind and records its hash in the report,
+   * for paths that arrive another way (a deprecated parameter).
+   */
+  loadInput(name: string, path: string, label?: string | null): Promise<LoadedInput>;
   params: P;
+  /**
+   * Runs another analysis (a part of a composite) on the same models, data and named inputs, with its own
+   * parameters (validated, defaults filled in), this run's seed, progress and signal; its results are
+   * validated against its `results` schema and returned typed.
+   */
+  run<A extends AnyAnalysis>(analysis: A, params?: Record<string, unknown>): Promise<SubRun<A>>;
   rng: Rng;
   seed: number;
   progress: Progress;
@@ -84,7 +149,17 @@ export interface AnalysisReference {
   url?: string;
 }
 
-export interface AnalysisDefinition<S extends z.ZodType = z.ZodType> {
+/** The results type an analysis declares (its `results` schema's output), or a plain JSON object. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ResultsOf<A> = A extends AnalysisDefinition<any, infer R> ? z.output<R> : Report['results'];
+
+/** What `ctx.run` returns: the part's report and its typed results. */
+export interface SubRun<A> {
+  report: Report;
+  results: ResultsOf<A>;
+}
+
+export interface AnalysisDefinition<S extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
   /** Unique id, kebab-case, used on the command line: `marr run <id>`. */
   id: string;
   title: string;
@@ -97,10 +172,15 @@ export interface AnalysisDefinition<S extends z.ZodType = z.ZodType> {
   inputs: AnalysisInputs;
   /** A zod object schema with defaults and `.describe()` help on every field. */
   params: S;
+  /**
+   * A zod schema of `results` (the analysis's public contract): the runner validates what `run` returns
+   * against it, `marr schema <analysis>` publishes it as JSON schema and the docs show it.
+   */
+  results?: R;
   run(ctx: AnalysisContext<z.output<S>>): Promise<Report>;
 }
 
-export type AnyAnalysis = AnalysisDefinition<z.ZodType>;
+export type AnyAnalysis = AnalysisDefinition<z.ZodType, z.ZodType>;
 
 export interface PluginDefinition {
   name: string;
@@ -112,7 +192,7 @@ export interface PluginDefinition {
 
 const ID_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
-export function defineAnalysis<S extends z.ZodType>(def: AnalysisDefinition<S>): AnalysisDefinition<S> {
+export function defineAnalysis<S extends z.ZodType, R extends z.ZodType = z.ZodType>(def: AnalysisDefinition<S, R>): AnalysisDefinition<S, R> {
   if (!ID_PATTERN.test(def.id)) {
     throw new Error(`defineAnalysis: id "${def.id}" must be kebab-case (lowercase letters, digits and dashes)`);
   }

@@ -10,13 +10,16 @@ import type { HookedTransformer } from '../model/types.js';
 import { createRng } from '../random/rng.js';
 import { hashFile, requireFile } from '../data/files.js';
 import { loadDataset } from '../data/load.js';
-import { validateReport } from '../report/schema.js';
-import type { JsonValue, ReportEnvelope } from '../report/types.js';
+import { ReportValidationError, validateReport } from '../report/schema.js';
+import type { Report } from '../report/types.js';
+import type { JsonValue, RunEnvelope } from '../report/types.js';
 import { MarrUsageError } from './errors.js';
 import { checkInputCounts, checkModelCapabilities } from './inputs.js';
+import { checkNamedInputs, InputRecorder, loadNamedInput, loadNamedInputs, type InputAssignment } from './named-inputs.js';
 import { validateParams } from './params.js';
-import type { AnyAnalysis, Dataset, PluginDefinition, Progress } from './protocol.js';
+import type { AnalysisContext, AnyAnalysis, Dataset, LoadedInput, PluginDefinition, Progress } from './protocol.js';
 import { MARR_VERSION } from './version.js';
+import { cancelledError, throwIfCancelled } from '../toolkit/cancellation.js';
 
 /** Loads one model from what the user typed (`loadModel` from @marr/core fits). */
 export type ModelLoader = (spec: string, options: { tokenizer?: string }) => Promise<HookedTransformer>;
@@ -33,6 +36,8 @@ export interface RunAnalysisOptions {
   /** Models already loaded (instead of modelSpecs), e.g. in tests. */
   models?: readonly HookedTransformer[];
   dataPath?: string;
+  /** Named inputs (`--input name=path`, parsed by parseInputAssignments). */
+  inputs?: readonly InputAssignment[];
   /** Raw parameters (validated here; defaults filled in). */
   params?: Record<string, unknown>;
   seed?: number;
@@ -53,11 +58,19 @@ function toJson(value: unknown): { [key: string]: JsonValue } {
   return JSON.parse(JSON.stringify(value ?? {})) as { [key: string]: JsonValue };
 }
 
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new MarrUsageError('the run was cancelled');
+
+/** Validates `report.results` against the analysis's `results` schema (when it declares one); returns them. */
+export function checkResults(analysis: AnyAnalysis, report: Report): unknown {
+  if (!analysis.results) return report.results;
+  const parsed = analysis.results.safeParse(report.results);
+  if (parsed.success) return report.results;
+  throw new ReportValidationError(
+    `the results returned by ${analysis.id}`,
+    parsed.error.issues.map((i) => ({ path: ['results', ...i.path.map(String)].join('.'), message: i.message })),
+  );
 }
 
-export async function runAnalysis(options: RunAnalysisOptions): Promise<ReportEnvelope> {
+export async function runAnalysis(options: RunAnalysisOptions): Promise<RunEnvelope> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const phases: Record<string, number> = {};
@@ -81,6 +94,8 @@ export async function runAnalysis(options: RunAnalysisOptions): Promise<ReportEn
     modelCount: options.models?.length ?? specs.length,
     hasData: options.dataPath !== undefined,
   });
+  const namedInputs = options.inputs ?? [];
+  await checkNamedInputs(analysis, namedInputs);
   const dataKind = analysis.inputs.data?.kind;
   const dataFile = options.dataPath !== undefined ? await requireFile(options.dataPath, 'data file') : null;
   if (options.tokenizer !== undefined) await requireFile(options.tokenizer, 'tokenizer file');
@@ -91,38 +106,67 @@ export async function runAnalysis(options: RunAnalysisOptions): Promise<ReportEn
     : await timed('load-models', async () => {
         const loaded: HookedTransformer[] = [];
         for (const spec of specs) {
-          throwIfAborted(signal);
+          throwIfCancelled(signal);
           loaded.push(await options.loadModel!(spec, options.tokenizer ? { tokenizer: options.tokenizer } : {}));
         }
         return loaded;
       });
   try {
     checkModelCapabilities(analysis, models);
+    const recorder = new InputRecorder();
+    for (const [i, m] of models.entries()) {
+      const role = models.length === 1 ? 'model' : `model.${i + 1}`;
+      for (const f of m.source.files) recorder.files.push({ role, ...f });
+    }
+    // A tokenizer given with --tokenizer is among its model's files.
     const data: Dataset | null =
       dataFile && dataKind ? await timed('load-data', () => loadDataset(dataFile, dataKind)) : null;
     const dataHash = dataFile ? await hashFile(dataFile) : null;
-    throwIfAborted(signal);
+    if (dataHash) recorder.files.push({ role: 'data', ...dataHash, path: options.dataPath! });
+    const inputs = namedInputs.length > 0
+      ? await timed('load-inputs', () => loadNamedInputs(analysis, namedInputs, recorder))
+      : await loadNamedInputs(analysis, [], recorder);
+    throwIfCancelled(signal);
+
+    const base = {
+      models,
+      data,
+      seed,
+      progress: options.progress ?? silentProgress,
+      signal: signal ?? new AbortController().signal,
+      log: options.log ?? (() => {}),
+    };
+    const contextFor = (a: AnyAnalysis, p: unknown, named: Readonly<Record<string, readonly LoadedInput[]>>): AnalysisContext<unknown> => ({
+      ...base,
+      inputs: named,
+      loadInput: (name, path, label = null) => loadNamedInput(a, { name, label, path }, recorder),
+      params: p,
+      // A fresh generator from the run seed: a part's random draws do not depend on what ran before it.
+      rng: createRng(seed),
+      run: async (part, partParams = {}) => {
+        throwIfCancelled(signal);
+        const validated = validateParams(part.params, partParams);
+        checkModelCapabilities(part, models);
+        const partInputs = Object.fromEntries(Object.keys(part.inputs.files ?? {}).map((n) => [n, named[n] ?? []]));
+        const partReport = validateReport(
+          await timed(`part:${part.id}`, () => part.run(contextFor(part, validated, partInputs))),
+          `the report returned by ${part.id}`,
+        );
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        return { report: partReport, results: checkResults(part, partReport) as any };
+      },
+    });
 
     const report = await timed('analysis', () =>
-      analysis
-        .run({
-        models,
-        data,
-        params,
-        rng: createRng(seed),
-        seed,
-        progress: options.progress ?? silentProgress,
-        signal: signal ?? new AbortController().signal,
-        log: options.log ?? (() => {}),
-      })
-        .catch((err: unknown) => {
-          // Whatever an analysis throws once the run is cancelled, the cause is the cancellation.
-          if (signal?.aborted) throw new MarrUsageError('the run was cancelled');
-          throw err;
-        }),
+      analysis.run(contextFor(analysis, params, inputs)).catch((err: unknown) => {
+        // Whatever an analysis throws once the run is cancelled, the cause is the cancellation.
+        if (signal?.aborted) throw cancelledError();
+        throw err;
+      }),
     );
-    throwIfAborted(signal);
+    throwIfCancelled(signal);
     const checked = validateReport(report, `the report returned by ${analysis.id}`);
+    checkResults(analysis, checked);
 
     return {
       schemaVersion: 1,
@@ -140,6 +184,7 @@ export async function runAnalysis(options: RunAnalysisOptions): Promise<ReportEn
         models: models.map((m) => ({ spec: m.source.spec, format: m.source.format, files: m.source.files })),
         // The path as the user gave it (not made absolute), so the envelope does not depend on the working directory.
         data: dataHash ? { ...dataHash, path: options.dataPath! } : null,
+        files: recorder.files,
       },
       summary: checked.summary,
       results: checked.results,

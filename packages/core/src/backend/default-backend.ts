@@ -5,13 +5,14 @@ import type { Backend } from './backend.js';
 import type { Float32Tensor } from '../tensor/tensor.js';
 import { createOrtBackend, loadOnnxRuntime } from './ort-backend.js';
 import { createReferenceBackend } from './reference-backend.js';
+import { settings } from '../settings.js';
 
 let shared: Backend | null = null;
 
 /** The shared backend: $MARR_BACKEND, else onnxruntime when it loads, else the reference kernels. */
 export function defaultBackend(): Backend {
   if (!shared) {
-    const want = process.env.MARR_BACKEND;
+    const want = settings().backend;
     shared = want === 'reference' || (!want && !loadOnnxRuntime()) ? createReferenceBackend() : createOrtBackend();
   }
   return shared;

@@ -2,13 +2,17 @@
  * The ONNX Runtime backend: each kernel is a small ONNX graph compiled once into an InferenceSession
  * (weights as initializers, so MLAS can pre-pack them) and reused for every call with the same weights.
  */
+import { existsSync, readdirSync } from 'node:fs';
+import { settings } from '../settings.js';
 import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type * as OrtTypes from 'onnxruntime-node';
 import type { Backend, MlpInResult } from './backend.js';
 import { OnnxGraph } from './onnx-model.js';
 import { appendActivation } from './onnx-activation.js';
 import { isSmallProduct, linearSmall, mlpInSmall, transposed } from './small-kernels.js';
+import { wasmKernels } from './wasm/wasm-kernels.js';
 import { tensor, type Float32Tensor } from '../tensor/tensor.js';
 
 type Ort = typeof OrtTypes;
@@ -28,9 +32,39 @@ export function loadOnnxRuntime(): Ort | null {
   return ortModule;
 }
 
+/** Where ONNX Runtime runs the kernels: the CPU (default) or a CUDA GPU. */
+export type Device = 'cpu' | 'cuda';
+
+export const DEVICES: readonly Device[] = ['cpu', 'cuda'];
+
 export interface OrtBackendOptions {
   /** Intra-op threads per kernel; default $MARR_THREADS or the machine's available parallelism. */
   threads?: number;
+  /** Execution provider; default the MARR_DEVICE setting, else cpu. */
+  device?: Device;
+}
+
+/** Checks that the installed onnxruntime-node can run on `device`, with the fix named when it cannot. */
+export function checkDevice(ort: Ort, device: string): Device {
+  if (!(DEVICES as readonly string[]).includes(device)) throw new Error(`unknown device "${device}"; use one of: ${DEVICES.join(', ')}`);
+  if (device === 'cpu') return 'cpu';
+  const list = (ort as unknown as { listSupportedBackends?: () => { name: string; bundled: boolean }[] }).listSupportedBackends?.() ?? [];
+  const cuda = list.find((b) => b.name === 'cuda');
+  const require = createRequire(import.meta.url);
+  let providers = false;
+  try {
+    const bin = join(dirname(require.resolve('onnxruntime-node/package.json')), 'bin');
+    providers = readdirSync(bin).some((napi) => existsSync(join(bin, napi, process.platform, process.arch, 'libonnxruntime_providers_cuda.so')));
+  } catch {
+    providers = false;
+  }
+  if (!cuda || (!cuda.bundled && !providers)) {
+    throw new Error(
+      'device "cuda": the installed onnxruntime-node has no CUDA execution provider libraries (marr\'s .npmrc skips their download). ' +
+        'On a machine with CUDA 12 and network access, run `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node`, or use --device cpu',
+    );
+  }
+  return 'cuda';
 }
 
 export function createOrtBackend(options: OrtBackendOptions = {}): Backend {
@@ -40,15 +74,17 @@ export function createOrtBackend(options: OrtBackendOptions = {}): Backend {
       'createOrtBackend: onnxruntime-node could not be loaded on this platform; use the reference backend (backend: "reference")',
     );
   }
-  const threads = options.threads ?? (Number(process.env.MARR_THREADS) || availableParallelism());
+  const threads = options.threads ?? (settings().threads ?? availableParallelism());
+  const device = checkDevice(ort, options.device ?? settings().device ?? 'cpu');
   const sessionOptions: OrtTypes.InferenceSession.SessionOptions = {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
+    executionProviders: device === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
     // Worker threads that spin while waiting for work burn the cores other threads need; on a busy
     // machine a spinning pool made small kernels ~20x slower (measured: 32 runs of a 128-token window).
-    extra: { session: { intra_op: { allow_spinning: process.env.MARR_ORT_SPIN === '1' ? '1' : '0' } } },
+    extra: { session: { intra_op: { allow_spinning: settings().ortSpin ? '1' : '0' } } },
   };
   /** Kernels compiled against a weight array, keyed by that array and a kernel signature. */
   const weightKernels = new WeakMap<Float32Array, Map<string, Promise<Session>>>();
@@ -129,7 +165,7 @@ export function createOrtBackend(options: OrtBackendOptions = {}): Backend {
     async linear(x, w, bias) {
       const [K, N] = w.shape;
       const rows = x.data.length / K;
-      if (isSmallProduct(rows, K, N)) return linearSmall(x, transposeOf(w), K, N, bias);
+      if (isSmallProduct(rows, K, N)) return linearSmall(x, w, bias, transposeOf);
       const session = await weightKernel(w.data, `linear:${idOf(bias?.data)}`, () => {
         const g = new OnnxGraph();
         g.input('x', ['rows', K]);
@@ -146,7 +182,7 @@ export function createOrtBackend(options: OrtBackendOptions = {}): Backend {
     async mlpIn(x, wIn, bIn, wGate, act, want): Promise<MlpInResult> {
       const [K, N] = wIn.shape;
       const rows = x.data.length / K;
-      if (isSmallProduct(rows, K, N)) return mlpInSmall(x, transposeOf(wIn), bIn, wGate && transposeOf(wGate), K, N, act);
+      if (isSmallProduct(rows, K, N)) return mlpInSmall(x, wIn, bIn, wGate, act, transposeOf);
       const session = await weightKernel(wIn.data, `mlp:${act}:${idOf(bIn?.data)}:${idOf(wGate?.data)}`, () => {
         const g = new OnnxGraph();
         g.input('x', ['rows', K]);
@@ -220,6 +256,7 @@ export function createOrtBackend(options: OrtBackendOptions = {}): Backend {
 
     release(weight) {
       transposes.delete(weight);
+      wasmKernels()?.forget(weight);
       for (const key of graphsByWeight.get(weight) ?? []) {
         const s = graphKernels.get(key);
         graphKernels.delete(key);

@@ -1,11 +1,13 @@
 /**
  * Kernels for the small products of decoding (a few rows against a small weight), where a native
- * call's fixed cost is larger than the arithmetic: dot products against the weight's transpose
+ * call's fixed cost is larger than the arithmetic: dot products against the weight's transpose, on the
+ * WebAssembly SIMD kernels (wasm/wasm-kernels.ts) where the runtime has them, else in JavaScript
  * (contiguous rows, four accumulators), with no allocation beyond the output.
  */
 import type { Activation } from '../model/config.js';
 import { activation } from '../tensor/ops.js';
 import { tensor, type Float32Tensor } from '../tensor/tensor.js';
+import { wasmKernels } from './wasm/wasm-kernels.js';
 
 /** Products with at most this many multiply-adds, and at most SMALL_ROWS rows, run in JavaScript. */
 export const SMALL_MACS = 1 << 17;
@@ -44,28 +46,34 @@ export function dotRows(x: Float32Array, rows: number, K: number, wt: Float32Arr
   }
 }
 
-export function linearSmall(x: Float32Tensor, wt: Float32Array, K: number, N: number, bias: Float32Tensor | undefined): Float32Tensor {
+/** x [..., K] w [K, N] (+ bias) for a few rows; `transposeOf` gives (and caches) w as [N, K]. */
+export function linearSmall(x: Float32Tensor, w: Float32Tensor, bias: Float32Tensor | undefined, transposeOf: (w: Float32Tensor) => Float32Array): Float32Tensor {
+  const [K, N] = w.shape;
   const rows = x.data.length / K;
-  const out = new Float32Array(rows * N);
-  dotRows(x.data, rows, K, wt, N, bias?.data, out);
+  const wasm = wasmKernels();
+  let out: Float32Array;
+  if (wasm) out = wasm.dotRows(x.data, rows, K, w.data, () => transposeOf(w), N, bias?.data);
+  else {
+    out = new Float32Array(rows * N);
+    dotRows(x.data, rows, K, transposeOf(w), N, bias?.data, out);
+  }
   return tensor([...x.shape.slice(0, -1), N], out);
 }
 
 /** The MLP input side for a few rows: pre (gate), preLinear (up, gated only), post. */
 export function mlpInSmall(
   x: Float32Tensor,
-  wInT: Float32Array,
+  wIn: Float32Tensor,
   bIn: Float32Tensor | undefined,
-  wGateT: Float32Array | undefined,
-  K: number,
-  N: number,
+  wGate: Float32Tensor | undefined,
   act: Activation,
+  transposeOf: (w: Float32Tensor) => Float32Array,
 ): { pre: Float32Tensor; preLinear?: Float32Tensor; post: Float32Tensor } {
   const f = activation(act);
-  const lin = linearSmall(x, wInT, K, N, bIn);
+  const lin = linearSmall(x, wIn, bIn, transposeOf);
   const post = new Float32Array(lin.data.length);
-  if (wGateT) {
-    const pre = linearSmall(x, wGateT, K, N, undefined);
+  if (wGate) {
+    const pre = linearSmall(x, wGate, undefined, transposeOf);
     for (let i = 0; i < post.length; i++) post[i] = f(pre.data[i]) * lin.data[i];
     return { pre, preLinear: lin, post: tensor(lin.shape, post) };
   }
@@ -81,6 +89,8 @@ export function mlpInSmall(
 export function attendSmall(q: Float32Tensor, k: Float32Tensor, v: Float32Tensor, mask: Float32Tensor, scale: number): Float32Tensor {
   const [B, T, H, D] = q.shape;
   const S = k.shape[1], K = k.shape[2];
+  const wasm = wasmKernels();
+  if (wasm && B === 1) return tensor(q.shape, wasm.attend(q.data, k.data, v.data, mask.data, T, H, K, S, D, scale));
   const rep = H / K;
   const qd = q.data, kd = k.data, vd = v.data, md = mask.data;
   const z = new Float32Array(B * T * H * D);

@@ -9,8 +9,8 @@ import { resolve } from 'node:path';
 import { MarrUsageError } from '../analysis/errors.js';
 import type { InputFile } from '../report/types.js';
 
-/** Throws MarrUsageError unless `path` is a readable regular file; returns its absolute path. */
-export async function requireFile(path: string, what: string): Promise<string> {
+/** Throws MarrUsageError unless `path` is a readable regular file (or, with entry 'folder', a folder); returns its absolute path. */
+export async function requireFile(path: string, what: string, entry: 'file' | 'folder' = 'file'): Promise<string> {
   const abs = resolve(path);
   let info;
   try {
@@ -18,7 +18,9 @@ export async function requireFile(path: string, what: string): Promise<string> {
   } catch {
     throw new MarrUsageError(`${what} "${path}" does not exist (resolved to ${abs}). Check the path.`);
   }
-  if (!info.isFile()) throw new MarrUsageError(`${what} "${path}" is not a file (resolved to ${abs}).`);
+  if (entry === 'folder' ? !info.isDirectory() : !info.isFile()) {
+    throw new MarrUsageError(`${what} "${path}" is not a ${entry} (resolved to ${abs}).`);
+  }
   return abs;
 }
 

@@ -3,9 +3,10 @@
  * functions in `layers/` with hooks, caching and a layer schedule.
  */
 import type { Backend } from '../backend/backend.js';
-import { createOrtBackend, loadOnnxRuntime } from '../backend/ort-backend.js';
+import { createOrtBackend, loadOnnxRuntime, type Device } from '../backend/ort-backend.js';
 import { createReferenceBackend } from '../backend/reference-backend.js';
 import { createRng } from '../random/rng.js';
+import { settings } from '../settings.js';
 import { tensor, type Float32Tensor } from '../tensor/tensor.js';
 import { indexed } from '../tensor/indexing.js';
 import { ActivationCache } from './activation-cache.js';
@@ -51,6 +52,8 @@ export interface CreateModelOptions {
   backend?: BackendChoice;
   /** Threads for the onnxruntime backend. */
   threads?: number;
+  /** Where the onnxruntime backend runs: cpu (default, or $MARR_DEVICE) or cuda. */
+  device?: Device;
   /**
    * Run blocks that no edit hook touches as one fused graph each (default true, or false when
    * MARR_FUSED=0); the per-kernel path gives the same values within float32 rounding.
@@ -58,11 +61,14 @@ export interface CreateModelOptions {
   fused?: boolean;
 }
 
-export function resolveBackend(choice: BackendChoice | undefined, threads?: number): Backend {
+export function resolveBackend(choice: BackendChoice | undefined, threads?: number, device?: Device): Backend {
   if (choice && typeof choice === 'object') return choice;
-  const name = choice ?? (process.env.MARR_BACKEND as BackendChoice | undefined) ?? (loadOnnxRuntime() ? 'onnxruntime' : 'reference');
-  if (name === 'reference') return createReferenceBackend();
-  if (name === 'onnxruntime') return createOrtBackend({ threads });
+  const name = choice ?? settings().backend ?? (loadOnnxRuntime() ? 'onnxruntime' : 'reference');
+  if (name === 'reference') {
+    if (device && device !== 'cpu') throw new Error(`device "${device}" needs the onnxruntime backend; the reference backend runs on the CPU only`);
+    return createReferenceBackend();
+  }
+  if (name === 'onnxruntime') return createOrtBackend({ threads, device });
   throw new Error(`unknown backend "${String(name)}"; use "onnxruntime" or "reference"`);
 }
 
@@ -91,9 +97,9 @@ class HookedTransformerImpl implements HookedTransformer {
     this.weights = opts.weights;
     this.tokenizer = opts.tokenizer ?? null;
     this.source = opts.source ?? { spec: 'memory', format: 'memory', files: [] };
-    this.backend = resolveBackend(opts.backend, opts.threads);
+    this.backend = resolveBackend(opts.backend, opts.threads, opts.device);
     this.derived = new DerivedWeights(this.backend);
-    this.fused = opts.fused ?? process.env.MARR_FUSED !== '0';
+    this.fused = opts.fused ?? settings().fused;
     let count = 0;
     for (const w of this.weights.values()) count += w.data.length;
     this.multiBlockFusion = count <= MULTI_BLOCK_FUSION_MAX_WEIGHTS;

@@ -5,9 +5,15 @@
  * - `centerWritingWeights` (LayerNorm models only): remove the mean over d_model from everything that
  *   writes to the residual stream (W_E, W_pos, W_O, b_O, W_out, b_out); LayerNorm removes it anyway.
  * - `centerUnembed`: remove the mean over the vocabulary from W_U and b_U; softmax is unchanged.
+ *
+ * `processedWeights(model, { foldLn, centerWriting, centerUnembed })` is the pure form: it returns a new
+ * weight map and never touches the model (analyses use it); `processWeights` applies the same steps to
+ * the model in place, through `setWeight`.
  */
 import { tensor, type Float32Tensor } from '../tensor/tensor.js';
+import type { ModelConfig } from './config.js';
 import type { HookedTransformer } from './types.js';
+import type { WeightMap } from './weights.js';
 
 export interface ProcessWeightsOptions {
   foldLayerNorm?: boolean;
@@ -55,12 +61,56 @@ function centerLastAxis(t: Float32Tensor): Float32Tensor {
   return tensor(t.shape, out);
 }
 
+interface WeightAccess {
+  get(name: string): Float32Tensor;
+  has(name: string): boolean;
+  set(name: string, value: Float32Tensor): void;
+}
+
+/** Applies TransformerLens weight processing in place to the model (through setWeight). */
 export function processWeights(model: HookedTransformer, options: ProcessWeightsOptions): void {
-  const cfg = model.config;
+  applyProcessing(model.config, { get: (n) => model.getWeight(n), has: (n) => model.weights.has(n), set: (n, t) => model.setWeight(n, t) }, options);
+}
+
+export interface ProcessedWeightsOptions {
+  /** Fold every norm's weight and bias into the weights that read its output. */
+  foldLn?: boolean;
+  /** LayerNorm models: centre everything that writes to the residual stream over d_model. */
+  centerWriting?: boolean;
+  /** Centre W_U and b_U over the vocabulary. */
+  centerUnembed?: boolean;
+}
+
+/**
+ * The model's weights after TransformerLens processing, as a new map; the model and its tensors are
+ * left untouched (each changed tensor is a new one; unchanged ones are shared). As in TransformerLens,
+ * folding a final LayerNorm bias into a model without an unembedding bias creates a zero `unembed.b_U`
+ * in the returned map.
+ */
+export function processedWeights(
+  model: { readonly config: ModelConfig; readonly weights: WeightMap },
+  options: ProcessedWeightsOptions,
+): WeightMap {
+  const out: WeightMap = new Map(model.weights);
+  if (options.foldLn && out.has('ln_final.b') && !out.has('unembed.b_U')) {
+    out.set('unembed.b_U', tensor([model.config.dVocab]));
+  }
+  const get = (n: string) => {
+    const t = out.get(n);
+    if (!t) throw new Error(`processedWeights: the model has no weight ${n}`);
+    return t;
+  };
+  applyProcessing(model.config, { get, has: (n) => out.has(n), set: (n, t) => out.set(n, t) }, {
+    foldLayerNorm: options.foldLn,
+    centerWritingWeights: options.centerWriting,
+    centerUnembed: options.centerUnembed,
+  });
+  return out;
+}
+
+function applyProcessing(cfg: ModelConfig, access: WeightAccess, options: ProcessWeightsOptions): void {
   const d = cfg.dModel;
-  const get = (n: string) => model.getWeight(n);
-  const has = (n: string) => model.weights.has(n);
-  const set = (n: string, t: Float32Tensor) => model.setWeight(n, t);
+  const { get, has, set } = access;
   const addBias = (name: string, extra: Float32Array) => {
     if (!has(name)) {
       throw new Error(`processWeights: folding a LayerNorm bias needs ${name}, which this model does not have`);

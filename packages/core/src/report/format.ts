@@ -17,3 +17,8 @@ export function terminalSafe(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/** terminalSafe for one line (a table cell, a listing): newlines and tabs become visible too. */
+export function terminalSafeLine(text: string): string {
+  return terminalSafe(text).replace(/\n/g, '\\n').replace(/\t/g, '\\t');
+}

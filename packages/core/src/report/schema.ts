@@ -149,6 +149,7 @@ export const reportEnvelopeSchema = z
     inputs: z.object({
       models: z.array(z.object({ spec: z.string(), format: z.string(), files: z.array(inputFileSchema) })),
       data: inputFileSchema.nullable(),
+      files: z.array(z.object({ role: z.string(), ...inputFileSchema.shape })).optional(),
     }),
     timings: z.object({
       startedAt: z.string(),
@@ -214,4 +215,19 @@ export function validateReportEnvelope(value: unknown, what = 'report.json'): Re
 export function reportJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(reportEnvelopeSchema, { io: 'output' }) as Record<string, unknown>;
   return { ...schema, $id: 'urn:marr:schema:report.json:v1' };
+}
+
+/** The JSON schema of an analysis's `results`, from its zod `results` schema (null when it declares none). */
+export function resultsJsonSchema(analysis: { results?: z.ZodType }): Record<string, unknown> | null {
+  if (!analysis.results) return null;
+  const { $schema: _drop, ...schema } = z.toJSONSchema(analysis.results, { io: 'output', unrepresentable: 'any' }) as Record<string, unknown>;
+  void _drop;
+  return schema;
+}
+
+/** The JSON schema of one analysis's report.json: the envelope with `results` replaced by the analysis's own schema. */
+export function analysisReportJsonSchema(analysis: { id: string; results?: z.ZodType }): Record<string, unknown> {
+  const envelope = analysis.results ? reportEnvelopeSchema.extend({ results: analysis.results }) : reportEnvelopeSchema;
+  const schema = z.toJSONSchema(envelope, { io: 'output', unrepresentable: 'any' }) as Record<string, unknown>;
+  return { ...schema, $id: `urn:marr:schema:report.json:v1:${analysis.id}` };
 }

@@ -96,6 +96,11 @@ export interface InputFile {
   bytes: number;
 }
 
+/** A file read by a run and what it was for: `data`, `tokenizer`, `model`/`model.N`, or a named input (`name`, `name.label`). */
+export interface RoleFile extends InputFile {
+  role: string;
+}
+
 /** Wall-clock facts about a run: the only fields that differ between two runs with the same seed. */
 export interface ReportTimings {
   /** ISO 8601 time the run started. */
@@ -122,7 +127,15 @@ export interface ReportEnvelope extends Report {
   inputs: {
     models: { spec: string; format: string; files: InputFile[] }[];
     data: InputFile | null;
+    /**
+     * Every file the run read (models' files, data, named inputs), with its role, in reading order. Always
+     * written by the runner; optional so that report.json files written before it existed stay valid.
+     */
+    files?: RoleFile[];
   };
   /** Wall-clock timings; the only fields that differ between two runs with the same seed. */
   timings: ReportTimings;
 }
+
+/** An envelope as the runner builds it: `inputs.files` is always present. */
+export type RunEnvelope = ReportEnvelope & { inputs: ReportEnvelope['inputs'] & { files: RoleFile[] } };

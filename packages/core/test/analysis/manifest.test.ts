@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkPluginManifest, loadPluginPackage, manifestProblems, manifestShapeProblems, pluginManifest } from '../../src/index.js';
+import { checkPluginManifest, loadPluginPackage, manifestProblems, manifestShapeProblems, pluginManifest, pluginPackage, writePluginManifest } from '../../src/index.js';
 import { trendPlugin } from './fixtures/trend-plugin.js';
 
 const goodManifest = {
@@ -55,6 +56,22 @@ describe('plugin manifests', () => {
     const loaded = await loadPluginPackage(dir);
     expect(loaded.plugin.name).toBe('p');
     expect(await checkPluginManifest(dir)).toContain('analysis "a": manifest summary "old" differs from the module\'s "new"');
+    // Generating the manifest from the module fixes it, keeps the other fields in order, and is idempotent.
+    expect((await writePluginManifest(dir)).changed).toBe(true);
+    const written = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    expect(Object.keys(written)).toEqual(['name', 'version', 'type', 'exports', 'marr']);
+    expect(written.marr).toEqual({ plugin: true, apiVersion: 1, analyses: [{ id: 'a', title: 'A', level: 'algorithmic', summary: 'new' }] });
+    expect(await checkPluginManifest(dir)).toEqual([]);
+    expect((await writePluginManifest(dir)).changed).toBe(false);
+  });
+
+  it('takes a plugin\'s name and version from the package.json above its module', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'marr-pkg-'));
+    mkdirSync(join(dir, 'dist', 'deep'), { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: '@me/plugin', version: '2.3.4' }));
+    expect(pluginPackage(pathToFileURL(join(dir, 'dist', 'deep', 'index.js')).href)).toEqual({ name: '@me/plugin', version: '2.3.4' });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: '@me/plugin' }));
+    expect(() => pluginPackage(pathToFileURL(join(dir, 'dist', 'index.js')).href)).toThrow('needs a "name" and a "version"');
   });
 
   it('explains a plugin that is not built or exports nothing usable', async () => {

@@ -50,6 +50,7 @@ describe('runAnalysis', () => {
     const bytes = readFileSync(csvPath);
     expect(env.inputs.data).toEqual({ path: csvPath, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length });
     expect(env.inputs.models).toEqual([]);
+    expect(env.inputs.files).toEqual([{ role: 'data', ...env.inputs.data }]);
     expect(env.timings.phases.analysis).toBeGreaterThanOrEqual(0);
     expect(Object.keys(env)).toEqual(['schemaVersion', 'analysis', 'marrVersion', 'seed', 'params', 'inputs', 'summary', 'results', 'sections', 'timings']);
   });

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadDataset, loadTableDataset, loadTimeSeriesDataset, sharedFixture } from '../../src/index.js';
+import { loadDataset, loadTableDataset, loadTimeSeriesDataset } from '../../src/index.js';
+import { sharedFixture } from '../../src/testing.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'marr-table-'));
 const write = (name: string, text: string) => {

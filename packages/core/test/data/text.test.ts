@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadDataset, loadTextDataset, sharedFixture, streamTextDocuments, streamTokenWindows, tokenWindows } from '../../src/index.js';
+import { loadDataset, loadTextDataset, streamTextDocuments, streamTokenWindows, tokenWindows } from '../../src/index.js';
+import { sharedFixture } from '../../src/testing.js';
 import { byteTokenizer, ids } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'marr-text-'));

@@ -1,11 +1,12 @@
 import { defineAnalysis, z } from '@marr/core';
-import { attentionLocality, type LayerLocality } from '../attention/locality.js';
+import { attentionLocality, localityBatchWindows, type LayerLocality } from '../attention/locality.js';
 import { analysisWindows } from '../data/windows.js';
 import { fmt } from '../report/format.js';
 import { toJsonValue } from '../report/json.js';
 import { localitySections } from '../report/sections.js';
 import { localityParams, textParams } from './params.js';
 import { PAPER } from './reference.js';
+import { attentionLocalityResults } from './results.js';
 
 export const attentionLocalityParams = z.object({ ...textParams, ...localityParams });
 
@@ -31,10 +32,14 @@ export const attentionLocalityAnalysis = defineAnalysis({
     capabilities: ['tokenizer'],
   },
   params: attentionLocalityParams,
+  results: attentionLocalityResults,
   async run(ctx) {
     const model = ctx.models[0];
     const windows = analysisWindows(ctx, model, ctx.params);
-    const loc = await attentionLocality(model, windows, { maxOffset: ctx.params.maxOffset, batchWindows: ctx.params.batchWindows, signal: ctx.signal });
+    const batch = ctx.params.batchWindows ?? localityBatchWindows(ctx.params.contextLength, model.config.nHeads);
+    ctx.progress.start('attention locality', Math.ceil(windows.length / batch));
+    const loc = await attentionLocality(model, windows, { maxOffset: ctx.params.maxOffset, batchWindows: batch, signal: ctx.signal, onStep: () => ctx.progress.tick() });
+    ctx.progress.done();
     return {
       summary: localitySummary(loc),
       results: { layers: toJsonValue(loc, 'results.layers'), maxOffset: ctx.params.maxOffset },

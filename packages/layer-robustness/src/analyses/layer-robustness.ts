@@ -6,6 +6,7 @@ import { toJsonValue } from '../report/json.js';
 import { robustnessSections } from '../report/sections.js';
 import { textParams } from './params.js';
 import { PAPER } from './reference.js';
+import { layerRobustnessResults } from './results.js';
 
 export const layerRobustnessParams = z.object({ ...textParams });
 
@@ -43,6 +44,7 @@ export const layerRobustness = defineAnalysis({
     capabilities: ['tokenizer'],
   },
   params: layerRobustnessParams,
+  results: layerRobustnessResults,
   async run(ctx) {
     const model = ctx.models[0];
     const windows = analysisWindows(ctx, model, ctx.params);

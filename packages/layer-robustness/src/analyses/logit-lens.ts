@@ -7,6 +7,7 @@ import { toJsonValue } from '../report/json.js';
 import { lensSections } from '../report/sections.js';
 import { textParams } from './params.js';
 import { PAPER } from './reference.js';
+import { logitLensResults } from './results.js';
 
 export const logitLensParams = z.object({ ...textParams });
 
@@ -42,6 +43,7 @@ export const logitLensAnalysis = defineAnalysis({
     capabilities: ['tokenizer'],
   },
   params: logitLensParams,
+  results: logitLensResults,
   async run(ctx) {
     const model = ctx.models[0];
     const windows = analysisWindows(ctx, model, ctx.params);

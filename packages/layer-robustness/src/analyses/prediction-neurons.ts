@@ -5,6 +5,7 @@ import { toJsonValue } from '../report/json.js';
 import { neuronSections } from '../report/sections.js';
 import { neuronParams } from './params.js';
 import { PAPER } from './reference.js';
+import { predictionNeuronsResults } from './results.js';
 
 export const predictionNeuronsParams = z.object({ ...neuronParams });
 
@@ -31,6 +32,7 @@ export const predictionNeuronsAnalysis = defineAnalysis({
   references: [PAPER],
   inputs: { models: { min: 1, max: 1 } },
   params: predictionNeuronsParams,
+  results: predictionNeuronsResults,
   async run(ctx) {
     const model = ctx.models[0];
     const thresholds = { kurtosis: ctx.params.kurtosisThreshold, skew: ctx.params.skewThreshold };

@@ -1,11 +1,12 @@
 import { defineAnalysis, z, type ReportSection } from '@marr/core';
-import { attentionLocality } from '../attention/locality.js';
 import { analysisWindows } from '../data/windows.js';
-import { defaultBatchWindows, layerInterventionSweep, sweepStepsPerBatch } from '../interventions/sweep.js';
-import { logitLens } from '../lens/logit-lens.js';
 import { relativeDepth } from '../metrics/depth.js';
-import { predictionNeurons } from '../neurons/prediction-neurons.js';
 import { residualCka } from '../similarity/cka.js';
+import { attentionLocalityAnalysis } from './attention-locality.js';
+import { layerRobustness } from './layer-robustness.js';
+import { logitLensAnalysis } from './logit-lens.js';
+import { predictionNeuronsAnalysis } from './prediction-neurons.js';
+import { stagesResults } from './results.js';
 import { toJsonValue } from '../report/json.js';
 import { lensSections, localitySections, neuronSections, robustnessSections } from '../report/sections.js';
 import { evidenceMarks, stageEvidence } from '../stages/evidence.js';
@@ -26,7 +27,7 @@ export const stagesAnalysis = defineAnalysis({
   level: 'computational',
   summary: 'Layer deletion/swap, logit lens, attention locality and prediction neurons side by side, with the evidence for each stage marked',
   description:
-    'Runs layer-robustness, logit-lens, attention-locality and prediction-neurons on one model and dataset and puts their curves ' +
+    'Runs layer-robustness, logit-lens, attention-locality and prediction-neurons (each as its own analysis, with the parameters given here) on one model and dataset and puts their curves ' +
     'against relative depth side by side. The paper\'s four stages (detokenization, feature engineering, prediction ensembling, ' +
     'residual sharpening) are not asserted: each piece of evidence is stated with its numbers and marked where it appears.',
   references: [PAPER],
@@ -36,25 +37,25 @@ export const stagesAnalysis = defineAnalysis({
     capabilities: ['tokenizer'],
   },
   params: stagesParams,
+  results: stagesResults,
   async run(ctx) {
     const model = ctx.models[0];
     const L = model.config.nLayers;
     const p = ctx.params;
-    const windows = analysisWindows(ctx, model, p);
-    const batch = p.batchWindows ?? defaultBatchWindows(p.contextLength, model.config.dVocab, model.config.nHeads);
-    const batches = Math.ceil(windows.length / batch);
-    const tick = () => ctx.progress.tick();
-    ctx.progress.start('layer interventions', batches * sweepStepsPerBatch(L));
-    const sweep = await layerInterventionSweep(model, windows, { batchWindows: batch, signal: ctx.signal, onStep: tick });
-    ctx.progress.done();
-    ctx.progress.start('logit lens', batches * (1 + L));
-    const lens = await logitLens(model, windows, { batchWindows: batch, signal: ctx.signal, onStep: tick });
-    ctx.progress.done();
-    const locality = await attentionLocality(model, windows, { maxOffset: p.maxOffset, signal: ctx.signal });
+    const text = { contextLength: p.contextLength, maxTokens: p.maxTokens, batchWindows: p.batchWindows };
+    const sweep = (await ctx.run(layerRobustness, text)).results;
+    const lens = (await ctx.run(logitLensAnalysis, text)).results.layers;
+    const locality = (await ctx.run(attentionLocalityAnalysis, { ...text, maxOffset: p.maxOffset })).results.layers;
     const thresholds = { kurtosis: p.kurtosisThreshold, skew: p.skewThreshold };
-    const neurons = (await predictionNeurons(model, { ...thresholds, processing: p.processing })).layers;
+    const neurons = (await ctx.run(predictionNeuronsAnalysis, { kurtosisThreshold: p.kurtosisThreshold, skewThreshold: p.skewThreshold, processing: p.processing })).results.layers;
     const evidence = stageEvidence({ nLayers: L, sweep, lens, locality, neurons });
-    const cka = p.ckaSamples > 0 ? await residualCka(model, windows, { samples: p.ckaSamples, rng: ctx.rng }) : null;
+    let cka = null;
+    if (p.ckaSamples > 0) {
+      ctx.progress.start('residual CKA', 1);
+      cka = await residualCka(model, analysisWindows(ctx, model, p), { samples: p.ckaSamples, rng: ctx.rng, batchWindows: p.batchWindows });
+      ctx.progress.tick();
+      ctx.progress.done();
+    }
 
     const depthOf = (rows: { layer: number }[]) => rows.map((r) => relativeDepth(r.layer, L));
     const overview: ReportSection = {

@@ -2,6 +2,7 @@
  * Attention locality: how much attention each layer puts on the tokens 1..K positions back, pooled
  * (averaged) over heads, windows and every query position that has a token at that offset.
  */
+import { batches } from '@marr/core';
 import type { Float32Tensor, HookedTransformer } from '@marr/core';
 import { relativeDepth } from '../metrics/depth.js';
 
@@ -75,6 +76,11 @@ export interface LocalityOptions {
   onStep?: () => void;
 }
 
+/** Windows per batch by default: one layer's attention pattern stays under 2^24 values (at most 64 windows). */
+export function localityBatchWindows(seq: number, nHeads: number): number {
+  return Math.max(1, Math.min(64, Math.floor(2 ** 24 / (nHeads * seq * seq))));
+}
+
 export async function attentionLocality(
   model: HookedTransformer,
   windows: readonly (readonly number[])[],
@@ -86,12 +92,11 @@ export async function attentionLocality(
   if (windows.length === 0) throw new RangeError('attentionLocality: no token windows');
   const seq = windows[0].length;
   // Patterns are reduced inside read-only hooks, so only one layer's pattern lives at a time.
-  const batchWindows = options.batchWindows ?? Math.max(1, Math.min(64, Math.floor(2 ** 24 / (H * seq * seq))));
+  const batchWindows = options.batchWindows ?? localityBatchWindows(seq, H);
   const accs = Array.from({ length: L }, () => new OffsetAttention(H, K));
   const hooks = accs.map((acc, l) => ({ name: `blocks.${l}.attn.hook_pattern`, fn: (p: Float32Tensor) => void acc.add(p) }));
-  for (let start = 0; start < windows.length; start += batchWindows) {
-    if (options.signal?.aborted) throw new Error('attentionLocality: cancelled');
-    await model.run(windows.slice(start, start + batchWindows), { hooks, returnLogits: false });
+  for await (const { items: batch } of batches(windows, { size: batchWindows, signal: options.signal })) {
+    await model.run(batch, { hooks, returnLogits: false });
     options.onStep?.();
   }
   return accs.map((acc, layer) => {

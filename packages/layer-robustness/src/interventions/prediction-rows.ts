@@ -1,7 +1,7 @@
 /**
  * Which positions of a batch of equal-length token windows are scored, and their true next tokens.
  * The BOS position (0) and the last position of each window (whose next token is not in the window)
- * are skipped, as the methods reference prescribes.
+ * are skipped.
  */
 export interface PredictionRows {
   /** Windows in the batch and tokens per window. */

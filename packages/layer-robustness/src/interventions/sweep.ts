@@ -9,6 +9,7 @@
  * (2L - 1 forwards) of rerunning every intervened model from scratch (`resumeFromCache: false`, kept
  * as the plain reference path).
  */
+import { batches } from '@marr/core';
 import type { HookedTransformer, LayerSchedule } from '@marr/core';
 import { predictionRows } from './prediction-rows.js';
 import { runFromResidual } from './run-from-residual.js';
@@ -69,9 +70,7 @@ export async function layerInterventionSweep(
   const swap = doSwap ? identitySchedule(Math.max(0, L - 1)).map(() => new InterventionAccumulator()) : [];
   const cacheNames = identitySchedule(L).slice(1).map((l) => `blocks.${l}.hook_resid_pre`);
 
-  for (let start = 0; start < windows.length; start += batchWindows) {
-    if (options.signal?.aborted) throw new Error('layerInterventionSweep: cancelled');
-    const batch = windows.slice(start, start + batchWindows);
+  for await (const { items: batch } of batches(windows, { size: batchWindows, signal: options.signal })) {
     const positions = predictionRows(batch);
     const original = await model.run(batch, { cache: resume ? cacheNames : false });
     options.onStep?.();

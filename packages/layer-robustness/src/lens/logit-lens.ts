@@ -5,6 +5,7 @@
  * in the lens distribution, and how often the lens's top token already is the final one. Positions
  * are those the sweep scores (every position except the first and the last of each window).
  */
+import { batches } from '@marr/core';
 import type { HookedTransformer } from '@marr/core';
 import { relativeDepth } from '../metrics/depth.js';
 import { RunningMean } from '../metrics/stats.js';
@@ -50,9 +51,7 @@ export async function logitLens(
   const ranks = identitySchedule(L).map(() => new RunningMean());
   const names = identitySchedule(L).map((l) => `blocks.${l}.hook_resid_post`);
   const V = model.config.dVocab;
-  for (let start = 0; start < windows.length; start += batchWindows) {
-    if (options.signal?.aborted) throw new Error('logitLens: cancelled');
-    const batch = windows.slice(start, start + batchWindows);
+  for await (const { items: batch } of batches(windows, { size: batchWindows, signal: options.signal })) {
     const positions = predictionRows(batch);
     const final = await model.run(batch, { cache: names });
     options.onStep?.();

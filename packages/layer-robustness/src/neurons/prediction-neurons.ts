@@ -7,10 +7,11 @@
  *
  * The paper computed these on TransformerLens models loaded with fold_ln, center_unembed and
  * center_writing_weights; `processing: 'transformer-lens'` (the default) applies the same
- * transformations to the raw weights: the final norm's scale is folded into W_U, W_U is centred over
- * the vocabulary, and for LayerNorm models each w_out is centred over the residual dimensions.
+ * transformations with core's pure `processedWeights` (the model is not changed): the final norm's
+ * scale is folded into W_U, W_U is centred over the vocabulary, and for LayerNorm models each w_out is
+ * centred over the residual dimensions.
  */
-import { matmul, tensor, type Float32Tensor, type HookedTransformer } from '@marr/core';
+import { matmul, processedWeights, tensor, type Float32Tensor, type HookedTransformer, type WeightMap } from '@marr/core';
 import { relativeDepth } from '../metrics/depth.js';
 import { moments } from '../metrics/moments.js';
 
@@ -74,35 +75,31 @@ export async function cosineMoments(wOut: Float32Tensor, wU: Float32Tensor, chun
 
 export type NeuronProcessing = 'transformer-lens' | 'raw';
 
+/**
+ * The weights the neurons are read from: the model's own (`raw`), or, as the paper's TransformerLens
+ * models were loaded, with the norms folded in (fold_ln), W_U centred over the vocabulary
+ * (center_unembed) and, for LayerNorm models, the writing weights centred (center_writing_weights).
+ * Core's `processedWeights` does this without touching the model.
+ */
+export function neuronWeights(model: HookedTransformer, processing: NeuronProcessing): WeightMap {
+  if (processing === 'raw') return model.weights;
+  return processedWeights(model, { foldLn: true, centerUnembed: true, centerWriting: model.config.normType === 'layernorm' });
+}
+
+function weight(weights: WeightMap, name: string): Float32Tensor {
+  const t = weights.get(name);
+  if (!t) throw new Error(`prediction neurons: the model has no weight ${name}`);
+  return t;
+}
+
 /** W_U as the neurons' output is read: the final norm's scale folded in and centred over the vocabulary (TransformerLens), or raw. */
 export function effectiveUnembed(model: HookedTransformer, processing: NeuronProcessing): Float32Tensor {
-  const wU = model.getWeight('unembed.W_U');
-  if (processing === 'raw') return wU;
-  const [d, V] = wU.shape;
-  const scale = model.getWeight('ln_final.w').data;
-  const out = new Float32Array(wU.data.length);
-  for (let i = 0; i < d; i++) {
-    let mean = 0;
-    for (let v = 0; v < V; v++) mean += scale[i] * wU.data[i * V + v];
-    mean /= V;
-    for (let v = 0; v < V; v++) out[i * V + v] = scale[i] * wU.data[i * V + v] - mean;
-  }
-  return tensor(wU.shape, out);
+  return weight(neuronWeights(model, processing), 'unembed.W_U');
 }
 
 /** The output weights of block `layer`'s neurons [dMlp, dModel], centred per neuron for LayerNorm models under TransformerLens processing. */
 export function effectiveWriteWeights(model: HookedTransformer, layer: number, processing: NeuronProcessing): Float32Tensor {
-  const w = model.getWeight(`blocks.${layer}.mlp.W_out`);
-  if (processing === 'raw' || model.config.normType !== 'layernorm') return w;
-  const [n, d] = w.shape;
-  const out = new Float32Array(w.data.length);
-  for (let r = 0; r < n; r++) {
-    let mean = 0;
-    for (let c = 0; c < d; c++) mean += w.data[r * d + c];
-    mean /= d;
-    for (let c = 0; c < d; c++) out[r * d + c] = w.data[r * d + c] - mean;
-  }
-  return tensor(w.shape, out);
+  return weight(neuronWeights(model, processing), `blocks.${layer}.mlp.W_out`);
 }
 
 export interface NeuronThresholds {
@@ -154,11 +151,12 @@ export async function predictionNeurons(
 ): Promise<{ layers: LayerNeuronCounts[]; moments: NeuronMoments[] }> {
   const processing = options.processing ?? 'transformer-lens';
   const L = model.config.nLayers;
-  const wU = effectiveUnembed(model, processing);
+  const weights = neuronWeights(model, processing);
+  const wU = weight(weights, 'unembed.W_U');
   const all: NeuronMoments[] = [];
   const layers: LayerNeuronCounts[] = [];
   for (let l = 0; l < L; l++) {
-    const m = await cosineMoments(effectiveWriteWeights(model, l, processing), wU);
+    const m = await cosineMoments(weight(weights, `blocks.${l}.mlp.W_out`), wU);
     all.push(m);
     const c = countNeurons(m, options);
     const mean = (a: Float64Array) => a.reduce((x, y) => x + y, 0) / a.length;

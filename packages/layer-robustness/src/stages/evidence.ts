@@ -1,6 +1,6 @@
 /**
  * Evidence for the paper's four stages of inference, read off the measured curves. No threshold
- * defines a stage (methods reference §1); each item states a measured fact and where in depth it
+ * defines a stage (Lad et al. 2024, arXiv:2406.19384, read stages off the curves qualitatively); each item states a measured fact and where in depth it
  * appears, so a reader can judge whether the curves show the stage.
  */
 import type { FigureMark } from '@marr/core';

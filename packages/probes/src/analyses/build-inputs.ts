@@ -3,13 +3,13 @@
  * model (context-level means or token-level rows) for labelled JSONL, the language-ID builder or
  * position features, or a table of precomputed activations.
  */
-import { MarrUsageError, type AnalysisContext, type HookedTransformer } from '@marr/core';
+import { MarrUsageError, type AnalysisContext, type HookedTransformer, type LoadedInput, type TableDataset } from '@marr/core';
 import { extname } from 'node:path';
 import { checkHookPoints, contextActivations, defaultProbeHookPoints, tokenActivations } from '../activations/collect.js';
-import { readActivationTable } from '../datasets/activation-table.js';
+import { activationTableFromColumns } from '../datasets/activation-table.js';
 import { readLabelledJsonl } from '../datasets/labelled-jsonl.js';
 import type { RawLabel } from '../datasets/labels.js';
-import { languageIdWindows, readClassFiles } from '../datasets/language-id.js';
+import { languageIdWindows, mergeClassTexts, type ClassText } from '../datasets/language-id.js';
 import { positionExamples } from '../datasets/position.js';
 import type { LayerInput } from '../probe/layer-sweep.js';
 import type { ProbeInputParams } from './input-params.js';
@@ -36,20 +36,51 @@ function sampleIndices(n: number, max: number, ctx: AnalysisContext<unknown>): n
   return ctx.rng.fork().shuffle(all).slice(0, max).sort((a, b) => a - b);
 }
 
+/** The activations table: `--input activations=...`, or the deprecated `activations=` parameter. */
+async function activationsInput(ctx: AnalysisContext<ProbeInputParams>): Promise<LoadedInput | null> {
+  const given = ctx.inputs.activations?.[0];
+  if (!ctx.params.activations) return given ?? null;
+  if (given) usage('give the activations table once: --input activations=<file.csv> (the activations= parameter is deprecated)');
+  ctx.log('probes: the activations= parameter is deprecated; use --input activations=<file.csv>');
+  return ctx.loadInput('activations', ctx.params.activations);
+}
+
+/** The language-id class files: `--input classFiles.<label>=...`, or the deprecated `classFiles=` parameter. */
+async function classFileInputs(ctx: AnalysisContext<ProbeInputParams>): Promise<ClassText[]> {
+  const given = ctx.inputs.classFiles ?? [];
+  const legacy = ctx.params.classFiles;
+  if (legacy.length === 0) return given.map((f) => f.value as ClassText);
+  if (given.length > 0) usage('give class files one way: --input classFiles.<label>=<path> (the classFiles= parameter is deprecated)');
+  ctx.log('probes: the classFiles= parameter is deprecated; use --input classFiles.<label>=<path> per file');
+  const out: ClassText[] = [];
+  for (const spec of legacy) {
+    const eq = spec.indexOf('=');
+    if (eq <= 0) usage(`class file "${spec}" must look like label=path/to/file.txt`);
+    out.push((await ctx.loadInput('classFiles', spec.slice(eq + 1).trim(), spec.slice(0, eq).trim())).value as ClassText);
+  }
+  return out;
+}
+
 export async function buildProbeInputs(ctx: AnalysisContext<ProbeInputParams>): Promise<ProbeInputs> {
   const p = ctx.params;
   const model: HookedTransformer | undefined = ctx.models[0];
+  const activations = await activationsInput(ctx);
   if (!model) {
-    if (!p.activations) usage('give a model (--model) with labelled data, or a table of precomputed activations with activations=<file.csv>');
-    const table = await readActivationTable(p.activations, p.labelColumn).catch((e: Error) => usage(e.message));
+    if (!activations) usage('give a model (--model) with labelled data, or a table of precomputed activations with --input activations=<file.csv>');
+    let table;
+    try {
+      table = activationTableFromColumns(activations.value as TableDataset, p.labelColumn, activations.path);
+    } catch (e) {
+      usage((e as Error).message);
+    }
     return {
       layers: [{ hookPoint: 'table', layer: null, x: table.x, names: table.names }],
       labels: table.labels,
       granularity: 'table',
-      source: `${table.x.rows} rows x ${table.names.length} features from ${p.activations}`,
+      source: `${table.x.rows} rows x ${table.names.length} features from ${activations.path}`,
     };
   }
-  if (p.activations) usage('give either a model or activations=<file.csv>, not both');
+  if (activations) usage('give either a model or --input activations=<file.csv>, not both');
   const tokenizer = model.tokenizer ?? usage('the model has no tokenizer; pass one with --tokenizer <path>');
   const hookPoints = p.hookPoints.length > 0 ? p.hookPoints : defaultProbeHookPoints(model);
   if (hookPoints.length === 0) usage('the model has no blocks.*.mlp.hook_post hook points; set hookPoints=...');
@@ -58,22 +89,19 @@ export async function buildProbeInputs(ctx: AnalysisContext<ProbeInputParams>): 
   } catch (e) {
     usage((e as Error).message);
   }
-  const progress = (label: string) => {
-    let last = -1;
-    return (done: number, total: number) => {
-      if (last < 0) ctx.progress.start(label, total);
-      ctx.progress.tick(done - Math.max(0, last));
-      last = done;
-      if (done === total) ctx.progress.done();
-    };
-  };
-  const opts = { batchSize: p.batchSize, signal: ctx.signal };
+  const opts = { batchSize: p.batchSize, signal: ctx.signal, progress: ctx.progress };
 
   if (p.task === 'language-id') {
-    if (p.classFiles.length < 2) usage('language-id needs classFiles with at least two label=path entries, e.g. classFiles=en=twain.txt,de=grimm.txt');
-    const classes = await readClassFiles(p.classFiles).catch((e: Error) => usage(e.message));
+    const files = await classFileInputs(ctx);
+    if (files.length < 2) usage('language-id needs class files of at least two labels, e.g. --input classFiles.en=twain.txt --input classFiles.de=grimm.txt');
+    let classes: ClassText[];
+    try {
+      classes = mergeClassTexts(files);
+    } catch (e) {
+      usage((e as Error).message);
+    }
     const { windows, labels } = languageIdWindows(classes, tokenizer, { contextLength: p.contextLength, perClass: p.maxExamples });
-    const layers = await contextActivations(model, windows, hookPoints, { ...opts, onBatch: progress('activations') });
+    const layers = await contextActivations(model, windows, hookPoints, opts);
     return { layers, labels, granularity: 'context', source: `${windows.length} windows of ${p.contextLength} tokens (${classes.map((c) => c.label).join(' vs ')})` };
   }
 
@@ -88,7 +116,7 @@ export async function buildProbeInputs(ctx: AnalysisContext<ProbeInputParams>): 
     } catch (e) {
       usage((e as Error).message);
     }
-    const layers = await tokenActivations(model, windows, ex.positions, hookPoints, { ...opts, onBatch: progress('activations') });
+    const layers = await tokenActivations(model, windows, ex.positions, hookPoints, opts);
     return {
       layers,
       labels: Array.from(ex.labels, String),
@@ -98,14 +126,14 @@ export async function buildProbeInputs(ctx: AnalysisContext<ProbeInputParams>): 
     };
   }
 
-  if (!ctx.data) usage('the labels task needs labelled JSONL (--data labels.jsonl) with a model, or activations=<file.csv>');
+  if (!ctx.data) usage('the labels task needs labelled JSONL (--data labels.jsonl) with a model, or --input activations=<file.csv>');
   if (extname(ctx.data.path).toLowerCase() !== '.jsonl') usage(`labelled data must be JSONL (lines like {"text": "...", "label": "..."}); got ${ctx.data.path}`);
   const examples = await readLabelledJsonl(ctx.data.path).catch((e: Error) => usage(e.message));
   const bos = tokenizer.bosTokenId;
   if (examples[0].label !== undefined) {
     const chosen = sampleIndices(examples.length, p.maxExamples, ctx);
     const sequences = chosen.map((i) => tokenizer.encode(examples[i].text).slice(0, p.contextLength));
-    const layers = await contextActivations(model, sequences, hookPoints, { ...opts, onBatch: progress('activations') });
+    const layers = await contextActivations(model, sequences, hookPoints, opts);
     return { layers, labels: chosen.map((i) => examples[i].label!), granularity: 'context', source: `${chosen.length} texts from ${ctx.data.path}` };
   }
   const sequences: number[][] = [];
@@ -125,6 +153,6 @@ export async function buildProbeInputs(ctx: AnalysisContext<ProbeInputParams>): 
     });
   });
   const keep = sampleIndices(positions.length, p.maxExamples, ctx);
-  const layers = await tokenActivations(model, sequences, keep.map((i) => positions[i]), hookPoints, { ...opts, onBatch: progress('activations') });
+  const layers = await tokenActivations(model, sequences, keep.map((i) => positions[i]), hookPoints, opts);
   return { layers, labels: keep.map((i) => labels[i]), granularity: 'token', source: `${keep.length} labelled tokens from ${ctx.data.path}` };
 }

@@ -3,25 +3,47 @@
  * dataset, the language-ID builder, position features, or a table of precomputed activations) and
  * which hook points to read.
  */
-import { z } from '@marr/core';
+import { z, type AnalysisInputs, type NamedInputSpec } from '@marr/core';
+import { classTextKind } from '../datasets/language-id.js';
+
+/** The named file inputs (`--input name=path`) of the probing analyses. */
+export const probeInputFiles = {
+  activations: {
+    kind: 'table',
+    description: 'a CSV/TSV of precomputed activations (a label column plus one numeric column per feature), used instead of a model',
+  },
+  classFiles: {
+    kind: classTextKind,
+    labelled: true,
+    description: 'language-id: one plain-text file per class, --input classFiles.en=twain.txt --input classFiles.de=grimm.txt (several files may share a label)',
+  },
+} as const satisfies Record<string, NamedInputSpec>;
+
+/** What the probing analyses read: at most one model (or none, with --input activations), a text dataset, the named files. */
+export const probeInputs: AnalysisInputs = {
+  models: { min: 0, max: 1 },
+  data: { kind: 'text', required: false, description: 'labelled JSONL ({"text","label"} or {"text","tokenLabels"}) for task=labels, any text for task=position' },
+  capabilities: ['tokenizer'],
+  files: probeInputFiles,
+};
 
 export const probeInputParams = {
   task: z
     .enum(['labels', 'language-id', 'position'])
     .default('labels')
     .describe(
-      'labels: --data is JSONL with {"text","label"} (context level, mean over tokens) or {"text","tokenLabels"} (token level), or use activations=<csv>; language-id: classFiles=lang=path,...; position: --data is any text, tokens labelled by position >= positionBoundary',
+      'labels: --data is JSONL with {"text","label"} (context level, mean over tokens) or {"text","tokenLabels"} (token level), or use --input activations=<csv>; language-id: --input classFiles.<lang>=<path> per class; position: --data is any text, tokens labelled by position >= positionBoundary',
     ),
   activations: z
     .string()
     .default('')
-    .describe('a CSV/TSV of precomputed activations (a label column plus one numeric column per feature), used instead of a model'),
+    .describe('deprecated: use --input activations=<file.csv> (a CSV/TSV of precomputed activations, used instead of a model)'),
   labelColumn: z.string().default('label').describe('name of the label column in the activations table'),
   positive: z.string().default('').describe('the label value that marks the feature (default: 1/true for boolean labels)'),
   classFiles: z
     .array(z.string())
     .default([])
-    .describe('language-id: text files as label=path, e.g. en=twain.txt,de=grimm.txt (several files may share a label)'),
+    .describe('deprecated: use --input classFiles.<label>=<path> per file (here: label=path entries, e.g. en=twain.txt,de=grimm.txt)'),
   hookPoints: z.array(z.string()).default([]).describe("hook points to probe (default: every layer's mlp.hook_post)"),
   contextLength: z.number().int().min(4).max(4096).default(64).describe('tokens per example (texts are truncated; language-id windows have this length)'),
   maxExamples: z

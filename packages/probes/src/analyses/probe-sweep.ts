@@ -13,7 +13,8 @@ import { bestSingleFeature } from '../probe/layer-sweep.js';
 import { prepareSplit } from '../probe/prepare.js';
 import { byKTable, layerLabel, sections } from '../report/figures.js';
 import { buildProbeInputs } from './build-inputs.js';
-import { probeInputParams } from './input-params.js';
+import { probeInputParams, probeInputs } from './input-params.js';
+import { probeSweepResults } from './results.js';
 
 const params = z.object({
   ...probeInputParams,
@@ -36,12 +37,9 @@ export const probeSweep = defineAnalysis({
     'For each feature (a label value against the rest) and each probed layer, fits L2 logistic probes on the top-k neurons of each ranker ' +
     '(seeded 70/30 split, standardised neurons, balanced classes) and reports test F1 by layer and k, the best layer, and the best single neuron per layer.',
   references: [{ title: 'Gurnee et al., Finding Neurons in a Haystack (2023)', url: 'https://arxiv.org/abs/2305.01610' }],
-  inputs: {
-    models: { min: 0, max: 1 },
-    data: { kind: 'text', required: false, description: 'labelled JSONL for task=labels, any text for task=position' },
-    capabilities: ['tokenizer'],
-  },
+  inputs: probeInputs,
   params,
+  results: probeSweepResults,
   async run(ctx): Promise<Report> {
     const p = ctx.params;
     const inputs = await buildProbeInputs(ctx);

@@ -2,13 +2,14 @@
  * `sparse-probe` (implementational): which neurons carry one binary feature. Probes every layer's
  * best single neuron, then runs the k sweep (rankers + optimal sparse probe) at the best layer.
  */
-import { defineAnalysis, z, type JsonValue, type Report } from '@marr/core';
+import { defineAnalysis, throwIfCancelled, z, type JsonValue, type Report } from '@marr/core';
 import { binarize, positiveClass } from '../datasets/labels.js';
 import { DEFAULT_OSP_GAMMA, PROBE_METHODS, defaultKValues } from '../probe/k-sweep.js';
 import { layerSweep } from '../probe/layer-sweep.js';
 import { byKTable, kSweepFigure, layerFigure, layerTable, optimalityTable, sections } from '../report/figures.js';
 import { buildProbeInputs } from './build-inputs.js';
-import { probeInputParams } from './input-params.js';
+import { probeInputParams, probeInputs } from './input-params.js';
+import { sparseProbeResults } from './results.js';
 
 const params = z.object({
   ...probeInputParams,
@@ -39,12 +40,9 @@ export const sparseProbe = defineAnalysis({
     { title: 'Gurnee et al., Finding Neurons in a Haystack: Case Studies with Sparse Probing (2023)', url: 'https://arxiv.org/abs/2305.01610' },
     { title: 'wesg52/sparse-probing-paper', url: 'https://github.com/wesg52/sparse-probing-paper' },
   ],
-  inputs: {
-    models: { min: 0, max: 1 },
-    data: { kind: 'text', required: false, description: 'labelled JSONL ({"text","label"} or {"text","tokenLabels"}) for task=labels, any text for task=position' },
-    capabilities: ['tokenizer'],
-  },
+  inputs: probeInputs,
   params,
+  results: sparseProbeResults,
   async run(ctx): Promise<Report> {
     const p = ctx.params;
     const inputs = await buildProbeInputs(ctx);
@@ -66,7 +64,7 @@ export const sparseProbe = defineAnalysis({
       ospTimeLimitMs: p.ospTimeLimitSeconds * 1000,
       sweepHookPoint: p.layer || undefined,
       onStep: () => {
-        if (ctx.signal.aborted) throw new Error('the run was cancelled');
+        throwIfCancelled(ctx.signal);
         ctx.progress.tick();
       },
     });

@@ -5,7 +5,7 @@
  * the TransformerLens way (core's tokenWindows) and the same number is taken from each class.
  */
 import { readFile } from 'node:fs/promises';
-import { tokenWindows, type Tokenizer } from '@marr/core';
+import { defineInputKind, tokenWindows, type Tokenizer } from '@marr/core';
 
 export interface ClassText {
   label: string;
@@ -24,6 +24,26 @@ export function paragraphs(text: string, minChars = 40): string[] {
     .split(/\r?\n\s*\r?\n/)
     .map((p) => p.replace(/\s+/g, ' ').trim())
     .filter((p) => p.length >= minChars);
+}
+
+/**
+ * The `classFiles` input kind: a plain-text file of one class (the label comes from the command line,
+ * `--input classFiles.en=twain.txt`), read as its paragraphs.
+ */
+export const classTextKind = defineInputKind<ClassText>({
+  id: 'class-text',
+  description: 'plain text of one class, given as --input classFiles.<label>=file.txt; read as blank-line-separated paragraphs',
+  async load(path, { label }) {
+    return { label: label ?? '', documents: paragraphs(await readFile(path, 'utf8')) };
+  },
+});
+
+/** Merges files of the same label, in first-seen order; needs at least two labels. */
+export function mergeClassTexts(files: readonly ClassText[]): ClassText[] {
+  const byLabel = new Map<string, string[]>();
+  for (const f of files) byLabel.set(f.label, [...(byLabel.get(f.label) ?? []), ...f.documents]);
+  if (byLabel.size < 2) throw new Error(`language identification needs files of at least 2 labels, got ${byLabel.size}`);
+  return [...byLabel].map(([label, documents]) => ({ label, documents }));
 }
 
 /** Reads `label=path` specs (several paths may share a label). */

@@ -6,6 +6,7 @@ import { modelEquations, type SindyModel } from '../model/fit-sindy.js';
 import { simulateModel } from '../model/simulate.js';
 import { jsonNumber, thinIndices } from './json.js';
 import { sindyParams } from './sindy-params.js';
+import { sindyResults } from './results.js';
 import { asUsageError } from './usage-errors.js';
 
 export const sindyAnalysis = defineAnalysis({
@@ -24,6 +25,7 @@ export const sindyAnalysis = defineAnalysis({
   ],
   inputs: { data: { kind: 'timeseries', required: true, description: 'CSV with a time column t and state columns (optionally a trajectory id column)' } },
   params: sindyParams,
+  results: sindyResults,
   async run(ctx): Promise<Report> {
     const { params } = ctx;
     const data = ctx.data;

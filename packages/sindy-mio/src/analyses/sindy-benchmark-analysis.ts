@@ -1,4 +1,5 @@
 /** The `sindy-benchmark` analysis: recovery rates of MIO vs STLSQ vs SR3 on the built-in systems. */
+import { sindyBenchmarkResults } from './results.js';
 import { defineAnalysis, type Report, type ReportSection } from '@marr/core';
 import { z } from 'zod';
 import { runSuccessRateBenchmark } from '../benchmark/success-rate.js';
@@ -30,6 +31,7 @@ export const sindyBenchmarkAnalysis = defineAnalysis({
   references: [{ title: 'Bertsimas & Gurnee, Learning Sparse Nonlinear Dynamics via Mixed-Integer Optimization (2023)', url: 'https://arxiv.org/abs/2206.00176' }],
   inputs: {},
   params: sindyBenchmarkParams,
+  results: sindyBenchmarkResults,
   async run(ctx): Promise<Report> {
     const p = ctx.params;
     const total = p.systems.length * p.noiseLevels.length * p.lengthFactors.length * p.trials * p.methods.length;

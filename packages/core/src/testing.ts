@@ -1,0 +1,6 @@
+/**
+ * `@marr/core/testing`: helpers for tests and benchmarks, not part of the runtime API: locating the
+ * read-only shared/ reference folder (`sharedRoot`, `sharedFixture`, which skip with a reason or fail
+ * under MARR_REQUIRE_FIXTURES=1).
+ */
+export * from './fixtures/shared.js';
