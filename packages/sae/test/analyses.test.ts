@@ -5,12 +5,12 @@
  * the cached activations and a hand-written CE; the plugin runs end to end on the shipped default
  * model with a byte-identical report for a seed and escaped HTML.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadModel, randomModel, runAnalysis, tensor } from '@marr/core';
+import { loadModel, manifestProblems, parseInputAssignments, randomModel, runAnalysis, tensor } from '@marr/core';
 import { renderHtml } from '@marr/report-html';
 import plugin, { createSae, evaluateSae, featureStats, logitEffects, makeSaeConfig, saveSae, trainSae, tableActivationSource } from '../src/index.js';
 import { randomSae, reluSaeByHand } from './helpers.js';
@@ -123,6 +123,11 @@ describe('featureStats and logitEffects', () => {
 });
 
 describe('the plugin on the shipped default model', () => {
+  it('its package.json manifest matches the module', async () => {
+    const pkg = JSON.parse(await readFile(join(here, '..', 'package.json'), 'utf8'));
+    expect(manifestProblems(pkg, plugin)).toEqual([]);
+  });
+
   it('sae-evaluate and sae-features run, are deterministic for a seed and escape model strings in HTML', async () => {
     const dir = await tempDir();
     const model = await loadModel(defaultModel);
@@ -135,19 +140,22 @@ describe('the plugin on the shipped default model', () => {
     const trained = await trainSae({ source: tableActivationSource(tensor([x.data.length / 96, 96], x.data)), architecture: 'topk', width: 64, k: 4, tokens: 4000, batchSize: 64, seed: 0, hookName: 'blocks.1.hook_resid_pre' });
     await saveSae(trained.sae, join(dir, 'sae'));
     const find = (id: string) => plugin.analyses.find((a) => a.id === id)!;
-    const params = { sae: join(dir, 'sae'), contextLength: 32, maxTokens: 2048 };
-    const ev = await runAnalysis({ plugin, analysis: find('sae-evaluate'), models: [model], dataPath: data, params });
+    const params = { contextLength: 32, maxTokens: 2048 };
+    const inputs = parseInputAssignments([`sae=${join(dir, 'sae')}`]);
+    const ev = await runAnalysis({ plugin, analysis: find('sae-evaluate'), models: [model], dataPath: data, params, inputs });
+    expect(ev.inputs.files.map((f) => [f.role, f.path.split('/').at(-1)])).toEqual(expect.arrayContaining([['sae', 'cfg.json'], ['sae', 'sae_weights.safetensors']]));
     expect(ev.results.fve as number).toBeGreaterThan(0.5);
     expect(ev.results.lossRecovered as number).toBeGreaterThan(0.5);
-    const a = await runAnalysis({ plugin, analysis: find('sae-features'), models: [model], dataPath: data, params: { ...params, latents: 5 } });
-    const b = await runAnalysis({ plugin, analysis: find('sae-features'), models: [model], dataPath: data, params: { ...params, latents: 5 } });
+    const a = await runAnalysis({ plugin, analysis: find('sae-features'), models: [model], dataPath: data, params: { ...params, latents: 5 }, inputs });
+    const b = await runAnalysis({ plugin, analysis: find('sae-features'), models: [model], dataPath: data, params: { ...params, latents: 5 }, inputs });
     const strip = (e: typeof a) => JSON.stringify({ ...e, timings: null });
     expect(strip(a)).toEqual(strip(b));
     expect((a.results.latents as unknown[]).length).toBe(5);
     const html = await renderHtml(a);
     expect(html).toContain('&lt;bos&gt;');
     expect(html).not.toContain('<bos>');
-    await expect(runAnalysis({ plugin, analysis: find('sae-evaluate'), models: [model], dataPath: data, params: { contextLength: 32 } })).rejects.toThrow(/pass --param sae=<folder>/);
+    await expect(runAnalysis({ plugin, analysis: find('sae-evaluate'), models: [model], dataPath: data, params: { contextLength: 32 } })).rejects.toThrow(/sae/);
+    await expect(runAnalysis({ plugin, analysis: find('sae-evaluate'), models: [model], dataPath: data, params: { contextLength: 32 }, inputs: parseInputAssignments([`sae=${dir}`]) })).rejects.toThrow(/has no cfg.json/);
     await model.dispose();
   });
 });

@@ -1,20 +1,43 @@
 /** What the SAE analyses share: their text parameters, the SAE folder parameter, windows, and the checks. */
-import { MarrUsageError, z, type AnalysisContext, type HookedTransformer } from '@marr/core';
-import { loadSae, type LoadedSae } from '../format/folder.js';
+import { join } from 'node:path';
+import { defineInputKind, MarrUsageError, z, type AnalysisContext, type HookedTransformer } from '@marr/core';
+import { loadSae, SAE_CFG_FILENAME, SAE_WEIGHTS_FILENAME, type LoadedSae } from '../format/folder.js';
+
+/** The `sae` input: an SAELens folder, loaded with loadSae (both files hashed into report.inputs.files). */
+export const saeFolderKind = defineInputKind<LoadedSae>({
+  id: 'sae-folder',
+  description: `an SAELens SAE folder (${SAE_CFG_FILENAME} + ${SAE_WEIGHTS_FILENAME}), e.g. from marr sae train`,
+  entry: 'folder',
+  async load(path) {
+    return loadSae(path).catch((err: Error) => { throw new MarrUsageError(err.message); });
+  },
+  async files(path) {
+    return [join(path, SAE_CFG_FILENAME), join(path, SAE_WEIGHTS_FILENAME)];
+  },
+});
+
+/** The inputs both SAE analyses declare. */
+export const saeInputs = {
+  models: { min: 1, max: 1 },
+  data: { kind: 'text' as const, required: true, description: 'text the model runs on' },
+  files: { sae: { kind: saeFolderKind, required: true, description: 'the SAE (--input sae=<folder>); its hook_name must be a hook point of the model' } },
+  capabilities: ['tokenizer' as const],
+};
 
 export const saeTextParams = {
-  sae: z.string().default('').describe('The SAE: an SAELens folder (cfg.json + sae_weights.safetensors) whose hook_name is a hook point of the model.'),
   contextLength: z.number().int().min(2).default(64).describe('Tokens per window, BOS included (at most the model context).'),
   maxTokens: z.number().int().min(2).default(16384).describe('Stop reading the dataset after this many tokens (windows x contextLength).'),
   batchWindows: z.number().int().min(1).default(8).describe('Windows per forward batch.'),
   excludeBos: z.boolean().default(true).describe('Leave the BOS position out of the SAE statistics (its activations are outliers).'),
 };
 
-export async function loadAnalysisSae(path: string, model: HookedTransformer): Promise<LoadedSae> {
-  if (!path) throw new MarrUsageError('this analysis needs an SAE; pass --param sae=<folder> (an SAELens folder with cfg.json and sae_weights.safetensors, e.g. from marr sae train)');
-  const sae = await loadSae(path).catch((err: Error) => { throw new MarrUsageError(err.message); });
+/** The loaded `sae` input, checked against the model. */
+export function analysisSae(ctx: AnalysisContext<unknown>, model: HookedTransformer): LoadedSae {
+  const input = ctx.inputs.sae?.[0];
+  if (!input) throw new MarrUsageError('this analysis needs an SAE; pass --input sae=<folder> (an SAELens folder with cfg.json and sae_weights.safetensors, e.g. from marr sae train)');
+  const sae = input.value as LoadedSae;
   const hook = sae.cfg.hookName;
-  if (!hook) throw new MarrUsageError(`${path}/cfg.json names no hook_name; set it to the hook point the SAE reads (e.g. blocks.0.hook_resid_post)`);
+  if (!hook) throw new MarrUsageError(`${input.path}/cfg.json names no hook_name; set it to the hook point the SAE reads (e.g. blocks.0.hook_resid_post)`);
   if (!model.hookPoints({ optIn: true }).includes(hook)) throw new MarrUsageError(`the SAE reads ${hook}, which is not a hook point of this model; was it trained on another model?`);
   return sae;
 }

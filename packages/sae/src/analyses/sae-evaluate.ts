@@ -1,10 +1,30 @@
 import { defineAnalysis, z } from '@marr/core';
 import { evaluateSae } from '../evaluate/evaluate-sae.js';
-import { fmt, frequencyHistogram, loadAnalysisSae, saeTextParams, saeWindows } from './common.js';
+import { analysisSae, fmt, frequencyHistogram, saeInputs, saeTextParams, saeWindows } from './common.js';
 
 export const saeEvaluateParams = z.object({
   ...saeTextParams,
   denseThreshold: z.number().min(0).max(1).default(0.1).describe('A latent firing on more than this fraction of tokens counts as dense.'),
+});
+
+export const saeEvaluateResults = z.object({
+  hook: z.string().describe('the hook point the SAE reads'),
+  architecture: z.enum(['standard', 'topk', 'jumprelu']),
+  dSae: z.number().int().describe('latents'),
+  k: z.number().int().nullable().describe('active latents per token (topk), else null'),
+  tokens: z.number().int().describe('tokens in the reconstruction statistics'),
+  mse: z.number().describe('mean squared error per element'),
+  fve: z.number().describe('fraction of variance explained, 1 − Σ‖x − x̂‖²/Σ‖x − x̄‖²'),
+  l0: z.number().describe('mean active latents per token'),
+  deadLatents: z.number().int().describe('latents that never fired'),
+  denseLatents: z.number().int().describe('latents firing on more than denseThreshold of tokens'),
+  denseThreshold: z.number(),
+  ceClean: z.number().describe('next-token cross-entropy of the model, nats'),
+  ceSae: z.number().describe('cross-entropy with the reconstruction spliced in (no error term), nats'),
+  ceZeroAblated: z.number().describe('cross-entropy with the hook set to zero, nats'),
+  lossRecovered: z.number().nullable().describe('(CE_zero − CE_sae)/(CE_zero − CE_clean); null when zero-ablation changes nothing'),
+  frequency: z.array(z.number()).describe('firing frequency of every latent'),
+  units: z.object({ ce: z.string(), mse: z.string() }),
 });
 
 export const saeEvaluateAnalysis = defineAnalysis({
@@ -22,20 +42,15 @@ export const saeEvaluateAnalysis = defineAnalysis({
     { title: 'Gao et al. 2024, Scaling and evaluating sparse autoencoders', url: 'https://arxiv.org/abs/2406.04093' },
     { title: 'SAELens', url: 'https://github.com/decoderesearch/SAELens' },
   ],
-  inputs: {
-    models: { min: 1, max: 1 },
-    data: { kind: 'text', required: true, description: 'text the model runs on' },
-    capabilities: ['tokenizer'],
-  },
+  inputs: saeInputs,
   params: saeEvaluateParams,
+  results: saeEvaluateResults,
   async run(ctx) {
     const model = ctx.models[0];
     const p = ctx.params;
-    const sae = await loadAnalysisSae(p.sae, model);
+    const sae = analysisSae(ctx, model);
     const windows = saeWindows(ctx, model, p);
-    ctx.progress.start('sae-evaluate', Math.ceil(windows.length / p.batchWindows));
-    const ev = await evaluateSae(model, sae, windows, { batchWindows: p.batchWindows, excludeBos: p.excludeBos, denseThreshold: p.denseThreshold, signal: ctx.signal, onBatch: () => ctx.progress.tick() });
-    ctx.progress.done();
+    const ev = await evaluateSae(model, sae, windows, { batchWindows: p.batchWindows, excludeBos: p.excludeBos, denseThreshold: p.denseThreshold, signal: ctx.signal, progress: ctx.progress });
     const hist = frequencyHistogram(ev.frequency);
     const { cfg } = sae;
     const summary =

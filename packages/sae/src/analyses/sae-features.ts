@@ -1,6 +1,6 @@
-import { defineAnalysis, z, type JsonValue } from '@marr/core';
+import { defineAnalysis, z } from '@marr/core';
 import { featureStats, logitEffects } from '../features/feature-stats.js';
-import { fmt, frequencyHistogram, loadAnalysisSae, saeTextParams, saeWindows } from './common.js';
+import { analysisSae, fmt, frequencyHistogram, saeInputs, saeTextParams, saeWindows } from './common.js';
 
 export const saeFeaturesParams = z.object({
   ...saeTextParams,
@@ -11,6 +11,26 @@ export const saeFeaturesParams = z.object({
   contextBefore: z.number().int().min(0).default(8).describe('Tokens shown before the activating token.'),
   contextAfter: z.number().int().min(0).default(2).describe('Tokens shown after the activating token.'),
   topLogits: z.number().int().min(1).max(50).default(5).describe('Tokens listed per latent for its most positive and most negative direct logit effect.'),
+});
+
+const tokenValue = z.object({ token: z.string(), value: z.number() });
+export const saeFeaturesResults = z.object({
+  hook: z.string().describe('the hook point the SAE reads'),
+  dSae: z.number().int().describe('latents'),
+  tokens: z.number().int().describe('tokens read'),
+  aliveLatents: z.number().int().describe('latents that fired at least once'),
+  frequency: z.array(z.number()).describe('firing frequency of every latent'),
+  meanActivation: z.array(z.number()).describe('mean activation of every latent when it fires'),
+  maxActivation: z.array(z.number()).describe('maximum activation of every latent'),
+  latents: z.array(z.object({
+    index: z.number().int(),
+    frequency: z.number(),
+    meanActivation: z.number(),
+    maxActivation: z.number(),
+    topContexts: z.array(z.object({ activation: z.number(), token: z.string(), text: z.string().describe('the context, the activating token marked «like this»') })),
+    positiveLogits: z.array(tokenValue).nullable().describe('most promoted tokens by W_dec[i] · W_U (null for hooks of another width)'),
+    negativeLogits: z.array(tokenValue).nullable().describe('most suppressed tokens'),
+  })).describe('the latents the table shows, in its order'),
 });
 
 export const saeFeaturesAnalysis = defineAnalysis({
@@ -27,22 +47,17 @@ export const saeFeaturesAnalysis = defineAnalysis({
     { title: 'Bricken et al. 2023, Towards Monosemanticity', url: 'https://transformer-circuits.pub/2023/monosemantic-features' },
     { title: 'Neuronpedia feature dashboards', url: 'https://www.neuronpedia.org' },
   ],
-  inputs: {
-    models: { min: 1, max: 1 },
-    data: { kind: 'text', required: true, description: 'text whose activations are read' },
-    capabilities: ['tokenizer'],
-  },
+  inputs: saeInputs,
   params: saeFeaturesParams,
+  results: saeFeaturesResults,
   async run(ctx) {
     const model = ctx.models[0];
     const p = ctx.params;
-    const sae = await loadAnalysisSae(p.sae, model);
+    const sae = analysisSae(ctx, model);
     const { dSae, dIn } = sae.cfg;
     for (const id of p.latentIds) if (id >= dSae) throw new Error(`latentIds: latent ${id} does not exist; the SAE has ${dSae} latents (0..${dSae - 1})`);
     const windows = saeWindows(ctx, model, p);
-    ctx.progress.start('sae-features', Math.ceil(windows.length / p.batchWindows));
-    const st = await featureStats(model, sae, windows, { batchWindows: p.batchWindows, topContexts: p.topContexts, excludeBos: p.excludeBos, signal: ctx.signal, onBatch: () => ctx.progress.tick() });
-    ctx.progress.done();
+    const st = await featureStats(model, sae, windows, { batchWindows: p.batchWindows, topContexts: p.topContexts, excludeBos: p.excludeBos, signal: ctx.signal, progress: ctx.progress });
     const tok = model.tokenizer!;
     const all = Array.from({ length: dSae }, (_, i) => i);
     const order = p.latentIds.length > 0 ? p.latentIds
@@ -83,7 +98,7 @@ export const saeFeaturesAnalysis = defineAnalysis({
       results: {
         hook: sae.cfg.hookName, dSae, tokens: st.tokens, aliveLatents: alive,
         frequency: Array.from(st.frequency), meanActivation: Array.from(st.meanActivation), maxActivation: Array.from(st.maxActivation),
-        latents: shown as unknown as JsonValue,
+        latents: shown,
       },
       sections: [
         {

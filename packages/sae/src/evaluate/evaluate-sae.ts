@@ -6,7 +6,7 @@
  * - the language model's next-token cross-entropy clean, with the SAE spliced in (no error term) and
  *   with the hook zero-ablated; loss recovered = (CE_zero − CE_sae) / (CE_zero − CE_clean).
  */
-import type { HookedTransformer } from '@marr/core';
+import { batches, type HookedTransformer, type Progress } from '@marr/core';
 import { withSaes } from '../splice/with-saes.js';
 import type { Sae } from '../sae.js';
 import { crossEntropySum } from './cross-entropy.js';
@@ -32,7 +32,7 @@ export interface EvaluateOptions {
   excludeBos?: boolean;
   denseThreshold?: number;
   signal?: AbortSignal;
-  onBatch?: () => void;
+  progress?: Progress;
 }
 
 export async function evaluateSae(model: HookedTransformer, sae: Sae, windows: readonly number[][], options: EvaluateOptions): Promise<SaeEvaluation> {
@@ -45,9 +45,7 @@ export async function evaluateSae(model: HookedTransformer, sae: Sae, windows: r
   const sumX = new Float64Array(dIn), sumX2 = new Float64Array(dIn);
   const fires = new Float64Array(dSae);
   const ce = { clean: 0, sae: 0, zero: 0, count: 0 };
-  for (let s = 0; s < windows.length; s += options.batchWindows) {
-    if (options.signal?.aborted) throw new Error('sae-evaluate was cancelled');
-    const batch = windows.slice(s, s + options.batchWindows);
+  for await (const { items: batch } of batches(windows, { size: options.batchWindows, signal: options.signal, progress: options.progress, label: 'sae-evaluate' })) {
     const T = batch[0].length;
     const clean = await model.run(batch, { cache: [hook] });
     const x = clean.cache.get(hook);
@@ -74,7 +72,6 @@ export async function evaluateSae(model: HookedTransformer, sae: Sae, windows: r
     ce.sae += crossEntropySum(withSae.logits!, batch).sum;
     ce.zero += crossEntropySum(zeroed.logits!, batch).sum;
     ce.count += c0.count;
-    options.onBatch?.();
   }
   let tss = 0;
   for (let j = 0; j < dIn; j++) tss += sumX2[j] - (sumX[j] * sumX[j]) / n;

@@ -2,7 +2,7 @@
  * Per-latent statistics over token windows: firing frequency, mean activation when firing, maximum
  * activation, and the top activating (window, position) pairs, kept in a bounded min-heap per latent.
  */
-import type { HookedTransformer } from '@marr/core';
+import { batches, type HookedTransformer, type Progress } from '@marr/core';
 import type { Sae } from '../sae.js';
 
 export interface TopActivation {
@@ -25,7 +25,7 @@ export interface FeatureStatsOptions {
   topContexts: number;
   excludeBos?: boolean;
   signal?: AbortSignal;
-  onBatch?: () => void;
+  progress?: Progress;
 }
 
 /** Pushes into a min-heap of at most `cap` entries ordered by activation (ties: earlier window/position kept). */
@@ -62,9 +62,7 @@ export async function featureStats(model: HookedTransformer, sae: Sae, windows: 
   const count = new Float64Array(dSae), sum = new Float64Array(dSae), max = new Float64Array(dSae);
   const top: TopActivation[][] = Array.from({ length: dSae }, () => []);
   let n = 0;
-  for (let s = 0; s < windows.length; s += options.batchWindows) {
-    if (options.signal?.aborted) throw new Error('sae-features was cancelled');
-    const batch = windows.slice(s, s + options.batchWindows);
+  for await (const { items: batch, start: s } of batches(windows, { size: options.batchWindows, signal: options.signal, progress: options.progress, label: 'sae-features' })) {
     const T = batch[0].length;
     const run = await model.run(batch, { cache: [hook], returnLogits: false });
     const x = run.cache.get(hook);
@@ -83,7 +81,6 @@ export async function featureStats(model: HookedTransformer, sae: Sae, windows: 
         pushTop(top[j], { activation: a, window: w, position: pos }, options.topContexts);
       }
     }
-    options.onBatch?.();
   }
   const byStrength = (a: TopActivation, b: TopActivation) => b.activation - a.activation || a.window - b.window || a.position - b.position;
   return {
