@@ -19,7 +19,7 @@ import { hookPointNames, unknownNameError } from './hook-points.js';
 import { causalMask, positionIds, prepareTokens } from './input.js';
 import type { KvEntry } from './layers/attention.js';
 import { block } from './layers/block.js';
-import { canFuse, fusedSegment, MULTI_BLOCK_FUSION_MAX_WEIGHTS } from './fused/fused-segment.js';
+import { canFuse, fusedSegment, FUSION_MAX_WEIGHTS, MULTI_BLOCK_FUSION_MAX_WEIGHTS } from './fused/fused-segment.js';
 import { rotaryTables } from './fused/block-graph.js';
 import type { LayerContext } from './layers/context.js';
 import { checkContext, embed } from './layers/embed.js';
@@ -55,8 +55,9 @@ export interface CreateModelOptions {
   /** Where the onnxruntime backend runs: cpu (default, or $MARR_DEVICE) or cuda. */
   device?: Device;
   /**
-   * Run blocks that no edit hook touches as one fused graph each (default true, or false when
-   * MARR_FUSED=0); the per-kernel path gives the same values within float32 rounding.
+   * Run blocks that no edit hook touches as fused graphs (default: true for models of at most
+   * FUSION_MAX_WEIGHTS weights, unless MARR_FUSED=0); the per-kernel path gives the same values within
+   * float32 rounding.
    */
   fused?: boolean;
 }
@@ -99,9 +100,9 @@ class HookedTransformerImpl implements HookedTransformer {
     this.source = opts.source ?? { spec: 'memory', format: 'memory', files: [] };
     this.backend = resolveBackend(opts.backend, opts.threads, opts.device);
     this.derived = new DerivedWeights(this.backend);
-    this.fused = opts.fused ?? settings().fused;
     let count = 0;
     for (const w of this.weights.values()) count += w.data.length;
+    this.fused = opts.fused ?? (settings().fused && count <= FUSION_MAX_WEIGHTS);
     this.multiBlockFusion = count <= MULTI_BLOCK_FUSION_MAX_WEIGHTS;
   }
 
