@@ -5,6 +5,7 @@
  */
 import { MARR_LEVELS } from '@marr/core/protocol';
 import { Command, Option } from 'commander';
+import { saeCommand } from './commands/sae.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -120,6 +121,8 @@ export function createProgram(version: string): Command {
     .option('--steps <n>', "number of steps (default: the recipe's)")
     .option('--out <dir>', 'output folder')
     .action(async (opts) => (await import('./commands/train.js')).trainCommand(opts));
+
+  program.addCommand(saeCommand(program));
 
   program
     .command('schema')

@@ -70,3 +70,4 @@ export { HfTokenizer, templateBosId, type HfTokenizerOptions } from './tokenizer
 export { llama2cToTokenizerJson, llama2cTokenizerConfig } from './tokenizer/llama2c-to-tokenizer-json.js';
 export { checkTokenizerJson, TOKENIZER_PART_TYPES, MAX_TOKEN_ID_WITHOUT_MODEL, type TokenizerJsonCheckOptions } from './tokenizer/tokenizer-json-check.js';
 export { checkWeightsFinite, findNonFinite, nonFiniteOutputMessage, type NonFiniteWeights, type NonFiniteFinding } from './loading/finite-check.js';
+export { createAdamW, adamwStep, clipGradients, learningRate, type AdamWSettings, type AdamWState, type OptimArray } from './optim/adamw.js';
