@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { isUsageError } from './errors.js';
+import { fileSystemErrorMessage, isBrokenPipe } from './fs-errors.js';
 import { createProgram } from './program.js';
 
 function ownVersion(): string {
@@ -14,6 +15,14 @@ function ownVersion(): string {
   } catch {
     return '0.0.0';
   }
+}
+
+// `marr ... | head`: when the reader closes the pipe, stop quietly instead of crashing with EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (isBrokenPipe(err)) process.exit(process.exitCode ?? 0);
+    throw err;
+  });
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -30,6 +39,12 @@ async function main(argv: string[]): Promise<number> {
     if (isUsageError(err)) {
       process.stderr.write(`marr: ${(err as Error).message}\n`);
       return 2;
+    }
+    if (isBrokenPipe(err)) return 0;
+    const fsMessage = fileSystemErrorMessage(err);
+    if (fsMessage && !debug) {
+      process.stderr.write(`marr: ${fsMessage}\n`);
+      return 1;
     }
     const e = err as Error;
     process.stderr.write(`marr: ${debug && e.stack ? e.stack : e.message}\n`);

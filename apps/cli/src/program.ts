@@ -5,6 +5,7 @@
  */
 import { MARR_LEVELS } from '@marr/core/protocol';
 import { Command, Option } from 'commander';
+import { saeCommand } from './commands/sae.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -13,6 +14,15 @@ export function createProgram(version: string): Command {
     .description('marr: multilevel interpretability of neural networks')
     .version(version)
     .option('--debug', 'show stack traces for errors')
+    .addOption(new Option('--device <device>', 'where models run: cpu (default) or cuda (needs onnxruntime-node with its CUDA libraries); sets MARR_DEVICE').choices(['cpu', 'cuda']))
+    .hook('preAction', async (cmd) => {
+      const device = cmd.opts().device as string | undefined;
+      if (device) {
+        // The flag is the MARR_DEVICE setting for this process: every model the command loads runs there.
+        process.env.MARR_DEVICE = device;
+        (await import('@marr/core/protocol')).reloadSettings();
+      }
+    })
     .exitOverride()
     .showSuggestionAfterError(true)
     .configureOutput({ outputError: (str, write) => write(str) });
@@ -120,6 +130,8 @@ export function createProgram(version: string): Command {
     .option('--steps <n>', "number of steps (default: the recipe's)")
     .option('--out <dir>', 'output folder')
     .action(async (opts) => (await import('./commands/train.js')).trainCommand(opts));
+
+  program.addCommand(saeCommand(program));
 
   program
     .command('schema')

@@ -1,16 +1,18 @@
 /**
- * Writing report.json and report.html into the output folder. Both are rendered in memory first and
- * each lands with an atomic rename, so a run that is killed or fails leaves no partial report.
+ * Writing report.json and report.html into the output folder, all or nothing: both are rendered in
+ * memory, staged in a folder beside --out and renamed into place together (core's writeFileSet), so a
+ * run that fails or is killed never leaves a report.html without its report.json.
  */
-import { mkdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { renderJson, writeFileAtomic, type ReportEnvelope } from '@marr/core';
-import { UsageError } from './errors.js';
+import { mkdir } from 'node:fs/promises';
+import { checkOutputDir, renderJson, writeFileSet, type ReportEnvelope } from '@marr/core';
 
-/** Fails early (before any work) when the output folder cannot be a folder. */
+/**
+ * Fails early (before any work) when the output folder cannot work: an existing file, a virtual
+ * filesystem such as /proc, or a place that cannot be written. Then creates the folder (empty), as
+ * marr always has, so a failed run leaves an empty folder and never a partial report.
+ */
 export async function prepareOutDir(dir: string): Promise<void> {
-  const info = await stat(dir).catch(() => null);
-  if (info && !info.isDirectory()) throw new UsageError(`--out "${dir}" is a file; give a folder for report.json and report.html`);
+  await checkOutputDir(dir, '--out');
   await mkdir(dir, { recursive: true });
 }
 
@@ -18,8 +20,9 @@ export async function writeReportFiles(dir: string, envelope: ReportEnvelope): P
   const { renderHtml } = await import('@marr/report-html');
   const jsonText = renderJson(envelope);
   const htmlText = await renderHtml(envelope);
-  const paths = { json: join(dir, 'report.json'), html: join(dir, 'report.html') };
-  await writeFileAtomic(paths.html, htmlText);
-  await writeFileAtomic(paths.json, jsonText);
-  return paths;
+  const [json, html] = await writeFileSet(dir, [
+    { name: 'report.json', data: jsonText },
+    { name: 'report.html', data: htmlText },
+  ]);
+  return { json, html };
 }

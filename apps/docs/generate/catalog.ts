@@ -79,7 +79,11 @@ export interface ShippedModelInfo {
 export interface HookPointTable {
   /** The model the names were read from (a shipped name). */
   model: string;
+  /** Every hook point of the model (opt-in ones included) in execution order. */
   names: string[];
+  /** One row per kind of hook point, from core's HOOK_POINTS table, with its shape for `seq` tokens. */
+  rows: { name: string; axes: string[]; shape: number[]; short: string; optIn: string | null; description: string }[];
+  seq: number;
 }
 
 /** The plugin authoring guide's example, created, built, listed and run while the site was generated. */

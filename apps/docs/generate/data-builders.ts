@@ -57,6 +57,20 @@ export const DATA_BUILDERS: Readonly<Record<string, DataBuilder>> = {
       await writeFileAtomic(path, lines.join('\n') + '\n');
     },
   },
+  'zoo-default-sae': {
+    file: 'sae-default-topk',
+    description: 'an SAELens folder: a top-k SAE (width 768, k 16) trained by `marr sae train` on the shipped default model\'s blocks.1.hook_resid_post, 300k tokens of zoo corpus documents of another seed than the held-out stream',
+    async write(path) {
+      const { generateCorpus, resolveShippedModel } = await import('@marr/zoo');
+      const { runSaeTrainCommand } = await import('@marr/sae');
+      const text = `${path}.train.txt`;
+      const docs = generateCorpus((await zooHeldOutSeed()) + 1000, 6000);
+      await writeFileAtomic(text, docs.map((d) => d.text.replace(/\n\s*\n/g, '\n')).join('\n\n') + '\n');
+      const model = resolveShippedModel('default');
+      if (!model) throw new Error('zoo-default-sae needs the shipped default model');
+      await runSaeTrainCommand({ model, hook: 'blocks.1.hook_resid_post', data: text, architecture: 'topk', width: '768', k: '16', tokens: '300000', seed: '0', out: path });
+    },
+  },
   'lorenz-series': {
     file: 'lorenz.csv',
     description: 'the Lorenz system (sigma 10, rho 28, beta 8/3) from [-8, 8, 27], 10 time units sampled every 0.002, simulated by @marr/sindy-mio',

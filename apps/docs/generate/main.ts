@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
-import { loadModel, writeJsonAtomic } from '@marr/core';
+import { hookPointShape, hookPointTable as coreHookPointTable, loadModel, writeJsonAtomic } from '@marr/core';
 import { sharedRoot } from '@marr/core/testing';
 import { LEVELS, type AnalysisDescription, type Catalog, type CatalogAnalysis, type CatalogPlugin, type HookPointTable, type ShippedModelInfo } from './catalog.js';
 import { authoringExample } from './authoring.js';
@@ -92,7 +92,20 @@ async function runPool(jobs: readonly (() => Promise<void>)[], limit: number): P
 async function hookPointTable(): Promise<HookPointTable | null> {
   if (!(await isShippedModel('default'))) return null;
   const model = await loadModel('default');
-  return { model: 'default', names: model.hookPoints() };
+  const seq = 16;
+  const table = coreHookPointTable(model.config, { optIn: true });
+  const rows = table
+    .filter((e) => e.slot === null || e.slot === 0)
+    .map((e) => ({
+      name: e.slot === null ? e.name : `blocks.{i}.${e.spec.suffix}`,
+      axes: [...e.spec.axes],
+      shape: hookPointShape(model.config, e.spec, 1, seq),
+      short: e.spec.short,
+      optIn: e.spec.optIn ?? null,
+      description: e.spec.description,
+    }));
+  await model.dispose();
+  return { model: 'default', names: table.map((e) => e.name), rows, seq };
 }
 
 async function main(): Promise<void> {

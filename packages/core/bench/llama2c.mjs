@@ -6,34 +6,27 @@
 //
 //   npm run build -w @marr/core && node packages/core/bench/llama2c.mjs [--rounds 5]
 //
-// Needs ../shared (the model and run.c) and a C compiler (cc); run.c is compiled into a temporary
-// folder with `cc -O3 -march=native` and never copied into the repository. Skips with the reason
+// Needs ../shared (the model and run.c) and a C compiler (cc); tools/runc-baseline.mjs compiles run.c into a
+// temporary folder with `cc -O3 -march=native` (never into the repository). Skips with the reason
 // when either is missing.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadModel, sharedRoot } from '../dist/index.js';
+import { loadModel } from '../dist/index.js';
+import { sharedRoot } from '../dist/testing.js';
+import { buildRunC } from '../../../tools/runc-baseline.mjs';
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
 );
 const rounds = Number(args.rounds ?? 5);
-const shared = sharedRoot();
-const modelDir = shared && join(shared, 'models', 'stories260K');
-const runC = shared && join(shared, 'baselines', 'llama2c', 'run.c');
-if (!modelDir || !existsSync(join(modelDir, 'stories260K.bin')) || !existsSync(runC)) {
-  console.log('skipped: ../shared/models/stories260K or ../shared/baselines/llama2c/run.c is missing');
+const built = buildRunC(sharedRoot());
+if (built.skipped) {
+  console.log(`skipped: ${built.skipped}`);
   process.exit(0);
 }
-if (spawnSync('cc', ['--version']).status !== 0) {
-  console.log('skipped: no C compiler (cc) on this machine to build run.c');
-  process.exit(0);
-}
-const work = mkdtempSync(join(tmpdir(), 'marr-runc-'));
-const bin = join(work, 'run');
-execFileSync('cc', ['-O3', '-march=native', '-o', bin, runC, '-lm']);
+const { bin, modelDir } = built;
 
 const GEN = 256;
 function runCRate() {
@@ -91,4 +84,4 @@ console.log(`marr teacher-forced, 8 x 512 tokens: ${f(tf)}  -> ${(tf / c).toFixe
 console.log(`marr greedy generation, hooks off:   ${f(gen)}  -> ${(gen / c).toFixed(2)} x run.c (target >= 0.5)`);
 console.log(`marr generation, observe + edit hook:${f(hooked)}  -> ${(gen / hooked).toFixed(2)} x the hooks-off time (target <= 1.5)`);
 await model.dispose();
-rmSync(work, { recursive: true, force: true });
+rmSync(dirname(bin), { recursive: true, force: true });

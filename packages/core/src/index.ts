@@ -48,6 +48,7 @@ export { loadModel, modelResolvers, registerModelResolver, resolveModelName, res
 export { processWeights, processedWeights, type ProcessWeightsOptions, type ProcessedWeightsOptions } from './model/weight-processing.js';
 export { convertLlama2cToHf } from './loading/convert.js';
 export { writeFileAtomic, writeJsonAtomic } from './loading/atomic-write.js';
+export { writeFileSet, checkOutputDir, createStagingDir, commitStagedDir, VIRTUAL_FILESYSTEM_ROOTS, type FileSetEntry } from './loading/atomic-write.js';
 export { loadWeights, type LoadWeightsOptions, type LoadedWeights } from './loading/load-weights.js';
 export {
   readSafetensors, readSafetensorsHeader, writeSafetensors, encodeSafetensors, rejectPickle, MAX_SAFETENSORS_HEADER_BYTES,
@@ -68,3 +69,6 @@ export { readLlama2cVocab, parseLlama2cVocab, type Llama2cVocab } from './tokeni
 export { HfTokenizer, templateBosId, type HfTokenizerOptions } from './tokenizer/hf-tokenizer.js';
 export { llama2cToTokenizerJson, llama2cTokenizerConfig } from './tokenizer/llama2c-to-tokenizer-json.js';
 export * from './patching/index.js';
+export { checkTokenizerJson, TOKENIZER_PART_TYPES, MAX_TOKEN_ID_WITHOUT_MODEL, type TokenizerJsonCheckOptions } from './tokenizer/tokenizer-json-check.js';
+export { checkWeightsFinite, findNonFinite, nonFiniteOutputMessage, type NonFiniteWeights, type NonFiniteFinding } from './loading/finite-check.js';
+export { createAdamW, adamwStep, clipGradients, learningRate, type AdamWSettings, type AdamWState, type OptimArray } from './optim/adamw.js';

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'marr-wasm-'));
 const out = join(work, 'kernels.wasm');
-execFileSync('clang', ['--target=wasm32', '-O3', '-msimd128', '-nostdlib', '-Wl,--no-entry', '-Wl,--export=__heap_base', '-o', out, join(here, 'kernels.c')], { stdio: 'inherit' });
+execFileSync('clang', ['--target=wasm32', '-O3', '-msimd128', '-nostdlib', '-Wl,--no-entry', '-Wl,--export=__heap_base', '-Wl,--allow-undefined', '-o', out, join(here, 'kernels.c')], { stdio: 'inherit' });
 const bytes = readFileSync(out);
 rmSync(work, { recursive: true, force: true });
 const lines = bytes.toString('base64').match(/.{1,100}/g).map((l) => `  '${l}',`).join('\n');

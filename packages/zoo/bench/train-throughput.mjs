@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { matmul, createRng } from '@marr/core';
-import { coreKernels, corpusVocabulary, createAdamW, getRecipe, initParameters, parameterCount, recipeConfig, trainStep } from '../dist/index.js';
+import { coreKernels, corpusVocabulary, createParameterAdamW, getRecipe, initParameters, parameterCount, recipeConfig, trainStep } from '../dist/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const steps = Number(process.argv[2] ?? 20);
@@ -34,7 +34,7 @@ const kernels = {
 };
 const p = initParameters(kernels, cfg, 0);
 const grads = kernels.alloc(p.data.length);
-const opt = createAdamW(p);
+const opt = createParameterAdamW(p);
 const step = () => trainStep(kernels, p, grads, opt, tokens, targets, batch, seq, 1e-3, recipe);
 
 for (let i = 0; i < 3; i++) await step();

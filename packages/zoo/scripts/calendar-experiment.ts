@@ -1,13 +1,13 @@
 // Experiment (not part of the zoo build): does skewing calendar counts toward 1 let the organism architecture learn calendar arithmetic?
 // Trains the organism architecture on calendar-only documents, counts uniform or p(c) ∝ 1/c², and prints
 // the accuracy over all 174 problems every 100 steps:  node calendar-experiment.mjs <skew|uniform> <steps>
-import { createRng, matmul } from '@marr/core';
+import { createRng, learningRate, matmul } from '@marr/core';
 import { allCalendarProblems, calendarAnswerWord, calendarPrompt, type CalendarProblem } from '../src/corpus/generators/calendar.js';
 import { getRecipe } from '../src/recipes.js';
 import { corpusVocabulary } from '../src/tokenizer/corpus-vocabulary.js';
 import { BOS_ID, EOS_ID, encodeWords } from '../src/tokenizer/word-tokenizer.js';
 import { coreKernels } from '../src/train/kernels.js';
-import { createAdamW, learningRate } from '../src/train/optimizer.js';
+import { createParameterAdamW } from '../src/train/optimizer.js';
 import { initParameters } from '../src/train/parameters.js';
 import { recipeConfig, trainStep } from '../src/train/trainer.js';
 import { forward } from '../src/train/transformer.js';
@@ -43,7 +43,7 @@ while (n < need) {
 }
 const p = initParameters(k, cfg, 0);
 const grads = k.alloc(p.data.length);
-const opt = createAdamW(p);
+const opt = createParameterAdamW(p);
 for (let s = 0; s < steps; s++) {
   const { tokens, targets } = batchAt(stream, s, recipe.batch, recipe.seq);
   await trainStep(k, p, grads, opt, tokens, targets, recipe.batch, recipe.seq, learningRate(s, steps, 50, recipe.maxLr, recipe.minLr), recipe);

@@ -16,7 +16,7 @@ export { train, trainStep, recipeConfig, heldOutLoss, type TrainOptions, type Tr
 export { forward, backward, checkTrainable } from './train/transformer.js';
 export { initParameters, parameterCount, parameterSpecs, wrapParameters, type Parameters, type ParameterSpec } from './train/parameters.js';
 export { coreKernels, float32JsKernels, float64Kernels, type Kernels, type FloatArray } from './train/kernels.js';
-export { learningRate, logSpacedSteps, createAdamW, adamwStep, clipGradients, type AdamWState, type AdamWSettings } from './train/optimizer.js';
+export { logSpacedSteps, createParameterAdamW } from './train/optimizer.js';
 export { toTransformerLensWeights } from './export/transformer-lens.js';
 export { writeHfFolder, hfConfigJson } from './export/hf-folder.js';
 export { measureBehaviours, type BehaviourReport, type MeasureOptions } from './evaluate/behaviours.js';

@@ -8,7 +8,8 @@ import { train, type TrainProgress } from '../src/train/trainer.js';
 import { float32JsKernels } from '../src/train/kernels.js';
 import { forward } from '../src/train/transformer.js';
 import { toTransformerLensWeights } from '../src/export/transformer-lens.js';
-import { learningRate, logSpacedSteps } from '../src/train/optimizer.js';
+import { learningRate } from '@marr/core';
+import { logSpacedSteps } from '../src/train/optimizer.js';
 import { BOS_ID, encodeWords } from '../src/tokenizer/word-tokenizer.js';
 
 const dirs: string[] = [];

@@ -1,5 +1,5 @@
 /** `marr convert <llama2c.bin> --tokenizer <tok.bin> --out <dir>`: a llama2.c checkpoint as a Hugging Face folder. */
-import { convertLlama2cToHf, requireFile } from '@marr/core';
+import { checkOutputDir, convertLlama2cToHf, requireFile } from '@marr/core';
 import { UsageError } from '../errors.js';
 
 export async function convertCommand(checkpoint: string, options: { tokenizer?: string; out?: string }): Promise<void> {
@@ -7,6 +7,8 @@ export async function convertCommand(checkpoint: string, options: { tokenizer?: 
   if (!options.out) throw new UsageError('marr convert needs --out <dir> for the Hugging Face folder');
   await requireFile(checkpoint, 'llama2.c checkpoint');
   await requireFile(options.tokenizer, 'tokenizer file');
+  // The same checks as `marr run --out` (an existing file, /proc, unwritable places), before any work.
+  await checkOutputDir(options.out, '--out');
   const { files } = await convertLlama2cToHf(checkpoint, options.tokenizer, options.out);
   process.stdout.write(`Wrote ${files.length} files to ${options.out}:\n${files.map((f) => `  ${f}`).join('\n')}\n`);
 }

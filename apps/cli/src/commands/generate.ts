@@ -1,5 +1,5 @@
 /** `marr generate`: the prompt plus its continuation on stdout, nothing else. */
-import { loadModel } from '@marr/core';
+import { loadModel, nonFiniteOutputMessage } from '@marr/core';
 import { UsageError } from '../errors.js';
 import { resolveModelSpecs } from '../model-spec.js';
 import { parseSeed } from './run.js';
@@ -30,6 +30,10 @@ export async function generateCommand(options: GenerateCommandOptions): Promise<
   const model = await loadModel(spec, options.tokenizer ? { tokenizer: options.tokenizer } : {});
   try {
     if (!model.tokenizer) throw new UsageError(`model "${options.model}" has no tokenizer; pass one with --tokenizer <path>`);
+    // Non-finite logits would sample garbage silently: check the prompt's forward pass first.
+    const { logits } = await model.run([model.tokenizer.encode(options.prompt)]);
+    const broken = logits ? nonFiniteOutputMessage('logits', logits.data) : null;
+    if (broken) throw new Error(`model "${options.model}": ${broken}`);
     const result = await model.generate(options.prompt, { maxNewTokens, temperature, topK, seed });
     process.stdout.write(result.text + '\n');
   } finally {

@@ -1,5 +1,5 @@
 /** `marr logits`: the model's logits for a prompt or token ids, as JSON {"tokens": [...], "logits": [[...], ...]}. */
-import { loadModel } from '@marr/core';
+import { loadModel, nonFiniteOutputMessage } from '@marr/core';
 import { UsageError } from '../errors.js';
 import { resolveModelSpecs } from '../model-spec.js';
 
@@ -42,6 +42,9 @@ export async function logitsCommand(options: LogitsCommandOptions): Promise<void
     }
     const { logits } = await model.run([tokens]);
     if (!logits) throw new Error('the model returned no logits');
+    // NaN and infinities would print as null: say what happened instead.
+    const broken = nonFiniteOutputMessage('logits', logits.data, [tokens.length, logits.shape[2]]);
+    if (broken) throw new Error(`model "${options.model}": ${broken}`);
     const vocab = logits.shape[2];
     const rows: number[][] = [];
     for (let i = 0; i < tokens.length; i++) rows.push(Array.from(logits.data.subarray(i * vocab, (i + 1) * vocab)));

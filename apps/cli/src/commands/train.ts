@@ -3,7 +3,9 @@
  * into a Hugging Face model folder, with a progress line (tokens/s, loss, ETA) on a terminal.
  * The zoo is looked up at run time: the CLI does not depend on it.
  */
+import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { checkOutputDir, commitStagedDir, createStagingDir } from '@marr/core';
 import { UsageError } from '../errors.js';
 import { progressEnabled } from '../progress.js';
 
@@ -44,20 +46,31 @@ export async function trainCommand(options: { recipe?: string; seed?: string; st
   const seed = integerOption('seed', options.seed, 0) ?? 0;
   const steps = integerOption('steps', options.steps, 1);
   const out = resolve(options.out);
+  await checkOutputDir(options.out, '--out');
   const tty = progressEnabled();
   const started = performance.now();
-  const result = await zoo.train(zoo.getRecipe(options.recipe), {
-    seed,
-    steps,
-    out,
-    onProgress: (p) => {
-      if (!tty) return;
-      const eta = Number.isFinite(p.etaSeconds) ? `${Math.ceil(p.etaSeconds)}s` : '?';
-      process.stderr.write(
-        `\r${options.recipe} step ${p.step}/${p.steps} loss ${p.loss.toFixed(3)} ${Math.round(p.tokensPerSecond)} tok/s ETA ${eta}   `,
-      );
-    },
-  });
+  // All or nothing: the trainer writes into a staging folder beside --out, which replaces --out only
+  // once every file (model, tokenizer, training.json, checkpoints) is complete.
+  const staging = await createStagingDir(out);
+  let result: Awaited<ReturnType<ZooTrainer['train']>>;
+  try {
+    result = await zoo.train(zoo.getRecipe(options.recipe), {
+      seed,
+      steps,
+      out: staging,
+      onProgress: (p) => {
+        if (!tty) return;
+        const eta = Number.isFinite(p.etaSeconds) ? `${Math.ceil(p.etaSeconds)}s` : '?';
+        process.stderr.write(
+          `\r${options.recipe} step ${p.step}/${p.steps} loss ${p.loss.toFixed(3)} ${Math.round(p.tokensPerSecond)} tok/s ETA ${eta}   `,
+        );
+      },
+    });
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true });
+    throw err;
+  }
+  await commitStagedDir(staging, out);
   if (tty) process.stderr.write('\n');
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const held = result.record?.heldOutLoss;

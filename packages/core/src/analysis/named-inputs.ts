@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { hashFile, requireFile } from '../data/files.js';
 import { resolveInputKind } from '../data/input-kinds.js';
-import { nearestName } from '../model/hook-points.js';
+import { closeMatches } from './names.js';
 import type { RoleFile } from '../report/types.js';
 import { MarrUsageError } from './errors.js';
 import type { AnyAnalysis, LoadedInput, NamedInputSpec } from './protocol.js';
@@ -54,7 +54,7 @@ export async function checkNamedInputs(analysis: AnyAnalysis, given: readonly In
   for (const a of given) {
     const spec = specs[a.name];
     if (!spec) {
-      const near = nearestName(a.name, names);
+      const near = closeMatches(a.name, names, 1)[0];
       throw new MarrUsageError(
         names.length === 0
           ? `${analysis.id} takes no --input; remove --input ${a.name}=...`

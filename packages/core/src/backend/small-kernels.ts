@@ -51,9 +51,8 @@ export function linearSmall(x: Float32Tensor, w: Float32Tensor, bias: Float32Ten
   const [K, N] = w.shape;
   const rows = x.data.length / K;
   const wasm = wasmKernels();
-  let out: Float32Array;
-  if (wasm) out = wasm.dotRows(x.data, rows, K, w.data, () => transposeOf(w), N, bias?.data);
-  else {
+  let out = wasm ? wasm.dotRows(x.data, rows, K, w.data, () => transposeOf(w), N, bias?.data) : null;
+  if (!out) {
     out = new Float32Array(rows * N);
     dotRows(x.data, rows, K, transposeOf(w), N, bias?.data, out);
   }

@@ -26,10 +26,11 @@ function supportedList(): string {
 /** The HF model_type of a config, from `model_type` or else from `architectures[0]`. */
 export function hfModelType(json: Json, source: string): string {
   const mt = json.model_type;
-  if (typeof mt === 'string' && mt in SUPPORTED_HF_MODEL_TYPES) return mt;
+  // Own properties only: "constructor", "__proto__" or "toString" are not model types.
+  if (typeof mt === 'string' && Object.hasOwn(SUPPORTED_HF_MODEL_TYPES, mt)) return mt;
   const archs = Array.isArray(json.architectures) ? json.architectures : [];
   for (const [type, arch] of Object.entries(SUPPORTED_HF_MODEL_TYPES)) {
-    if (archs.includes(arch)) return type;
+    if (archs.some((a) => a === arch)) return type;
   }
   const what = typeof mt === 'string' ? `model_type "${mt}"` : archs.length ? `architectures ${JSON.stringify(archs)}` : 'no model_type or architectures field';
   throw new Error(`${source}: unsupported model (${what}). marr supports these model types: ${supportedList()}`);
@@ -80,8 +81,27 @@ function activation(name: unknown, source: string): Activation {
 
 function ropeTheta(json: Json, key: string, source: string): number {
   const params = json.rope_parameters as Json | undefined;
-  if (params && typeof params === 'object' && typeof params.rope_theta === 'number') return params.rope_theta;
-  return num(json, key, source, 10000);
+  const theta = params && typeof params === 'object' && params.rope_theta !== undefined ? params.rope_theta : num(json, key, source, 10000);
+  const field = params && typeof params === 'object' && params.rope_theta !== undefined ? 'rope_parameters.rope_theta' : key;
+  if (typeof theta !== 'number' || !Number.isFinite(theta) || theta <= 0) {
+    throw new Error(`${source}: config field "${field}" must be a finite number > 0 (the RoPE base, usually 10000), got ${JSON.stringify(theta)}`);
+  }
+  return theta;
+}
+
+/** d / H as the head size, when H divides d; the message names the HF fields. */
+function headSize(d: number, H: number, dField: string, hField: string, source: string): number {
+  if (!Number.isInteger(d) || d <= 0) throw new Error(`${source}: config field "${dField}" must be a positive integer, got ${d}`);
+  if (!Number.isInteger(H) || H <= 0) throw new Error(`${source}: config field "${hField}" must be a positive integer, got ${H}`);
+  if (d % H !== 0) throw new Error(`${source}: "${dField}" (${d}) must be a multiple of "${hField}" (${H}) so every head has the same size`);
+  return d / H;
+}
+
+/** An epsilon field: finite and > 0 (0 divides by zero in the norm, a negative one takes a square root of a negative). */
+function epsilon(json: Json, key: string, source: string, fallback: number): number {
+  const v = num(json, key, source, fallback);
+  if (!(v > 0)) throw new Error(`${source}: config field "${key}" must be > 0 (a small number such as 1e-5), got ${v}`);
+  return v;
 }
 
 function rejectRopeScaling(json: Json, source: string): void {
@@ -102,6 +122,7 @@ export function hfConfigToModelConfig(json: Json, source = 'config.json'): Model
   if (family === 'gpt2') {
     const d = num(json, 'n_embd', source);
     const H = num(json, 'n_head', source);
+    headSize(d, H, 'n_embd', 'n_head', source);
     cfg = {
       architecture: 'gpt2',
       nLayers: num(json, 'n_layer', source),
@@ -113,7 +134,7 @@ export function hfConfigToModelConfig(json: Json, source = 'config.json'): Model
       dVocab: num(json, 'vocab_size', source),
       nCtx: num(json, 'n_positions', source, num(json, 'n_ctx', source, 1024)),
       normType: 'layernorm',
-      normEps: num(json, 'layer_norm_epsilon', source, 1e-5),
+      normEps: epsilon(json, 'layer_norm_epsilon', source, 1e-5),
       act: activation(json.activation_function ?? 'gelu_new', source),
       gatedMlp: false,
       positional: 'learned',
@@ -132,7 +153,7 @@ export function hfConfigToModelConfig(json: Json, source = 'config.json'): Model
   } else if (family === 'gpt_neox') {
     const d = num(json, 'hidden_size', source);
     const H = num(json, 'num_attention_heads', source);
-    const dHead = d / H;
+    const dHead = headSize(d, H, 'hidden_size', 'num_attention_heads', source);
     rejectRopeScaling(json, source);
     const pct = num(json, 'rotary_pct', source, (json.rope_parameters as Json | undefined)?.partial_rotary_factor as number | undefined ?? 0.25);
     cfg = {
@@ -146,7 +167,7 @@ export function hfConfigToModelConfig(json: Json, source = 'config.json'): Model
       dVocab: num(json, 'vocab_size', source),
       nCtx: num(json, 'max_position_embeddings', source, 2048),
       normType: 'layernorm',
-      normEps: num(json, 'layer_norm_eps', source, 1e-5),
+      normEps: epsilon(json, 'layer_norm_eps', source, 1e-5),
       act: activation(json.hidden_act ?? 'gelu', source),
       gatedMlp: false,
       positional: 'rotary',
@@ -167,7 +188,7 @@ export function hfConfigToModelConfig(json: Json, source = 'config.json'): Model
     const d = num(json, 'hidden_size', source);
     const H = num(json, 'num_attention_heads', source);
     rejectRopeScaling(json, source);
-    const dHead = num(json, 'head_dim', source, d / H);
+    const dHead = json.head_dim === undefined || json.head_dim === null ? headSize(d, H, 'hidden_size', 'num_attention_heads', source) : num(json, 'head_dim', source);
     // Qwen2 always has q/k/v biases (and no o_proj bias; the loader fills b_O with zeros).
     const attnBias = modelType === 'qwen2' ? true : bool(json, 'attention_bias', false);
     cfg = {
@@ -181,7 +202,7 @@ export function hfConfigToModelConfig(json: Json, source = 'config.json'): Model
       dVocab: num(json, 'vocab_size', source),
       nCtx: num(json, 'max_position_embeddings', source, 2048),
       normType: 'rmsnorm',
-      normEps: num(json, 'rms_norm_eps', source, 1e-6),
+      normEps: epsilon(json, 'rms_norm_eps', source, 1e-6),
       act: activation(json.hidden_act ?? 'silu', source),
       gatedMlp: true,
       positional: 'rotary',

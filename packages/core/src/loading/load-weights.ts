@@ -15,6 +15,7 @@ import type { WeightMap } from '../model/weights.js';
 import { HfTokenizer } from '../tokenizer/hf-tokenizer.js';
 import { Llama2cTokenizer } from '../tokenizer/llama2c-tokenizer.js';
 import { recordFiles } from './file-record.js';
+import { checkWeightsFinite, type NonFiniteWeights } from './finite-check.js';
 import { hfConfigToModelConfig, hfModelType } from './hf-config.js';
 import { hfWeightsToMarr } from './hf-weights.js';
 import { fetchHubModel, isHubId, type FetchLike } from './hub.js';
@@ -32,6 +33,13 @@ export interface LoadWeightsOptions {
   cacheDir?: string;
   /** Hub base URL and fetch implementation (for mirrors and tests). */
   hub?: { baseUrl?: string; revision?: string; fetch?: FetchLike };
+  /**
+   * Weights holding NaN or infinities: 'reject' (default) throws naming the tensor; 'warn' loads them and
+   * reports each bad tensor through `onWarning` (default: printed to stderr). Default: 'warn' when the
+   * environment variable MARR_NON_FINITE_WEIGHTS is "warn" (how a CLI user opts in), else 'reject'.
+   */
+  nonFiniteWeights?: NonFiniteWeights;
+  onWarning?: (message: string) => void;
 }
 
 export interface LoadedWeights {
@@ -44,6 +52,16 @@ export interface LoadedWeights {
 const PICKLE_EXTENSIONS = new Set(['.pt', '.pth', '.ckpt', '.pkl']);
 
 export async function loadWeights(spec: string, options: LoadWeightsOptions = {}): Promise<LoadedWeights> {
+  const loaded = await loadUnchecked(spec, options);
+  // The CLI's opt-in: MARR_NON_FINITE_WEIGHTS=warn (an explicit option wins).
+  const mode = options.nonFiniteWeights ?? (process.env.MARR_NON_FINITE_WEIGHTS === 'warn' ? 'warn' : 'reject');
+  const warnings = checkWeightsFinite(loaded.weights, `model ${spec}`, mode);
+  const warn = options.onWarning ?? ((m: string) => process.stderr.write(m + '\n'));
+  for (const w of warnings) warn(w);
+  return loaded;
+}
+
+async function loadUnchecked(spec: string, options: LoadWeightsOptions): Promise<LoadedWeights> {
   if (typeof spec !== 'string' || spec.length === 0) throw new Error('loadWeights: spec must be a path to a model or a hub id (owner/name)');
   if (existsSync(spec)) {
     const path = resolve(spec);
@@ -86,11 +104,11 @@ async function loadHfFolder(spec: string, dir: string, options: LoadWeightsOptio
     tokenizer = t.tokenizer;
     read.push(...t.files);
   } else if (existsSync(join(dir, 'tokenizer.json'))) {
-    tokenizer = await HfTokenizer.fromFolder(dir, { bosTokenId: config.bosTokenId, eosTokenId: config.eosTokenId });
+    tokenizer = await HfTokenizer.fromFolder(dir, { bosTokenId: config.bosTokenId, eosTokenId: config.eosTokenId, maxVocabSize: config.dVocab });
     read.push(join(dir, 'tokenizer.json'));
     if (existsSync(join(dir, 'tokenizer_config.json'))) read.push(join(dir, 'tokenizer_config.json'));
   }
-  checkTokenizer(tokenizer, config, dir);
+  checkTokenizer(tokenizer, config, options.tokenizer ?? join(dir, 'tokenizer.json'));
   return { config, weights, tokenizer, source: { spec, format, files: await recordFiles(read) } };
 }
 
@@ -111,7 +129,7 @@ async function loadLlama2cFile(spec: string, path: string, options: LoadWeightsO
     tokenizer = t.tokenizer;
     read.push(...t.files);
   }
-  checkTokenizer(tokenizer, config, path);
+  if (tokPath) checkTokenizer(tokenizer, config, tokPath);
   return { config, weights, tokenizer, source: { spec, format: 'llama2c', files: await recordFiles(read) } };
 }
 
@@ -123,6 +141,7 @@ async function loadMinGpt(spec: string, path: string, options: LoadWeightsOption
     const t = await loadTokenizerFile(options.tokenizer, config);
     tokenizer = t.tokenizer;
     read.push(...t.files);
+    checkTokenizer(tokenizer, config, options.tokenizer);
   }
   return { config, weights, tokenizer, source: { spec, format: 'mingpt-json', files: await recordFiles(read) } };
 }
@@ -132,15 +151,31 @@ async function loadTokenizerFile(path: string, config: ModelConfig): Promise<{ t
   if (!existsSync(path)) throw new Error(`tokenizer ${path} does not exist`);
   if (statSync(path).isDirectory()) {
     const files = [join(path, 'tokenizer.json'), join(path, 'tokenizer_config.json')].filter((f) => existsSync(f));
-    return { tokenizer: await HfTokenizer.fromFolder(path, { bosTokenId: config.bosTokenId, eosTokenId: config.eosTokenId }), files };
+    return { tokenizer: await HfTokenizer.fromFolder(path, { bosTokenId: config.bosTokenId, eosTokenId: config.eosTokenId, maxVocabSize: config.dVocab }), files };
   }
   if (path.toLowerCase().endsWith('.bin')) return { tokenizer: await Llama2cTokenizer.fromFile(path, config.dVocab), files: [path] };
   if (basename(path) === 'tokenizer.json') return loadTokenizerFile(dirname(path), config);
   throw new Error(`tokenizer ${path}: expected a llama2.c tokenizer .bin, a tokenizer.json or a folder holding one`);
 }
 
-function checkTokenizer(tokenizer: Tokenizer | null, config: ModelConfig, source: string): void {
-  if (tokenizer && tokenizer.vocabSize > config.dVocab) {
-    throw new Error(`${source}: the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocabulary has only ${config.dVocab}; is it the right tokenizer?`);
+/**
+ * Rows of the embedding a model may have beyond its tokenizer's vocabulary: checkpoints pad the
+ * vocabulary for speed (Pythia 50 304 rows for 50 277 tokens, Qwen2 151 936 for 151 646), never by more
+ * than a small fraction.
+ */
+export function allowedVocabularyPadding(dVocab: number): number {
+  return Math.max(128, Math.floor(dVocab / 64));
+}
+
+function checkTokenizer(tokenizer: Tokenizer | null, config: ModelConfig, tokenizerPath: string): void {
+  if (!tokenizer) return;
+  if (tokenizer.vocabSize > config.dVocab) {
+    throw new Error(`${tokenizerPath}: the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocabulary has only ${config.dVocab}; is it the right tokenizer?`);
+  }
+  if (config.dVocab - tokenizer.vocabSize > allowedVocabularyPadding(config.dVocab)) {
+    throw new Error(
+      `${tokenizerPath}: the tokenizer has only ${tokenizer.vocabSize} tokens but the model's vocabulary has ${config.dVocab} ` +
+        `(more than the ${allowedVocabularyPadding(config.dVocab)} padding rows checkpoints add); it is not this model's tokenizer: pass the right one with --tokenizer`,
+    );
   }
 }

@@ -38,6 +38,23 @@ export interface SafetensorsHeader {
   fileSize: number;
 }
 
+/**
+ * The product of the dimensions, or null when it exceeds `limit` (checked dimension by dimension, so
+ * no product overflows or turns into Infinity x 0 = NaN). Every dimension must itself be <= limit.
+ */
+export function checkedElementCount(shape: readonly number[], limit: number): number | null {
+  let count = 1;
+  for (const d of shape) if (d > limit) return null;
+  for (const d of shape) {
+    if (d === 0) return 0;
+  }
+  for (const d of shape) {
+    count *= d;
+    if (count > limit) return null;
+  }
+  return count;
+}
+
 function fail(path: string, problem: string): never {
   throw new Error(`safetensors file ${path}: ${problem}`);
 }
@@ -69,7 +86,8 @@ export function parseSafetensorsHeader(path: string, headerJson: string, fileSiz
     }
     const info = value as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (info === null || typeof info !== 'object') fail(path, `entry ${name} must be an object with dtype, shape and data_offsets`);
-    if (typeof info.dtype !== 'string' || !(info.dtype in DTYPE_BYTES)) {
+    // Own properties only: "__proto__", "constructor" or "valueOf" are not dtypes.
+    if (typeof info.dtype !== 'string' || !Object.hasOwn(DTYPE_BYTES, info.dtype)) {
       fail(path, `tensor ${name} has dtype ${JSON.stringify(info.dtype)}; marr reads ${Object.keys(DTYPE_BYTES).join(', ')}`);
     }
     const dtype = info.dtype as SafetensorsDType;
@@ -77,9 +95,9 @@ export function parseSafetensorsHeader(path: string, headerJson: string, fileSiz
       fail(path, `tensor ${name} has shape ${JSON.stringify(info.shape)}; a shape is a list of non-negative integers`);
     }
     const shape = info.shape as number[];
-    const count = sizeOf(shape);
-    if (count > MAX_TENSOR_ELEMENTS) {
-      fail(path, `tensor ${name} has shape [${shape.join(', ')}] (${count} elements), more than marr's limit of ${MAX_TENSOR_ELEMENTS}; the header is probably corrupt`);
+    const count = checkedElementCount(shape, MAX_TENSOR_ELEMENTS);
+    if (count === null) {
+      fail(path, `tensor ${name} has shape [${shape.join(', ')}], more elements than marr's limit of ${MAX_TENSOR_ELEMENTS}; the header is probably corrupt`);
     }
     const offsets = info.data_offsets;
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && (o as number) >= 0)) {

@@ -73,9 +73,21 @@ export function validateConfig(cfg: ModelConfig, source = 'model config'): Model
       throw new Error(`${source}: rotaryDim (${cfg.rotaryDim}) must be an even number between 2 and dHead (${cfg.dHead})`);
     }
   }
-  if (!(cfg.normEps > 0)) throw new Error(`${source}: normEps must be positive, got ${cfg.normEps}`);
+  if (cfg.architecture !== 'llama' && cfg.dModel !== cfg.nHeads * cfg.dHead) {
+    throw new Error(`${source}: dModel (${cfg.dModel}) must equal nHeads (${cfg.nHeads}) x dHead (${cfg.dHead}) for a ${cfg.architecture} model`);
+  }
+  if (!(cfg.normEps > 0) || !Number.isFinite(cfg.normEps)) throw new Error(`${source}: normEps must be a finite number > 0 (e.g. 1e-5), got ${cfg.normEps}`);
+  if (cfg.positional === 'rotary' && (!(cfg.rotaryBase > 0) || !Number.isFinite(cfg.rotaryBase))) {
+    throw new Error(`${source}: rotaryBase (rope_theta) must be a finite number > 0 (usually 10000), got ${cfg.rotaryBase}`);
+  }
+  for (const k of ['bosTokenId', 'eosTokenId'] as const) {
+    const id = cfg[k];
+    if (id !== null && (!Number.isInteger(id) || id < 0 || id >= cfg.dVocab)) {
+      throw new Error(`${source}: ${k} ${id} is outside the vocabulary 0..${cfg.dVocab - 1}; fix the token id or the vocabulary size`);
+    }
+  }
   const params = estimateParameters(cfg);
-  if (params > 2 ** 34) {
+  if (!(params <= 2 ** 34)) {
     throw new Error(`${source}: the config describes ${params.toExponential(2)} parameters, beyond what marr can hold in memory; check the config`);
   }
   return cfg;

@@ -19,7 +19,8 @@ import { hookPointNames, unknownNameError } from './hook-points.js';
 import { causalMask, positionIds, prepareTokens } from './input.js';
 import type { KvEntry } from './layers/attention.js';
 import { block } from './layers/block.js';
-import { canFuse, fusedSegment, MULTI_BLOCK_FUSION_MAX_WEIGHTS } from './fused/fused-segment.js';
+import { canDecodeInWasm, releaseWasmKv, wasmDecodeBlock } from './wasm-decode.js';
+import { canFuse, fusedSegment, FUSION_MAX_WEIGHTS, MULTI_BLOCK_FUSION_MAX_WEIGHTS } from './fused/fused-segment.js';
 import { rotaryTables } from './fused/block-graph.js';
 import type { LayerContext } from './layers/context.js';
 import { checkContext, embed } from './layers/embed.js';
@@ -55,8 +56,9 @@ export interface CreateModelOptions {
   /** Where the onnxruntime backend runs: cpu (default, or $MARR_DEVICE) or cuda. */
   device?: Device;
   /**
-   * Run blocks that no edit hook touches as one fused graph each (default true, or false when
-   * MARR_FUSED=0); the per-kernel path gives the same values within float32 rounding.
+   * Run blocks that no edit hook touches as fused graphs (default: true for models of at most
+   * FUSION_MAX_WEIGHTS weights, unless MARR_FUSED=0); the per-kernel path gives the same values within
+   * float32 rounding.
    */
   fused?: boolean;
 }
@@ -99,9 +101,9 @@ class HookedTransformerImpl implements HookedTransformer {
     this.source = opts.source ?? { spec: 'memory', format: 'memory', files: [] };
     this.backend = resolveBackend(opts.backend, opts.threads, opts.device);
     this.derived = new DerivedWeights(this.backend);
-    this.fused = opts.fused ?? settings().fused;
     let count = 0;
     for (const w of this.weights.values()) count += w.data.length;
+    this.fused = opts.fused ?? (settings().fused && count <= FUSION_MAX_WEIGHTS);
     this.multiBlockFusion = count <= MULTI_BLOCK_FUSION_MAX_WEIGHTS;
   }
 
@@ -292,6 +294,13 @@ class HookedTransformerImpl implements HookedTransformer {
     let finalDone = false;
     const wantFinal = options.stopAtLayer === undefined;
     for (let i = start; i < schedule.length; ) {
+      const wasmStep = canDecodeInWasm(ctx, i, B, T) ? wasmDecodeBlock(ctx, resid, positions, mask, state?.kv[i] ?? null, { slot: i, layer: schedule[i] }) : null;
+      if (wasmStep) {
+        resid = wasmStep.resid;
+        if (how.keepKv) kvOut[i] = wasmStep.kv;
+        i++;
+        continue;
+      }
       if (!canFuse(ctx, i, B * T)) {
         const r = await block(ctx, resid, positions, mask, state?.kv[i] ?? null, { slot: i, layer: schedule[i] });
         resid = r.resid;
@@ -358,16 +367,20 @@ class HookedTransformerImpl implements HookedTransformer {
     const out: number[] = [];
     let state: DecodeState | null = null;
     let next: readonly number[] = ids;
-    for (let step = 0; step < max; step++) {
-      const r: { result: RunResult; state: DecodeState } = await this.forward(next, runOptions, state, { lastOnly: true, keepKv: true });
-      state = r.state;
-      const logits = r.result.logits!;
-      const V = this.config.dVocab;
-      const row = logits.data.subarray(logits.data.length - V);
-      const tok = sampleToken(row, options.temperature ?? 0, options.topK, rng);
-      out.push(tok);
-      if ((options.stopAtEos ?? true) && tok === this.config.eosTokenId) break;
-      next = [tok];
+    try {
+      for (let step = 0; step < max; step++) {
+        const r: { result: RunResult; state: DecodeState } = await this.forward(next, runOptions, state, { lastOnly: true, keepKv: true });
+        state = r.state;
+        const logits = r.result.logits!;
+        const V = this.config.dVocab;
+        const row = logits.data.subarray(logits.data.length - V);
+        const tok = sampleToken(row, options.temperature ?? 0, options.topK, rng);
+        out.push(tok);
+        if ((options.stopAtEos ?? true) && tok === this.config.eosTokenId) break;
+        next = [tok];
+      }
+    } finally {
+      if (state) releaseWasmKv(state.kv);
     }
     const all = [...ids, ...out];
     const text = this.tokenizer ? this.tokenizer.decode(all) : all.join(' ');

@@ -56,6 +56,8 @@ export function selectAxis(t: Float32Tensor, axis: number, i: number): IndexedTe
 /** `t` with `get`, `select` and `slice` as (non-enumerable) methods; the data is not copied. */
 export function indexed(t: Float32Tensor): IndexedTensor {
   if (typeof (t as Partial<IndexedTensor>).get === 'function') return t as IndexedTensor;
+  // A frozen or sealed tensor (a user's own) gets a new face over the same data.
+  if (!Object.isExtensible(t)) t = { dtype: 'float32', shape: t.shape, data: t.data };
   Object.defineProperties(t, {
     get: { value: (...index: number[]) => tensorAt(t, ...index), enumerable: false },
     select: { value: (axis: number, i: number) => selectAxis(t, axis, i), enumerable: false },

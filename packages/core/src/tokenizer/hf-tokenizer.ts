@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Tokenizer } from '../model/types.js';
+import { checkTokenizerJson } from './tokenizer-json-check.js';
 
 type HfPreTrainedTokenizer = import('@huggingface/transformers').PreTrainedTokenizer;
 
@@ -22,6 +23,8 @@ export interface HfTokenizerOptions {
   /** Whether encode adds BOS by default; default: what the tokenizer files say. */
   defaultAddBos?: boolean;
   source?: string;
+  /** The model's vocabulary size: every id in the files must be below it (checked before anything is built). */
+  maxVocabSize?: number;
 }
 
 export class HfTokenizer implements Tokenizer {
@@ -66,12 +69,17 @@ export class HfTokenizer implements Tokenizer {
 
   /** Builds a tokenizer from parsed tokenizer.json and tokenizer_config.json objects. */
   static async fromJson(tokenizerJson: object, tokenizerConfig: object = {}, options: HfTokenizerOptions = {}): Promise<HfTokenizer> {
+    const source = options.source ?? 'tokenizer.json';
+    checkTokenizerJson(tokenizerJson, source, { maxVocabSize: options.maxVocabSize });
+    if (tokenizerConfig === null || typeof tokenizerConfig !== 'object' || Array.isArray(tokenizerConfig)) {
+      throw new Error(`${source}: tokenizer_config.json must be a JSON object`);
+    }
     const { PreTrainedTokenizer } = await import('@huggingface/transformers');
     let inner: HfPreTrainedTokenizer;
     try {
       inner = new PreTrainedTokenizer(tokenizerJson, tokenizerConfig);
     } catch (err) {
-      throw new Error(`${options.source ?? 'tokenizer.json'}: could not build the tokenizer (${(err as Error).message})`);
+      throw new Error(`${source}: could not build the tokenizer (${(err as Error).message}); check the file against the tokenizer.json format`);
     }
     return new HfTokenizer(inner, options, templateBosId(tokenizerJson));
   }

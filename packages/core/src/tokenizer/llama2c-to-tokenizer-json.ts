@@ -28,7 +28,8 @@ export function llama2cToTokenizerJson(vocab: Llama2cVocab): Record<string, unkn
       throw new Error(`llama2.c tokenizer: piece ${id} is not valid UTF-8, which a tokenizer.json vocabulary cannot hold`);
     }
   });
-  const vocabMap: Record<string, number> = {};
+  // No prototype: a piece named "__proto__" or "constructor" is just a piece.
+  const vocabMap: Record<string, number> = Object.create(null) as Record<string, number>;
   pieces.forEach((p, id) => {
     if (p in vocabMap) throw new Error(`llama2.c tokenizer: piece ${JSON.stringify(p)} occurs twice (ids ${vocabMap[p]} and ${id})`);
     vocabMap[p] = id;

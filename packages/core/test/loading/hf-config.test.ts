@@ -65,7 +65,7 @@ describe('hfConfigToModelConfig', () => {
   });
   it('rejects inconsistent configs', () => {
     expect(() => hfConfigToModelConfig({ ...TINYLLAMA, num_key_value_heads: 5 })).toThrow(/nHeads \(32\) must be a multiple of nKvHeads \(5\)/);
-    expect(() => hfConfigToModelConfig({ ...GPT2_SMALL, n_head: 7 })).toThrow(/dHead must be a positive integer/);
+    expect(() => hfConfigToModelConfig({ ...GPT2_SMALL, n_head: 7 })).toThrow(/"n_embd" \(768\) must be a multiple of "n_head" \(7\)/);
     expect(() => hfConfigToModelConfig({ ...TINYLLAMA, hidden_size: undefined })).toThrow(/lacks the required field "hidden_size"/);
     expect(() => hfConfigToModelConfig({ ...TINYLLAMA, hidden_act: 'mish' })).toThrow(/unsupported activation "mish"/);
     expect(() => hfConfigToModelConfig({ ...TINYLLAMA, rope_scaling: { rope_type: 'llama3', factor: 8 } })).toThrow(/rope scaling of type "llama3" is not supported/);

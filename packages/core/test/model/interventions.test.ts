@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  actName, argmaxLast, hookPointShape, hookPointSpec, hookPointTable, randomModel, selectAxis, sliceAxis, tensor, tensorAt,
+  actName, argmaxLast, hookPointShape, hookPointSpec, hookPointTable, indexed, randomModel, selectAxis, sliceAxis, tensor, tensorAt,
   type Architecture, type Float32Tensor, type HookContext,
 } from '../../src/index.js';
 
@@ -205,6 +205,8 @@ describe('conveniences', () => {
     expect(sl.select(0, 0).slice(0, -1).shape).toEqual([1, 2]);
     expect(() => tensorAt(t, 2, 0, 0)).toThrow(/out of range \[0, 2\)/);
     expect(JSON.stringify(s)).not.toContain('get'); // methods are not enumerable
+    const frozen = Object.freeze(tensor([2, 2], [1, 2, 3, 4]));
+    expect(indexed(frozen).get(1, 0)).toBe(3);
   });
 
   it('toTokens pads ragged prompts on the left with a mask, and run gives each prompt its own logits', async () => {

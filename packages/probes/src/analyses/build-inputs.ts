@@ -61,8 +61,22 @@ async function classFileInputs(ctx: AnalysisContext<ProbeInputParams>): Promise<
   return out;
 }
 
-export async function buildProbeInputs(ctx: AnalysisContext<ProbeInputParams>): Promise<ProbeInputs> {
+/**
+ * `checkLabels` runs as soon as the labels are known and before any activation is collected, so a bad
+ * parameter such as `positive` fails at once; what it throws becomes a usage error.
+ */
+export async function buildProbeInputs(
+  ctx: AnalysisContext<ProbeInputParams>,
+  checkLabels: (labels: readonly RawLabel[], defaultPositive?: string) => void = () => {},
+): Promise<ProbeInputs> {
   const p = ctx.params;
+  const check = (labels: readonly RawLabel[], defaultPositive?: string): void => {
+    try {
+      checkLabels(labels, defaultPositive);
+    } catch (e) {
+      usage((e as Error).message);
+    }
+  };
   const model: HookedTransformer | undefined = ctx.models[0];
   const activations = await activationsInput(ctx);
   if (!model) {
@@ -101,6 +115,7 @@ export async function buildProbeInputs(ctx: AnalysisContext<ProbeInputParams>): 
       usage((e as Error).message);
     }
     const { windows, labels } = languageIdWindows(classes, tokenizer, { contextLength: p.contextLength, perClass: p.maxExamples });
+    check(labels);
     const layers = await contextActivations(model, windows, hookPoints, opts);
     return { layers, labels, granularity: 'context', source: `${windows.length} windows of ${p.contextLength} tokens (${classes.map((c) => c.label).join(' vs ')})` };
   }
@@ -116,6 +131,7 @@ export async function buildProbeInputs(ctx: AnalysisContext<ProbeInputParams>): 
     } catch (e) {
       usage((e as Error).message);
     }
+    check(Array.from(ex.labels, String), '1');
     const layers = await tokenActivations(model, windows, ex.positions, hookPoints, opts);
     return {
       layers,
@@ -132,6 +148,7 @@ export async function buildProbeInputs(ctx: AnalysisContext<ProbeInputParams>): 
   const bos = tokenizer.bosTokenId;
   if (examples[0].label !== undefined) {
     const chosen = sampleIndices(examples.length, p.maxExamples, ctx);
+    check(chosen.map((i) => examples[i].label!));
     const sequences = chosen.map((i) => tokenizer.encode(examples[i].text).slice(0, p.contextLength));
     const layers = await contextActivations(model, sequences, hookPoints, opts);
     return { layers, labels: chosen.map((i) => examples[i].label!), granularity: 'context', source: `${chosen.length} texts from ${ctx.data.path}` };
@@ -153,6 +170,7 @@ export async function buildProbeInputs(ctx: AnalysisContext<ProbeInputParams>): 
     });
   });
   const keep = sampleIndices(positions.length, p.maxExamples, ctx);
+  check(keep.map((i) => labels[i]));
   const layers = await tokenActivations(model, sequences, keep.map((i) => positions[i]), hookPoints, opts);
   return { layers, labels: keep.map((i) => labels[i]), granularity: 'token', source: `${keep.length} labelled tokens from ${ctx.data.path}` };
 }

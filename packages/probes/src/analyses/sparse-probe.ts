@@ -4,7 +4,8 @@
  */
 import { defineAnalysis, throwIfCancelled, z, type JsonValue, type Report } from '@marr/core';
 import { binarize, positiveClass } from '../datasets/labels.js';
-import { DEFAULT_OSP_GAMMA, PROBE_METHODS, defaultKValues } from '../probe/k-sweep.js';
+import { DEFAULT_OSP_MASTER_NODE_LIMIT, DEFAULT_OSP_MAX_ITERATIONS } from '@marr/sparse-regression';
+import { PROBE_METHODS, defaultKValues } from '../probe/k-sweep.js';
 import { layerSweep } from '../probe/layer-sweep.js';
 import { byKTable, kSweepFigure, layerFigure, layerTable, optimalityTable, sections } from '../report/figures.js';
 import { buildProbeInputs } from './build-inputs.js';
@@ -21,9 +22,13 @@ const params = z.object({
   ospGamma: z
     .number()
     .gt(0)
-    .default(DEFAULT_OSP_GAMMA)
-    .describe('OSP: inverse L2 strength of the selection objective per training example (C = ospGamma / n_train; stronger ridge = tighter cuts, faster proofs); the support is refit with C'),
-  ospTimeLimitSeconds: z.number().gt(0).default(60).describe('OSP: time limit per k (the result reports its bound and gap when stopped)'),
+    .optional()
+    .describe(
+      "OSP: select with a different ridge, C = ospGamma / n_train, then refit with C (default: unset, OSP optimises the probe's own objective with C; a stronger ridge proves faster but proves another problem optimal)",
+    ),
+  ospMaxIterations: z.number().int().min(1).default(DEFAULT_OSP_MAX_ITERATIONS).describe('OSP: master solves per k, a work limit (same report on every run; the bound and gap are reported when it stops the search)'),
+  ospMasterNodeLimit: z.number().int().min(1).default(DEFAULT_OSP_MASTER_NODE_LIMIT).describe('OSP: branch-and-bound nodes per master solve, a work limit'),
+  ospTimeLimitSeconds: z.number().gt(0).optional().describe('OSP: wall-clock limit per k (default none; when set, a stopped search depends on the machine and the report says it is not reproducible)'),
 });
 
 export const sparseProbe = defineAnalysis({
@@ -34,8 +39,9 @@ export const sparseProbe = defineAnalysis({
   description:
     'Gurnee et al. (2023), "Finding Neurons in a Haystack". Collects MLP activations (or reads a table), splits 70/30 with the seed, standardises, ' +
     'finds the best single neuron of each layer, then at the best layer fits L2 logistic probes on the top-k neurons of each ranker ' +
-    '(mean difference, F statistic, mutual information, L1 logistic, random) and on the exact optimal k-sparse support (outer approximation ' +
-    'with HiGHS on the top candidates by mean difference), reporting F1, precision, recall, MCC, ROC-AUC and PR-AUC, and for OSP the proven bound and gap.',
+    '(mean difference, F statistic, mutual information, L1 logistic, random) and on the exact optimal k-sparse support of the probe\'s own objective ' +
+    '(enumeration screened by cuts, or outer approximation with HiGHS, on the top candidates by mean difference, limited by work so reports are reproducible), ' +
+    'reporting F1, precision, recall, MCC, ROC-AUC and PR-AUC, and for OSP the proven bound and gap.',
   references: [
     { title: 'Gurnee et al., Finding Neurons in a Haystack: Case Studies with Sparse Probing (2023)', url: 'https://arxiv.org/abs/2305.01610' },
     { title: 'wesg52/sparse-probing-paper', url: 'https://github.com/wesg52/sparse-probing-paper' },
@@ -45,7 +51,8 @@ export const sparseProbe = defineAnalysis({
   results: sparseProbeResults,
   async run(ctx): Promise<Report> {
     const p = ctx.params;
-    const inputs = await buildProbeInputs(ctx);
+    // The positive class is checked as soon as the labels are known, before any activation is collected.
+    const inputs = await buildProbeInputs(ctx, (labels, defaultPositive) => positiveClass(labels, p.positive || defaultPositive));
     const positive = positiveClass(inputs.labels, p.positive || inputs.defaultPositive);
     const labels = binarize(inputs.labels, positive);
     const width = Math.max(...inputs.layers.map((l) => l.x.cols));
@@ -61,7 +68,9 @@ export const sparseProbe = defineAnalysis({
       candidates: p.candidates,
       ospMaxK: p.ospMaxK,
       ospGamma: p.ospGamma,
-      ospTimeLimitMs: p.ospTimeLimitSeconds * 1000,
+      ospMaxIterations: p.ospMaxIterations,
+      ospMasterNodeLimit: p.ospMasterNodeLimit,
+      ospTimeLimitMs: p.ospTimeLimitSeconds === undefined ? undefined : p.ospTimeLimitSeconds * 1000,
       sweepHookPoint: p.layer || undefined,
       onStep: () => {
         throwIfCancelled(ctx.signal);
@@ -70,11 +79,20 @@ export const sparseProbe = defineAnalysis({
     });
     ctx.progress.done();
     const { sweep } = result;
+    for (const t of sweep.ospSeconds) ctx.log(`OSP k=${t.k}: ${t.seconds.toFixed(2)} s`);
+    const objective = sweep.selectionObjective;
+    const objectiveText = objective
+      ? objective.kind === 'probe'
+        ? `the probe's own objective (class-balanced L2-logistic loss, C = ${objective.C})`
+        : `a different selection objective (class-balanced L2-logistic loss, C = ospGamma / n_train = ${objective.C.toPrecision(4)}; the probes are refit with C = ${objective.refitC})`
+      : '';
     const best = result.layers.find((l) => l.hookPoint === result.sweepHookPoint)!;
     const f1At = (method: string, k: number): number | undefined => sweep.byK.find((r) => r.method === method && r.k === k)?.f1;
     const ospLine = sweep.optimality.length
       ? ` OSP: ${sweep.optimality.filter((o) => o.optimal).length} of ${sweep.optimality.length} k values proven optimal` +
         (sweep.optimality.some((o) => !o.optimal) ? ` (largest remaining gap ${Math.max(...sweep.optimality.map((o) => o.gap ?? Infinity)).toExponential(2)})` : '') +
+        ` for ${objectiveText}` +
+        (sweep.optimality.some((o) => !o.reproducible) ? '; a wall-clock limit was set, so a search it stopped may differ between runs (not reproducible)' : '') +
         '.'
       : '';
     const summary =
@@ -92,6 +110,7 @@ export const sparseProbe = defineAnalysis({
       layers: result.layers.map((l) => ({ ...l })),
       byK: sweep.byK.map((r) => ({ ...r, layer: result.sweepHookPoint })),
       optimality: sweep.optimality.map((o) => ({ ...o })),
+      selectionObjective: objective ? { ...objective } : null,
     };
     return {
       summary,
@@ -116,9 +135,11 @@ export const sparseProbe = defineAnalysis({
               kind: 'note',
               title: 'About optimality',
               text:
-                'The optimal sparse probe minimises the class-balanced L2 logistic loss (inverse strength ospGamma / n_train) over supports of at most k of the top candidates by mean difference, ' +
-                'then refits the chosen support with C. "proven optimal" means every support was enumerated (small k) or HiGHS closed the outer-approximation gap; ' +
-                'otherwise the best support found is reported with its proven lower bound and gap.',
+                `The optimal sparse probe minimises ${objectiveText} over supports of at most k of the top candidates by mean difference` +
+                (objective?.kind === 'ospGamma' ? ', then refits the chosen support with C. ' : '. ') +
+                '"proven optimal" means every support of size k was fitted (enumeration, chosen when it costs less than the outer approximation\'s work budget) or HiGHS closed the outer-approximation gap; ' +
+                'otherwise the best support found is reported with its proven lower bound and gap. The searches stop at work limits (ospMaxIterations master solves, ospMasterNodeLimit nodes each), ' +
+                (sweep.optimality.some((o) => !o.reproducible) ? 'and at the wall-clock limit ospTimeLimitSeconds that was set: this report is not reproducible.' : 'so the same seed gives the same report.'),
             }
           : null,
       ),

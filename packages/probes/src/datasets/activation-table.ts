@@ -2,7 +2,7 @@
  * Precomputed activations from any source: a CSV/TSV table with a label column and one numeric column
  * per feature (the column names become the feature names). Read with core's CSV reader.
  */
-import { readCsvTable } from '@marr/core';
+import { readCsvTable, requireFile } from '@marr/core';
 import { designMatrix, type DesignMatrix } from '@marr/sparse-regression';
 import type { RawLabel } from './labels.js';
 
@@ -43,5 +43,7 @@ export function activationTableFromColumns(
 }
 
 export async function readActivationTable(path: string, labelColumn = 'label'): Promise<ActivationTable> {
+  // Checked before the stream opens: a missing file or a folder is one sentence, not a stream error.
+  await requireFile(path, 'activations table');
   return activationTableFromColumns(await readCsvTable(path), labelColumn, path);
 }

@@ -1,23 +1,26 @@
 /**
  * The sparse-probing k sweep (Gurnee et al. 2023): for each ranker and each k, choose the top-k
  * features on the training split, refit a class-balanced L2 logistic regression on them and score it on
- * the test split. The optimal sparse probe (OSP) instead chooses the support exactly, by outer
- * approximation over the top `candidates` features by mean difference, for k <= ospMaxK, and reports
- * its proven bound and gap.
+ * the test split. The optimal sparse probe (OSP) instead chooses the support exactly, by enumeration
+ * or outer approximation over the top `candidates` features by mean difference, for k <= ospMaxK, and
+ * reports its proven bound and gap. By default OSP minimises the probe's own objective (the
+ * class-balanced L2-logistic loss with the refit's C), so the support proven optimal is the optimum of
+ * the probe that is reported; `ospGamma` selects with a different ridge only when asked.
  */
 import {
+  DEFAULT_OSP_MASTER_NODE_LIMIT,
+  DEFAULT_OSP_MAX_ITERATIONS,
   balancedClassWeights,
   fitLogisticRegression,
   highsSolver,
   logisticProbabilities,
   optimalSparseClassifier,
+  type CutPool,
   type MilpSolver,
 } from '@marr/sparse-regression';
 import { selectColumns, type LabelledFeatures } from '../data/feature-matrix.js';
 import { binaryMetrics } from '../metrics/binary-metrics.js';
 import { rankFeatures, RANKERS, type RankerName } from '../rankers/rank-features.js';
-
-export const DEFAULT_OSP_GAMMA = 50;
 
 export const PROBE_METHODS = [...RANKERS, 'osp'] as const;
 export type ProbeMethod = (typeof PROBE_METHODS)[number];
@@ -35,18 +38,21 @@ export interface KSweepOptions {
   /** Inverse L2 strength of the refit (default 1, sklearn's default). */
   C?: number;
   /**
-   * Inverse L2 strength of the OSP selection objective per training example: C_osp = ospGamma / n_train
-   * (default 50). Stronger than the refit's C for large n on purpose: with a weak ridge the
-   * outer-approximation cuts are loose and proofs take many master solves (measured in bench/); the
-   * chosen support is then refit with C, as the paper does.
+   * Optional: select with a different ridge, C_osp = ospGamma / n_train, then refit with C. Default:
+   * none, the selection objective is the probe's own (C). A stronger ridge gives tighter cuts and
+   * faster proofs, but then the proof is about another problem than the probe reported.
    */
   ospGamma?: number;
   /** OSP candidate pool: top features by mean difference (default 50). */
   candidates?: number;
   /** Largest k for OSP (default 8). */
   ospMaxK?: number;
-  /** OSP time limit per k in ms (default 60 000). */
+  /** OSP wall-clock limit per k in ms (default none; when given the result is marked not reproducible). */
   ospTimeLimitMs?: number;
+  /** OSP master solves per k (default DEFAULT_OSP_MAX_ITERATIONS): the deterministic work limit. */
+  ospMaxIterations?: number;
+  /** OSP branch-and-bound nodes per master solve (default DEFAULT_OSP_MASTER_NODE_LIMIT). */
+  ospMasterNodeLimit?: number;
   ospSolver?: MilpSolver;
   seed?: number;
   /** Called after each (method, k) so callers can report progress or abort. */
@@ -70,8 +76,20 @@ export interface ByKResult {
   intercept: number;
 }
 
+/** Which objective OSP proved optimal. */
+export interface SelectionObjective {
+  /** 'probe': the refit's own objective (default); 'ospGamma': a different selection ridge, asked for. */
+  kind: 'probe' | 'ospGamma';
+  loss: 'class-balanced L2-logistic';
+  /** Inverse L2 strength of the selection objective. */
+  C: number;
+  /** The refit's C (equal to C when kind is 'probe'). */
+  refitC: number;
+}
+
 export interface OptimalityResult {
   k: number;
+  /** The selection objective at the support found (see `selectionObjective`). */
   objective: number;
   /** Proven lower bound on the objective (null when none was proven). */
   bound: number | null;
@@ -81,13 +99,23 @@ export interface OptimalityResult {
   status: string;
   /** 'enumeration' (proof by exhaustion, small k) or 'outer-approximation' (MILP master and cuts). */
   solvedBy: 'enumeration' | 'outer-approximation';
-  seconds: number;
+  /** Master solves (0 for enumeration). */
   iterations: number;
+  /** Logistic fits done for this k. */
+  supportsEvaluated: number;
+  /** Enumeration: supports of size k ruled out by a cut without a fit (0 for outer approximation). */
+  supportsScreened: number;
+  /** False when a wall-clock limit was given: the result may then differ between runs. */
+  reproducible: boolean;
 }
 
 export interface KSweepResult {
   byK: ByKResult[];
   optimality: OptimalityResult[];
+  /** The objective OSP optimised (null when OSP did not run). */
+  selectionObjective: SelectionObjective | null;
+  /** Wall-clock seconds per OSP k: timings, kept out of the results so reports are reproducible. */
+  ospSeconds: { k: number; seconds: number }[];
 }
 
 function evaluateSupport(
@@ -120,12 +148,18 @@ export async function kSweep(train: LabelledFeatures, test: LabelledFeatures, op
   const weights = balancedClassWeights(train.labels);
   const byK: ByKResult[] = [];
   const optimality: OptimalityResult[] = [];
+  const ospSeconds: { k: number; seconds: number }[] = [];
+  let selectionObjective: SelectionObjective | null = null;
   for (const method of methods) {
     if (method === 'osp') {
       const pool = rankFeatures('mean-diff', train.x, train.labels).slice(0, Math.min(options.candidates ?? 50, p));
       const candidates = selectColumns(train.x, pool);
       const ospMaxK = Math.min(options.ospMaxK ?? 8, pool.length);
       const solver = options.ospSolver ?? highsSolver();
+      const selectionC = options.ospGamma === undefined ? C : options.ospGamma / train.x.rows;
+      selectionObjective = { kind: options.ospGamma === undefined ? 'probe' : 'ospGamma', loss: 'class-balanced L2-logistic', C: selectionC, refitC: C };
+      // Cuts are valid for every k (they bound the same objective), so they carry over from k to k + 1.
+      const cutPool: CutPool = new Map();
       let previous: number[] = [];
       for (const k of kValues.filter((k) => k <= ospMaxK)) {
         // Warm starts: the mean-difference top-k, and the previous k's optimum extended by each candidate.
@@ -133,10 +167,13 @@ export async function kSweep(train: LabelledFeatures, test: LabelledFeatures, op
         if (previous.length === k - 1) for (let j = 0; j < pool.length; j++) if (!previous.includes(j)) extended.push([...previous, j]);
         const result = await optimalSparseClassifier(candidates, train.labels, {
           k,
-          C: (options.ospGamma ?? DEFAULT_OSP_GAMMA) / train.x.rows,
+          C: selectionC,
           weights,
           solver,
-          timeLimitMs: options.ospTimeLimitMs ?? 60_000,
+          timeLimitMs: options.ospTimeLimitMs,
+          maxIterations: options.ospMaxIterations ?? DEFAULT_OSP_MAX_ITERATIONS,
+          masterNodeLimit: options.ospMasterNodeLimit ?? DEFAULT_OSP_MASTER_NODE_LIMIT,
+          cutPool,
           // The mean-difference top-k is a natural incumbent.
           initialSupports: [Array.from({ length: k }, (_, r) => r), ...extended],
         });
@@ -152,9 +189,12 @@ export async function kSweep(train: LabelledFeatures, test: LabelledFeatures, op
           optimal: result.optimal,
           status: result.status,
           solvedBy: result.method,
-          seconds: result.timeMs / 1000,
           iterations: result.iterations,
+          supportsEvaluated: result.supportsEvaluated,
+          supportsScreened: result.supportsScreened,
+          reproducible: result.reproducible,
         });
+        ospSeconds.push({ k, seconds: result.timeMs / 1000 });
         options.onStep?.('osp', k);
       }
       continue;
@@ -165,5 +205,5 @@ export async function kSweep(train: LabelledFeatures, test: LabelledFeatures, op
       options.onStep?.(method, k);
     }
   }
-  return { byK, optimality };
+  return { byK, optimality, selectionObjective, ospSeconds };
 }

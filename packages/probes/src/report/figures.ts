@@ -42,8 +42,18 @@ export function optimalityTable(rows: readonly OptimalityResult[]): TableSection
   return {
     kind: 'table',
     title: 'Optimal sparse probe: objective, proven bound and gap',
-    columns: ['k', 'objective', 'bound', 'gap', 'proven optimal', 'status', 'solved by', 'seconds'],
-    rows: rows.map((r) => [r.k, round(r.objective, 6), r.bound === null ? null : round(r.bound, 6), r.gap === null ? null : Number(r.gap.toExponential(2)), r.optimal, r.status, r.solvedBy, round(r.seconds, 2)]),
+    columns: ['k', 'objective', 'bound', 'gap', 'proven optimal', 'status', 'solved by', 'master solves', 'fits'],
+    rows: rows.map((r) => [
+      r.k,
+      round(r.objective, 6),
+      r.bound === null ? null : round(r.bound, 6),
+      r.gap === null ? null : Number(r.gap.toExponential(2)),
+      r.optimal,
+      r.status,
+      r.solvedBy,
+      r.iterations,
+      r.supportsEvaluated,
+    ]),
   };
 }
 

@@ -55,13 +55,14 @@ export const sindyAnalysis = defineAnalysis({
         seed: ctx.seed,
       }),
     );
-    const seconds = (performance.now() - started) / 1000;
+    // Wall-clock time is a timing, not a result (the runner records it under timings.phases.analysis).
+    ctx.log(`fit took ${((performance.now() - started) / 1000).toFixed(2)} s`);
     ctx.progress.tick();
     ctx.progress.done();
     const { model } = found;
     const equations = modelEquations(model);
     for (const e of equations) ctx.log(e);
-    return sindyReport(model, found, equations, seconds, series, params.method, params.degree);
+    return sindyReport(model, found, equations, series, params.method, params.degree);
   },
 });
 
@@ -69,7 +70,6 @@ function sindyReport(
   model: SindyModel,
   found: ReturnType<typeof discoverModel>,
   equations: string[],
-  seconds: number,
   series: ReturnType<typeof timeSeriesFromTable>,
   method: string,
   degree: number,
@@ -95,7 +95,6 @@ function sindyReport(
         ...(Number.isFinite(model.gap) ? [{ name: 'optimality gap', value: model.gap, help: '(objective - bound) / objective' }] : []),
         { name: 'derivative R^2', value: found.derivativeR2, help: 'fitted right-hand side vs estimated derivatives' },
         ...(simR2.length ? [{ name: 'simulation R^2 (mean)', value: simR2.reduce((a, b) => a + b, 0) / simR2.length, help: 'simulated model vs data from the first state' }] : []),
-        { name: 'fit time', value: seconds, unit: 's' },
       ],
     },
     {
@@ -165,7 +164,6 @@ function sindyReport(
       selectedCandidates: found.selection ? found.selection.chosen : null,
       derivativeR2: jsonNumber(found.derivativeR2),
       simulationR2: found.simulationR2.map((v) => (v === null ? null : jsonNumber(v))),
-      fitSeconds: seconds,
     },
     sections,
   };

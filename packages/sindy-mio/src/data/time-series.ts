@@ -36,6 +36,13 @@ function isDerivativeColumn(name: string, columns: readonly string[]): boolean {
   return name.startsWith('d') && columns.includes(name.slice(1));
 }
 
+/**
+ * Largest magnitude accepted in the time and state columns: the polynomial library multiplies states
+ * and the derivative estimates subtract and divide them, so values near the float64 limit (1e308)
+ * overflow to Infinity and NaN long before any fit; 1e100 leaves room for degree-3 products.
+ */
+export const MAX_SERIES_MAGNITUDE = 1e100;
+
 export function timeSeriesFromTable(table: TableDataset, options: TimeSeriesOptions = {}): TimeSeries {
   const timeColumn = options.timeColumn ?? table.timeColumn ?? 't';
   const where = table.path;
@@ -60,6 +67,11 @@ export function timeSeriesFromTable(table: TableDataset, options: TimeSeriesOpti
     for (let i = 0; i < n; i++) {
       if (!Number.isFinite(col[i])) {
         throw new Error(`${where}: column "${c}" has a missing or non-numeric value (${table.text[c]?.[i] ?? col[i]}) at row ${i + 2}; drop or impute those rows first`);
+      }
+      if (Math.abs(col[i]) > MAX_SERIES_MAGNITUDE) {
+        throw new Error(
+          `${where}: column "${c}" has the value ${col[i]} at row ${i + 2}, too large for the library products and derivative estimates to stay finite (limit ${MAX_SERIES_MAGNITUDE}); rescale the column`,
+        );
       }
     }
   }

@@ -52,7 +52,8 @@ export interface Discovery {
 /** The log grid STLSQ and SR3 thresholds are chosen from. */
 export const THRESHOLD_GRID = [1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1, 3];
 
-export function candidatesFor(options: DiscoverOptions): SelectionCandidate[] | SparseRegressor {
+/** `librarySize`: the default kMax (5) is clamped to it, so a small library never fails on a k the user did not set. */
+export function candidatesFor(options: DiscoverOptions, librarySize = Infinity): SelectionCandidate[] | SparseRegressor {
   const wrap = (r: SparseRegressor): SparseRegressor =>
     options.ensemble && options.ensemble > 0 ? ensembleRegressor(r, { models: options.ensemble, seed: options.seed ?? 0 }) : r;
   const alpha = options.alpha ?? 0.01;
@@ -61,7 +62,7 @@ export function candidatesFor(options: DiscoverOptions): SelectionCandidate[] | 
       return wrap(mioRegressor({ k: options.k, totalK: options.totalK, alpha, timeLimitMs: options.timeLimitMs }));
     }
     const alphas = options.alphaGrid && options.alphaGrid.length > 0 ? options.alphaGrid : [alpha];
-    return mioCandidates(options.kMax ?? 5, alphas, options.timeLimitMs).map((c) => ({ ...c, regressor: wrap(c.regressor) }));
+    return mioCandidates(Math.max(1, Math.min(options.kMax ?? 5, librarySize)), alphas, options.timeLimitMs).map((c) => ({ ...c, regressor: wrap(c.regressor) }));
   }
   const make = (threshold: number): SparseRegressor =>
     options.method === 'stlsq' ? stlsqRegressor({ threshold, alpha }) : sr3Regressor({ threshold, nu: options.nu ?? 1 });
@@ -83,7 +84,13 @@ export function discoverModel(series: TimeSeries, options: DiscoverOptions): Dis
   if (options.totalK !== undefined && options.totalK > p * d) {
     throw new Error(`totalK = ${options.totalK} is larger than all coefficients (${p * d}); use totalK <= ${p * d}`);
   }
-  const chosen = candidatesFor(options);
+  data.targets.forEach((y, e) => {
+    const bad = y.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      throw new Error(`the derivative of state "${data.stateNames[e]}" is ${y[bad]} at sample ${bad}: the values overflow double precision; rescale that column`);
+    }
+  });
+  const chosen = candidatesFor(options, p);
   let model: SindyModel;
   let selection: SelectionResult | undefined;
   if (Array.isArray(chosen)) {

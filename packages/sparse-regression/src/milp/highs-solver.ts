@@ -60,13 +60,28 @@ type HighsModel = ReturnType<Highs['createModel']>;
 function runAndRead(model: HighsModel, problem: MilpProblem, columns: number[], options: MilpSolveOptions): MilpSolution {
   model.options.set({
     output_flag: false,
-    time_limit: Math.max(0.001, (options.timeLimitMs ?? 60_000) / 1000),
+    // Options persist on a kept model, so both limits are set on every solve.
+    time_limit: options.timeLimitMs === undefined ? 1e30 : Math.max(0.001, options.timeLimitMs / 1000),
+    mip_max_nodes: options.nodeLimit === undefined ? 2147483647 : Math.max(1, Math.floor(options.nodeLimit)),
     mip_rel_gap: options.relativeGap ?? 1e-9,
     mip_abs_gap: 0,
   });
+  // HiGHS counts time_limit over every run of a kept model; each solve gets its own budget.
+  model.zeroAllClocks();
   model.run();
   const code = model.getModelStatus();
-  const status = code === 7 ? 'optimal' : code === 13 ? 'time-limit' : code === 8 ? 'infeasible' : code === 10 || code === 9 ? 'unbounded' : 'error';
+  const status: MilpSolution['status'] =
+    code === 7
+      ? 'optimal'
+      : code === 13
+        ? 'time-limit'
+        : code === 14 || code === 16
+          ? 'work-limit'
+          : code === 8
+            ? 'infeasible'
+            : code === 10 || code === 9
+              ? 'unbounded'
+              : 'error';
   if (status === 'infeasible' || status === 'unbounded' || status === 'error') {
     return { status, x: null, objective: Number.NaN, bound: -Infinity, message: `HiGHS model status ${code}` };
   }

@@ -26,13 +26,19 @@ export interface MilpProblem {
 }
 
 export interface MilpSolveOptions {
-  /** Wall-clock limit (ms). */
+  /** Wall-clock limit (ms); omit for none. A wall-clock limit makes the result depend on the machine's speed. */
   timeLimitMs?: number;
+  /**
+   * Branch-and-bound node limit: a work limit, so a stopped solve gives the same answer on every run
+   * (omit for none; solvers without one ignore it).
+   */
+  nodeLimit?: number;
   /** Relative optimality gap at which the solver may stop (default 1e-9). */
   relativeGap?: number;
 }
 
-export type MilpStatus = 'optimal' | 'time-limit' | 'infeasible' | 'unbounded' | 'error';
+/** 'work-limit': stopped by `nodeLimit` (deterministic); 'time-limit': stopped by the wall clock. */
+export type MilpStatus = 'optimal' | 'time-limit' | 'work-limit' | 'infeasible' | 'unbounded' | 'error';
 
 export interface MilpSolution {
   status: MilpStatus;

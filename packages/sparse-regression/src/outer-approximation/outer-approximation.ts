@@ -17,10 +17,17 @@ const CUT_TERM_FLOOR = 1e-6;
 export interface OuterApproximationOptions {
   k: number;
   solver: MilpSolver;
-  /** Wall-clock limit in ms (default 60 000). */
+  /**
+   * Wall-clock limit in ms (default none). Only when asked: a result stopped by the clock depends on the
+   * machine's speed and load, so two runs can differ. The default limits are by work (`maxIterations`,
+   * `masterNodeLimit`), which give the same result on every run.
+   */
   timeLimitMs?: number;
+  /** Branch-and-bound nodes per master solve (default none); a master stopped here still gives a valid bound. */
+  masterNodeLimit?: number;
   /** Stop when (upper - lower) <= tolerance * |upper| (default 1e-6). */
   relativeGapTolerance?: number;
+  /** Master solves (default 10 000). */
   maxIterations?: number;
   /** Supports to evaluate first (good incumbents and cuts), e.g. from a greedy heuristic. */
   initialSupports?: readonly (readonly number[])[];
@@ -34,7 +41,8 @@ export interface OuterApproximationResult {
   lowerBound: number;
   gap: number;
   optimal: boolean;
-  status: 'optimal' | 'time-limit' | 'iteration-limit';
+  /** What stopped the search: proof, the wall clock, the master-solve limit, or the node limit of the last master. */
+  status: 'optimal' | 'time-limit' | 'iteration-limit' | 'work-limit';
   iterations: number;
   cuts: number;
   timeMs: number;
@@ -45,7 +53,7 @@ export async function outerApproximation(oracle: SupportOracle, options: OuterAp
   const { p } = oracle;
   const { k, solver } = options;
   if (!Number.isInteger(k) || k < 0) throw new Error(`outerApproximation: k must be a non-negative integer, got ${k}`);
-  const timeLimitMs = options.timeLimitMs ?? 60_000;
+  const timeLimitMs = options.timeLimitMs ?? Infinity;
   const tol = options.relativeGapTolerance ?? 1e-6;
   const maxIterations = options.maxIterations ?? 10_000;
 
@@ -117,7 +125,11 @@ export async function outerApproximation(oracle: SupportOracle, options: OuterAp
         integer: [...new Array<boolean>(p).fill(true), false],
         constraints: [...cardinality, ...cuts],
       };
-      const solveOptions = { timeLimitMs: Math.max(1, timeLimitMs - elapsed), relativeGap: tol / 10 };
+      const solveOptions = {
+        timeLimitMs: Number.isFinite(timeLimitMs) ? Math.max(1, timeLimitMs - elapsed) : undefined,
+        nodeLimit: options.masterNodeLimit,
+        relativeGap: tol / 10,
+      };
       let master: MilpSolution;
       if (solver.open) {
         // Keep one master model and add only the new cuts (saves rebuilding it every iteration).
@@ -137,7 +149,7 @@ export async function outerApproximation(oracle: SupportOracle, options: OuterAp
       }
       if (Number.isFinite(master.bound)) lowerBound = Math.max(lowerBound, master.bound * unit);
       if (!master.x) {
-        status = 'time-limit';
+        status = master.status === 'work-limit' ? 'work-limit' : 'time-limit';
         break;
       }
       const support: number[] = [];
@@ -147,7 +159,7 @@ export async function outerApproximation(oracle: SupportOracle, options: OuterAp
         // The master re-proposed a visited support: its cut is tight there, so the master optimum equals
         // f at that support and the bounds have met (up to the solver's tolerance).
         if (master.status === 'optimal') lowerBound = Math.max(lowerBound, Math.min(best.value, master.objective * unit));
-        if (master.status !== 'optimal') status = 'time-limit';
+        if (master.status !== 'optimal') status = master.status === 'work-limit' ? 'work-limit' : 'time-limit';
         break;
       }
       visit(support);

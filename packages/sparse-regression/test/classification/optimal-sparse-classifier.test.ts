@@ -104,7 +104,7 @@ describe('optimalSparseClassifier on a planted jointly separable pair', () => {
     const top2 = standardised.sort((a, b) => meanDiff[b] - meanDiff[a]).slice(0, 2);
     expect(top2).not.toContain(1);
     expect(top2).not.toEqual([0, 1]);
-    const osp = await optimalSparseClassifier(x, inst.labels, { k: 2, C: 1, enumerationLimit: 0 });
+    const osp = await optimalSparseClassifier(x, inst.labels, { k: 2, C: 1, enumerationLimit: 0, maxIterations: 1000 });
     expect(osp.optimal).toBe(true);
     expect(osp.support).toEqual([0, 1]);
     // The pair separates the classes: every training example is on the right side.

@@ -11,7 +11,8 @@ import { corpusVocabulary } from '../tokenizer/corpus-vocabulary.js';
 import { BOS_ID, EOS_ID, type WordVocabulary } from '../tokenizer/word-tokenizer.js';
 import { batchAt, packedTokens } from './data.js';
 import { coreKernels, type FloatArray, type Kernels } from './kernels.js';
-import { adamwStep, clipGradients, createAdamW, learningRate, logSpacedSteps, type AdamWState } from './optimizer.js';
+import { adamwStep, clipGradients, learningRate, type AdamWState } from '@marr/core';
+import { createParameterAdamW, logSpacedSteps } from './optimizer.js';
 import { initParameters, parameterCount, type Parameters } from './parameters.js';
 import type { Recipe } from './recipe.js';
 import { backward, checkTrainable, forward } from './transformer.js';
@@ -122,7 +123,7 @@ export async function train(recipe: Recipe, options: TrainOptions): Promise<Trai
 
   const p = initParameters(k, cfg, seed);
   const grads = k.alloc(p.data.length);
-  const opt = createAdamW(p);
+  const opt = createParameterAdamW(p);
   const stream = packedTokens(vocab, seed + DATA_SEED_OFFSET, recipe.mix, steps * batch * seq + 1);
   const heldOut = packedTokens(vocab, HELD_OUT_SEED, recipe.mix, evalBatches * batch * seq + 1);
   const checkpointSteps = recipe.checkpoints ? logSpacedSteps(steps) : [];

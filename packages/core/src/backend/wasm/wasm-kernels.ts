@@ -4,6 +4,8 @@
  * Null where the runtime has no WebAssembly SIMD, or with the MARR_WASM=0 setting; callers then use JavaScript.
  */
 import { KERNELS_WASM_BASE64 } from './kernels-wasm.js';
+import type { Activation } from '../../model/config.js';
+import { activation } from '../../tensor/ops.js';
 import { settings } from '../../settings.js';
 
 /** The little of the WebAssembly API used here (core compiles without the DOM library's declarations). */
@@ -21,16 +23,23 @@ interface KernelExports {
   __heap_base: { value: number };
   dot_rows(x: number, rows: number, K: number, wt: number, N: number, bias: number, out: number): void;
   attend(q: number, k: number, v: number, mask: number, T: number, H: number, Kh: number, S: number, D: number, scale: number, z: number, scratch: number): void;
+  decode_block(params: number): void;
 }
 
-/** Weights kept in the module's memory before the cache starts over (a bump allocator never frees). */
+/** The activation kinds decode_block passes to env.act (the order of ACTIVATIONS). */
+export const ACTIVATIONS: readonly Activation[] = ['relu', 'silu', 'gelu', 'gelu_new'];
+
+/** Weights kept in the module's memory at most; past that, calls fall back to JavaScript (null). */
 const WEIGHT_BYTES_LIMIT = 256 * 1024 * 1024;
 
 export class WasmKernels {
   private readonly ex: KernelExports;
   private readonly heapBase: number;
   private top: number;
-  private weights = new WeakMap<Float32Array, number>();
+  private weightBytes = 0;
+  private readonly weights = new WeakMap<Float32Array, number>();
+  /** Freed key/value buffers by size, for the next decoding run. */
+  private readonly freeBuffers = new Map<number, number[]>();
 
   constructor(ex: KernelExports) {
     this.ex = ex;
@@ -47,21 +56,44 @@ export class WasmKernels {
     return new Float32Array(this.ex.memory.buffer, offset, length);
   }
 
-  /** Where a weight (stored as given) lives in the module's memory, copied there on first use. */
-  private weight(data: Float32Array, prepare: () => Float32Array): number {
+  /** Where a weight (stored as given) lives in the module's memory, copied there on first use; null past the limit. */
+  private weight(data: Float32Array, prepare: () => Float32Array): number | null {
     const at = this.weights.get(data);
     if (at !== undefined) return at;
     const t = prepare();
-    if (this.top + t.byteLength - this.heapBase > WEIGHT_BYTES_LIMIT) {
-      this.weights = new WeakMap();
-      this.top = this.heapBase;
-    }
-    const offset = this.top;
-    this.ensure(offset + t.byteLength);
+    if (this.weightBytes + t.byteLength > WEIGHT_BYTES_LIMIT) return null;
+    const offset = this.reserve(t.byteLength);
     this.f32(offset, t.length).set(t);
-    this.top = align(offset + t.byteLength);
+    this.weightBytes += t.byteLength;
     this.weights.set(data, offset);
     return offset;
+  }
+
+  /** Bytes that stay until freed (weights, key/value buffers), taken from the top of the heap. */
+  private reserve(bytes: number): number {
+    const offset = this.top;
+    this.ensure(offset + bytes);
+    this.top = align(offset + bytes);
+    return offset;
+  }
+
+  /** A buffer of `floats` for keys or values that lives until `release`. */
+  buffer(floats: number): number {
+    const free = this.freeBuffers.get(floats);
+    if (free && free.length > 0) return free.pop()!;
+    return this.reserve(floats * 4);
+  }
+
+  /** Returns a buffer from `buffer` for reuse. */
+  release(offset: number, floats: number): void {
+    const list = this.freeBuffers.get(floats) ?? [];
+    list.push(offset);
+    this.freeBuffers.set(floats, list);
+  }
+
+  /** A view of `length` floats of the module's memory (valid until the memory next grows). */
+  view(offset: number, length: number): Float32Array {
+    return this.f32(offset, length);
   }
 
   /** Forgets a weight (after setWeight); its bytes are reused when the cache starts over. */
@@ -70,15 +102,65 @@ export class WasmKernels {
   }
 
   /** y [rows, N] = x [rows, K] w [K, N] (+ bias), with `transpose` giving w as [N, K] on first use. */
-  dotRows(x: Float32Array, rows: number, K: number, w: Float32Array, transpose: () => Float32Array, N: number, bias: Float32Array | undefined): Float32Array {
+  dotRows(x: Float32Array, rows: number, K: number, w: Float32Array, transpose: () => Float32Array, N: number, bias: Float32Array | undefined): Float32Array | null {
     const wt = this.weight(w, transpose);
     const b = bias ? this.weight(bias, () => bias) : 0;
+    if (wt === null || b === null) return null;
     const xs = this.top;
     const out = align(xs + x.byteLength);
     this.ensure(out + rows * N * 4);
     this.f32(xs, x.length).set(x);
     this.ex.dot_rows(xs, rows, K, wt, N, b, out);
     return this.f32(out, rows * N).slice();
+  }
+
+  /**
+   * One decoding step of one block, in place on the residual `x` [d]; `weights` gives each weight's
+   * offset (transposed as decode_block reads it), `kv` the key/value buffers [capacity, Kh, D] with `past`
+   * positions filled; `rot` the step's cos and sin [rotaryDim / 2]; `mask` [past + 1].
+   */
+  decodeBlock(o: {
+    ints: readonly number[];
+    weights: readonly (number | 0)[];
+    k: number;
+    v: number;
+    x: Float32Array;
+    rot: { cos: Float32Array; sin: Float32Array } | null;
+    mask: Float32Array;
+    eps: number;
+    scratchFloats: number;
+  }): Float32Array {
+    const po = this.top;
+    const xo = align(po + 33 * 4);
+    const co = align(xo + o.x.byteLength);
+    const so = align(co + (o.rot?.cos.byteLength ?? 0));
+    const mo = align(so + (o.rot?.sin.byteLength ?? 0));
+    const sc = align(mo + o.mask.byteLength);
+    this.ensure(sc + o.scratchFloats * 4);
+    const p = new Int32Array(this.ex.memory.buffer, po, 33);
+    o.ints.forEach((v, i) => (p[i] = v));
+    o.weights.forEach((v, i) => (p[12 + i] = v));
+    p[25] = o.k;
+    p[26] = o.v;
+    p[27] = o.rot ? co : 0;
+    p[28] = o.rot ? so : 0;
+    p[29] = xo;
+    p[30] = sc;
+    new Float32Array(this.ex.memory.buffer, po, 33)[31] = o.eps;
+    p[32] = mo;
+    this.f32(xo, o.x.length).set(o.x);
+    if (o.rot) {
+      this.f32(co, o.rot.cos.length).set(o.rot.cos);
+      this.f32(so, o.rot.sin.length).set(o.rot.sin);
+    }
+    this.f32(mo, o.mask.length).set(o.mask);
+    this.ex.decode_block(po);
+    return this.f32(xo, o.x.length).slice();
+  }
+
+  /** Where a weight lives in the module's memory (`prepare` gives it as stored there); null past the limit. */
+  weightOffset(data: Float32Array, prepare: () => Float32Array): number | null {
+    return this.weight(data, prepare);
   }
 
   /** z [T, H, D] for one sequence: q [T, H, D], k and v [S, Kh, D], mask [T, S]. */
@@ -113,7 +195,8 @@ export function wasmKernels(): WasmKernels | null {
   if (!settings().wasm || !api) return loaded;
   try {
     const bytes = Buffer.from(KERNELS_WASM_BASE64, 'base64');
-    const instance = new api.Instance(new api.Module(bytes), {});
+    const acts = ACTIVATIONS.map((a) => activation(a));
+    const instance = new api.Instance(new api.Module(bytes), { env: { act: (kind: number, x: number) => acts[kind](x) } });
     loaded = new WasmKernels(instance.exports as unknown as KernelExports);
   } catch {
     loaded = null;

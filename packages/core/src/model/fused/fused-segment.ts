@@ -21,6 +21,12 @@ const FINAL_SUFFIXES = ['ln_final.hook_scale', 'ln_final.hook_normalized'];
 export const MULTI_BLOCK_FUSION_MAX_WEIGHTS = 32e6;
 
 /**
+ * Larger models do not fuse at all: a fused graph holds its own copy of its blocks' weights beside the
+ * per-kernel ones, and at that size the per-kernel path already runs at the matmul roofline.
+ */
+export const FUSION_MAX_WEIGHTS = 150e6;
+
+/**
  * Whether `slot` should run fused: the backend runs graphs, no edit hook sits in it, no opt-in point is
  * on, and the chunk is not a step of a few rows whose every product is small (those run faster on the
  * JavaScript kernels than through any native call).
