@@ -39,7 +39,7 @@ describe('activation patching on the default model (planted refusal protocol)', 
     expect(report.results.corrupted as number).toBeLessThan(0);
     // Exact structure: at the embeddings, positions where every pair has the same token change nothing.
     const differs = Array.from({ length: T }, (_, p) => pairs.clean.some((c, i) => c[p] !== pairs.corrupted[i][p]));
-    for (let p = 0; p < T; p++) if (!differs[p]) expect(Math.abs(grid.normalised[0][p])).toBeLessThan(1e-6);
+    for (let p = 0; p < T; p++) if (!differs[p]) expect(Math.abs(grid.normalised[0][p])).toBeLessThan(1e-5);
     // The object word carries nearly all of it at layer 0.
     const objectPos = grid.normalised[0].indexOf(Math.max(...grid.normalised[0]));
     expect(differs[objectPos]).toBe(true);
