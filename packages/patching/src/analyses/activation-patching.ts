@@ -4,7 +4,7 @@ import {
 } from '@marr/core';
 import type { TokenizedPairs } from '../pairs/prompt-pairs.js';
 import { fmt } from '../report/format.js';
-import { describeCell, gridSections, topCells } from '../report/grid-report.js';
+import { baselineSection, describeCell, gridSections, topCells } from '../report/grid-report.js';
 import { pairsFromContext, PAIRS_FILES } from './input.js';
 import { positionLabels } from './labels.js';
 import { commonParams } from './params.js';
@@ -82,11 +82,7 @@ export async function activationPatchingStudy(model: HookedTransformer, all: Tok
       top: top.map((t) => ({ ...t })),
     },
     sections: [
-      { kind: 'scalars', title: 'Baselines', items: [
-        { name: `${params.metric} on the clean prompts`, value: grid.clean },
-        { name: `${params.metric} on the corrupted prompts`, value: grid.corrupted },
-        { name: 'pairs', value: P },
-      ] },
+      baselineSection(params.metric, grid.clean, grid.corrupted, P),
       ...gridSections({
         grid: results, top,
         title: `Share of the clean-corrupted gap restored by patching ${params.hook}`,

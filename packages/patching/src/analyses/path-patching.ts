@@ -1,7 +1,7 @@
 import { defineAnalysis, MarrUsageError, parseReceiver, parseSender, pathPatchingSweep, z, type HookedTransformer, type Report } from '@marr/core';
 import type { TokenizedPairs } from '../pairs/prompt-pairs.js';
 import { fmt } from '../report/format.js';
-import { describeCell, gridSections, topCells } from '../report/grid-report.js';
+import { baselineSection, describeCell, gridSections, topCells } from '../report/grid-report.js';
 import { pairsFromContext, PAIRS_FILES } from './input.js';
 import { commonParams } from './params.js';
 import { REFERENCES } from './references.js';
@@ -78,11 +78,7 @@ export async function pathPatchingStudy(model: HookedTransformer, all: Tokenized
       top: top.map((t) => ({ ...t })),
     },
     sections: [
-      { kind: 'scalars', title: 'Baselines', items: [
-        { name: `${params.metric} on the clean prompts`, value: sweep.clean },
-        { name: `${params.metric} on the corrupted prompts`, value: sweep.corrupted },
-        { name: 'pairs', value: P },
-      ] },
+      baselineSection(params.metric, sweep.clean, sweep.corrupted, P),
       ...gridSections({
         grid: results, top,
         title: `Share of the clean-corrupted gap carried from each sender to ${receiversText}`,

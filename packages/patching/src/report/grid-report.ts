@@ -34,6 +34,19 @@ export function describeCell(cell: TopCell, singleColumn: boolean): string {
   return singleColumn ? cell.row : `${cell.row} ${cell.column}`;
 }
 
+/** The metric on the clean and corrupted prompts and the number of pairs. */
+export function baselineSection(metric: string, clean: number, corrupted: number, pairs: number): ReportSection {
+  return {
+    kind: 'scalars',
+    title: 'Baselines',
+    items: [
+      { name: `${metric} on the clean prompts`, value: clean },
+      { name: `${metric} on the corrupted prompts`, value: corrupted },
+      { name: 'pairs', value: pairs },
+    ],
+  };
+}
+
 export function gridSections(options: {
   grid: GridResults;
   top: TopCell[];
