@@ -35,6 +35,8 @@ export interface MarrSettings {
   fused: boolean;
   /** MARR_WASM=0: run decoding steps' small kernels in JavaScript instead of WebAssembly. */
   wasm: boolean;
+  /** MARR_NON_FINITE_WEIGHTS=warn: load weights with NaN or Inf values with a loud warning instead of refusing them. */
+  nonFiniteWeights: 'reject' | 'warn';
 }
 
 /** Every variable, with the setting it fills and its documentation (the source of the docs table). */
@@ -52,6 +54,7 @@ export const SETTINGS: readonly { variable: string; setting: keyof MarrSettings;
   { variable: 'MARR_DEVICE', setting: 'device', values: 'cpu | cuda', meaning: 'where the onnxruntime backend runs (default cpu; cuda needs onnxruntime-node with its CUDA libraries)' },
   { variable: 'MARR_FUSED', setting: 'fused', values: '0', meaning: 'run every block on the per-kernel path instead of fused graphs' },
   { variable: 'MARR_WASM', setting: 'wasm', values: '0', meaning: "run decoding steps' small kernels in JavaScript instead of WebAssembly" },
+  { variable: 'MARR_NON_FINITE_WEIGHTS', setting: 'nonFiniteWeights', values: 'warn', meaning: 'load weights with NaN or Inf values with a loud warning instead of refusing them' },
 ];
 
 const nonEmpty = (v: string | undefined): string | null => (v === undefined || v.trim() === '' ? null : v);
@@ -85,6 +88,7 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
     device,
     fused: env.MARR_FUSED !== '0',
     wasm: env.MARR_WASM !== '0',
+    nonFiniteWeights: env.MARR_NON_FINITE_WEIGHTS === 'warn' ? 'warn' : 'reject',
   };
 }
 

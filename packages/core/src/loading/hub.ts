@@ -7,8 +7,8 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { settings } from '../settings.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { parseShardIndex, SAFETENSORS_INDEX, SAFETENSORS_SINGLE } from './safetensors-sharded.js';
 
@@ -39,7 +39,7 @@ export function isHubId(spec: string): boolean {
 }
 
 export function remoteAllowed(options: HubOptions): boolean {
-  return options.allowRemote === true || process.env.MARR_ALLOW_REMOTE === '1';
+  return options.allowRemote === true || settings().allowRemote;
 }
 
 const REVISION = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -50,7 +50,7 @@ export function hubCacheFolder(id: string, options: HubOptions = {}): string {
   if (options.revision !== undefined && (!REVISION.test(options.revision) || options.revision.includes('..'))) {
     throw new Error(`hub revision ${JSON.stringify(options.revision)} must be a branch, tag or commit name (letters, digits, ".", "_", "-")`);
   }
-  const root = options.cacheDir ?? process.env.MARR_CACHE_DIR ?? join(homedir(), '.cache', 'marr', 'hub');
+  const root = options.cacheDir ?? settings().cacheDir;
   return join(root, id.replace('/', '--'), options.revision ?? 'main');
 }
 
@@ -65,9 +65,10 @@ export async function fetchHubModel(id: string, options: HubOptions = {}): Promi
     );
   }
   const fetchFn: FetchLike = options.fetch ?? (globalThis.fetch as unknown as FetchLike);
-  const base = (options.baseUrl ?? process.env.HF_ENDPOINT ?? 'https://huggingface.co').replace(/\/+$/, '');
+  const base = (options.baseUrl ?? settings().hfEndpoint).replace(/\/+$/, '');
   const revision = options.revision ?? 'main';
-  const headers: Record<string, string> = process.env.HF_TOKEN ? { Authorization: `Bearer ${process.env.HF_TOKEN}` } : {};
+  const token = settings().hfToken;
+  const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
   await mkdir(dir, { recursive: true });
 
   const download = async (file: string, required: boolean): Promise<boolean> => {

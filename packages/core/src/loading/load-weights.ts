@@ -23,6 +23,7 @@ import { readLlama2c } from './llama2c.js';
 import { readMinGptJson } from './mingpt-json.js';
 import { rejectPickle } from './safetensors.js';
 import { readSafetensorsFolder } from './safetensors-sharded.js';
+import { settings } from '../settings.js';
 
 export interface LoadWeightsOptions {
   /** A tokenizer to use instead of the model's own: a llama2.c `.bin`, a `tokenizer.json` or a folder holding one. */
@@ -36,7 +37,7 @@ export interface LoadWeightsOptions {
   /**
    * Weights holding NaN or infinities: 'reject' (default) throws naming the tensor; 'warn' loads them and
    * reports each bad tensor through `onWarning` (default: printed to stderr). Default: 'warn' when the
-   * environment variable MARR_NON_FINITE_WEIGHTS is "warn" (how a CLI user opts in), else 'reject'.
+   * MARR_NON_FINITE_WEIGHTS setting is "warn" (how a CLI user opts in), else 'reject'.
    */
   nonFiniteWeights?: NonFiniteWeights;
   onWarning?: (message: string) => void;
@@ -54,7 +55,7 @@ const PICKLE_EXTENSIONS = new Set(['.pt', '.pth', '.ckpt', '.pkl']);
 export async function loadWeights(spec: string, options: LoadWeightsOptions = {}): Promise<LoadedWeights> {
   const loaded = await loadUnchecked(spec, options);
   // The CLI's opt-in: MARR_NON_FINITE_WEIGHTS=warn (an explicit option wins).
-  const mode = options.nonFiniteWeights ?? (process.env.MARR_NON_FINITE_WEIGHTS === 'warn' ? 'warn' : 'reject');
+  const mode = options.nonFiniteWeights ?? settings().nonFiniteWeights;
   const warnings = checkWeightsFinite(loaded.weights, `model ${spec}`, mode);
   const warn = options.onWarning ?? ((m: string) => process.stderr.write(m + '\n'));
   for (const w of warnings) warn(w);

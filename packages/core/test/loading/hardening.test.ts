@@ -16,6 +16,7 @@ import { randomWeights } from '../../src/model/random-model.js';
 import { checkTokenizerJson } from '../../src/tokenizer/tokenizer-json-check.js';
 import { HfTokenizer } from '../../src/tokenizer/hf-tokenizer.js';
 import { rawSafetensors, tempDir } from './helpers.js';
+import { reloadSettings } from '../../src/settings.js';
 
 const root = tempDir('marr-hardening-');
 let folderCount = 0;
@@ -50,12 +51,14 @@ describe('non-finite weights', () => {
     expect(warnings[0]).toMatch(/^WARNING: .*weight blocks\.0\.attn\.W_[QKV] holds NaN/);
     // The command-line opt-in.
     process.env.MARR_NON_FINITE_WEIGHTS = 'warn';
+    reloadSettings();
     try {
       const viaEnv: string[] = [];
       await loadWeights(dir, { onWarning: (m) => viaEnv.push(m) });
       expect(viaEnv).toHaveLength(1);
     } finally {
       delete process.env.MARR_NON_FINITE_WEIGHTS;
+      reloadSettings();
     }
   });
 

@@ -5,6 +5,7 @@ import { sharedFixture } from '../../src/fixtures/shared.js';
 import { convertLlama2cToHf } from '../../src/loading/convert.js';
 import type { FetchLike } from '../../src/loading/hub.js';
 import { loadWeights } from '../../src/loading/load-weights.js';
+import { reloadSettings } from '../../src/settings.js';
 import { readSafetensors, writeSafetensors } from '../../src/loading/safetensors.js';
 import { tempDir } from './helpers.js';
 
@@ -72,10 +73,12 @@ describe.skipIf(!stories.path || !tok512.path)(`loadWeights on hub ids (served f
   const saved = process.env.MARR_ALLOW_REMOTE;
   beforeEach(() => {
     delete process.env.MARR_ALLOW_REMOTE;
+    reloadSettings();
   });
   afterEach(() => {
     if (saved === undefined) delete process.env.MARR_ALLOW_REMOTE;
     else process.env.MARR_ALLOW_REMOTE = saved;
+    reloadSettings();
   });
   const requested: string[] = [];
   /** A fetch that serves `<base>/<owner>/<name>/resolve/main/<file>` from dir/remote; 404 otherwise. */
@@ -127,6 +130,7 @@ describe.skipIf(!stories.path || !tok512.path)(`loadWeights on hub ids (served f
       /not in the local cache.*allowRemote: true.*MARR_ALLOW_REMOTE=1.*local folder/,
     );
     process.env.MARR_ALLOW_REMOTE = '1';
+    reloadSettings();
     const m = await loadWeights('karpathy/stories260K', { cacheDir: join(dir, 'env-cache'), hub: { baseUrl: 'http://hub.test', fetch: localFetch } });
     expect(m.config.nLayers).toBe(5);
   });
