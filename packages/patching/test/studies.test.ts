@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { everyReceiver, logitDiffMetric, manifestProblems, activationPatching, parseInputAssignments, runAnalysis, type Hook } from '@marr/core';
+import { everyReceiver, logitDiffMetric, manifestProblems, activationPatching, runAnalysis, type Hook } from '@marr/core';
 import { renderHtml } from '@marr/report-html';
 import { describe, expect, it } from 'vitest';
 import plugin, {
@@ -133,18 +133,18 @@ describe('the report', () => {
   });
 });
 
-describe('through the runner (--input pairs=...)', () => {
+describe('through the runner (--data pairs.jsonl)', () => {
   it('runs both analyses, records the pairs file, and gives the same report.json for the same seed', async () => {
     const model = await defaultModel();
-    const inputs = parseInputAssignments([`pairs=${REFUSAL_PAIRS}`]);
     const find = (id: string) => plugin.analyses.find((a) => a.id === id)!;
     const strip = (env: object) => JSON.stringify({ ...env, timings: null });
-    const a = await runAnalysis({ plugin, analysis: find('activation-patching'), models: [model], inputs, params: { maxPairs: 8 } });
-    const b = await runAnalysis({ plugin, analysis: find('activation-patching'), models: [model], inputs, params: { maxPairs: 8 } });
+    const a = await runAnalysis({ plugin, analysis: find('activation-patching'), models: [model], dataPath: REFUSAL_PAIRS, params: { maxPairs: 8 } });
+    const b = await runAnalysis({ plugin, analysis: find('activation-patching'), models: [model], dataPath: REFUSAL_PAIRS, params: { maxPairs: 8 } });
     expect(strip(b)).toBe(strip(a));
-    expect(a.inputs.files?.find((f) => f.role === 'pairs')?.path).toBe(REFUSAL_PAIRS);
+    expect(a.inputs.files?.find((f) => f.role === 'data')?.path).toBe(REFUSAL_PAIRS);
+    expect(a.inputs.data?.path).toBe(REFUSAL_PAIRS);
     activationPatchingResults.parse(a.results);
-    const p = await runAnalysis({ plugin, analysis: find('path-patching'), models: [model], inputs, params: { maxPairs: 4, senders: ['L1H0'] } });
+    const p = await runAnalysis({ plugin, analysis: find('path-patching'), models: [model], dataPath: REFUSAL_PAIRS, params: { maxPairs: 4, senders: ['L1H0'] } });
     expect((p.results.grid as unknown as GridResults).rows).toEqual(['L1H0']);
   });
 
@@ -154,7 +154,7 @@ describe('through the runner (--input pairs=...)', () => {
     const bad = join(dir, 'pairs.jsonl');
     writeFileSync(bad, '{"clean": "a", "corrupted": "b", "answer": "I"}\n');
     const analysis = plugin.analyses.find((a) => a.id === 'activation-patching')!;
-    await expect(runAnalysis({ plugin, analysis, models: [model], inputs: parseInputAssignments([`pairs=${bad}`]) })).rejects.toThrow(/pairs\.jsonl:1: "wrong" must be a non-empty string/);
-    await expect(runAnalysis({ plugin, analysis, models: [model] })).rejects.toThrow(/pairs/);
+    await expect(runAnalysis({ plugin, analysis, models: [model], dataPath: bad })).rejects.toThrow(/pairs\.jsonl:1: "wrong" must be a non-empty string/);
+    await expect(runAnalysis({ plugin, analysis, models: [model] })).rejects.toThrow(/--data/);
   });
 });

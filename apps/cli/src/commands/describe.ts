@@ -1,5 +1,5 @@
 /** `marr describe <analysis>`: level, inputs, parameters with defaults and ranges, references. */
-import { describeInputs, describeNamedInputs, describeParams, formatParamRange, resolveInputKind, resultsJsonSchema, terminalSafe } from '@marr/core';
+import { dataKindId, describeInputs, describeNamedInputs, describeParams, formatParamRange, resolveInputKind, resultsJsonSchema, terminalSafe } from '@marr/core';
 import { resolveAnalysis } from '../discovery/resolve.js';
 
 export async function describeCommand(id: string, options: { json?: boolean }): Promise<void> {
@@ -16,6 +16,7 @@ export async function describeCommand(id: string, options: { json?: boolean }): 
       description: analysis.description ?? null,
       inputs: {
         ...analysis.inputs,
+        ...(analysis.inputs.data ? { data: { ...analysis.inputs.data, kind: dataKindId(analysis.inputs) } } : {}),
         files: Object.fromEntries(
           Object.entries(analysis.inputs.files ?? {}).map(([name, spec]) => {
             const kind = resolveInputKind(spec.kind);

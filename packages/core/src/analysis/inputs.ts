@@ -17,13 +17,19 @@ export function describeInputs(inputs: AnalysisInputs): string {
     parts.push(`${count} (--model)${extras.length ? ` with ${extras.join(', ')}` : ''}`);
   }
   if (inputs.data) {
-    parts.push(`${inputs.data.required ? 'a' : 'optionally a'} ${inputs.data.kind} dataset (--data): ${inputs.data.description}`);
+    parts.push(`${inputs.data.required ? 'a' : 'optionally a'} ${dataKindId(inputs)} dataset (--data): ${inputs.data.description}`);
   }
   const files = Object.entries(inputs.files ?? {});
   if (files.length > 0) {
     parts.push(`named files (--input): ${files.map(([name, spec]) => `${name}${spec.required ? '' : ' (optional)'}`).join(', ')}`);
   }
   return parts.length ? parts.join('; ') : 'no inputs';
+}
+
+/** The id of the main dataset's kind (a core kind's name, or a kind object's id). */
+export function dataKindId(inputs: AnalysisInputs): string | null {
+  const kind = inputs.data?.kind;
+  return kind === undefined ? null : typeof kind === 'string' ? kind : kind.id;
 }
 
 /** Throws MarrUsageError when the number of models or the presence of data does not fit the analysis. */

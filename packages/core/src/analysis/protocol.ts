@@ -71,8 +71,13 @@ export interface LoadedInput<T = unknown> {
 export interface AnalysisInputs {
   /** How many models the analysis needs (default: none). */
   models?: { min: number; max?: number };
-  /** The main dataset the analysis reads (`--data`), if any. */
-  data?: { kind: DataKind; required: boolean; description: string };
+  /**
+   * The main dataset the analysis reads (`--data`), if any. A core dataset kind arrives as `ctx.data`; a
+   * kind object (from `jsonlKind` or `defineInputKind`) is loaded by it and arrives as `ctx.inputs.data`
+   * (one file, role `data`), with `ctx.data` null.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  data?: { kind: DataKind | InputKind<any>; required: boolean; description: string };
   /** Other named files (`--input <name>=<path>`), in the order `marr describe` shows them. */
   files?: Readonly<Record<string, NamedInputSpec>>;
   /** Hook point patterns each model must offer (`*` matches one name segment, e.g. `blocks.*.mlp.hook_post`). */

@@ -119,13 +119,19 @@ export async function runAnalysis(options: RunAnalysisOptions): Promise<RunEnvel
       for (const f of m.source.files) recorder.files.push({ role, ...f });
     }
     // A tokenizer given with --tokenizer is among its model's files.
+    // A core dataset kind becomes ctx.data; a kind object loads --data into ctx.inputs.data.
     const data: Dataset | null =
-      dataFile && dataKind ? await timed('load-data', () => loadDataset(dataFile, dataKind)) : null;
+      dataFile && typeof dataKind === 'string' ? await timed('load-data', () => loadDataset(dataFile, dataKind)) : null;
+    const dataInput: LoadedInput[] =
+      dataFile && dataKind && typeof dataKind === 'object'
+        ? [{ name: 'data', role: 'data', path: options.dataPath!, label: null, value: await timed('load-data', () => dataKind.load(dataFile, { label: null })) }]
+        : [];
     const dataHash = dataFile ? await hashFile(dataFile) : null;
     if (dataHash) recorder.files.push({ role: 'data', ...dataHash, path: options.dataPath! });
-    const inputs = namedInputs.length > 0
+    const named = namedInputs.length > 0
       ? await timed('load-inputs', () => loadNamedInputs(analysis, namedInputs, recorder))
       : await loadNamedInputs(analysis, [], recorder);
+    const inputs = dataInput.length > 0 ? { ...named, data: dataInput } : named;
     throwIfCancelled(signal);
 
     const base = {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import {
   defineAnalysis,
   definePlugin,
+  describeInputs,
   describeNamedInputs,
   jsonlKind,
   parseInputAssignments,
@@ -155,5 +156,34 @@ describe('named inputs', () => {
       '--input prompts.<label>=<path> (prompt-set, optional, 2 or more): one file of prompts per class',
       '--input folder=<path> (model-folder, optional): a folder',
     ]);
+  });
+});
+
+describe('a plugin kind for the main dataset (--data)', () => {
+  const onData = defineAnalysis({
+    id: 'points-data',
+    title: 'Points as the main dataset',
+    level: 'computational',
+    summary: 'Sums y over the points given with --data',
+    inputs: { data: { kind: pointsKind, required: true, description: 'the points' } },
+    params: z.object({}),
+    async run(ctx) {
+      const file = ctx.inputs.data[0];
+      return { summary: 'done', sections: [], results: { sum: (file.value as { y: number }[]).reduce((a, p) => a + p.y, 0), path: file.path, role: file.role, data: ctx.data === null ? null : 'set' } };
+    },
+  });
+  const dataPlugin = definePlugin({ name: 'test-data-kind', version: '0.0.0', apiVersion: PLUGIN_API_VERSION, analyses: [onData] });
+
+  it('is loaded by its kind into ctx.inputs.data and hashed with role data', async () => {
+    const env = await runAnalysis({ plugin: dataPlugin, analysis: onData, dataPath: points });
+    expect(env.results).toEqual({ sum: 6, path: points, role: 'data', data: null });
+    expect(env.inputs.files).toEqual([{ role: 'data', path: points, ...sha(points) }]);
+    expect(env.inputs.data).toEqual({ path: points, ...sha(points) });
+  });
+
+  it('gives the kind\'s per-line error for a bad file, and says the kind in describeInputs', async () => {
+    const bad = write('bad-points.jsonl', '{"x": 1, "y": 2}\n{"x": "a", "y": 2}\n');
+    await expect(runAnalysis({ plugin: dataPlugin, analysis: onData, dataPath: bad })).rejects.toThrow(/bad-points\.jsonl:2: "x"/);
+    expect(describeInputs(onData.inputs)).toBe('a points dataset (--data): the points');
   });
 });

@@ -5,7 +5,7 @@ import {
 import type { TokenizedPairs } from '../pairs/prompt-pairs.js';
 import { fmt } from '../report/format.js';
 import { baselineSection, describeCell, gridSections, topCells } from '../report/grid-report.js';
-import { pairsFromContext, PAIRS_FILES } from './input.js';
+import { pairsFromContext, PAIRS_DATA } from './input.js';
 import { positionLabels } from './labels.js';
 import { commonParams } from './params.js';
 import { REFERENCES } from './references.js';
@@ -107,7 +107,7 @@ export const activationPatchingAnalysis = defineAnalysis({
     'is normalised so that 0 is the corrupted and 1 the clean value. Patched runs are batched (each batch row a different patch) and start at the patched layer from ' +
     'the saved residual, so the unpatched prefix is never recomputed.',
   references: REFERENCES,
-  inputs: { models: { min: 1, max: 1 }, files: PAIRS_FILES, capabilities: ['tokenizer'] },
+  inputs: { models: { min: 1, max: 1 }, data: PAIRS_DATA, capabilities: ['tokenizer'] },
   params: activationPatchingParams,
   results: activationPatchingResults,
   async run(ctx) {

@@ -1,12 +1,9 @@
 /**
- * The prompt-pairs file as the analyses receive it: the named input `pairs` (`--input pairs=pairs.jsonl`),
- * read by the plugin's own input kind (per-line errors, hashed into report.inputs.files).
- *
- * The issue asks for `--data pairs.jsonl`; the protocol's `--data` takes only core's text, table and
- * time-series kinds, so until it accepts a kind object the pairs come as a named input. Switching is
- * this file only: declare `data: { kind: promptPairsKind, ... }` and read the loaded value from ctx.data.
+ * The prompt-pairs file as the analyses receive it: the main dataset (`--data pairs.jsonl`), read by the
+ * plugin's own input kind (per-line errors, hashed into report.inputs.files with role `data`) and handed
+ * over by the runner as `ctx.inputs.data`.
  */
-import { defineInputKind, MarrUsageError, type AnalysisContext, type HookedTransformer, type NamedInputSpec } from '@marr/core';
+import { defineInputKind, MarrUsageError, type AnalysisContext, type AnalysisInputs, type HookedTransformer } from '@marr/core';
 import { PAIR_EXAMPLE, readPromptPairs, tokenizePairs, type PromptPair, type TokenizedPairs } from '../pairs/prompt-pairs.js';
 
 export const promptPairsKind = defineInputKind<PromptPair[]>({
@@ -15,16 +12,14 @@ export const promptPairsKind = defineInputKind<PromptPair[]>({
   load: (path) => readPromptPairs(path),
 });
 
-export const PAIRS_FILES = {
-  pairs: {
-    kind: promptPairsKind,
-    required: true,
-    description: 'JSON Lines, one {"clean", "corrupted", "answer", "wrong"} per line; clean and corrupted tokenize to the same length (--input pairs=pairs.jsonl)',
-  },
-} as const satisfies Record<string, NamedInputSpec>;
+export const PAIRS_DATA = {
+  kind: promptPairsKind,
+  required: true,
+  description: 'JSON Lines, one {"clean", "corrupted", "answer", "wrong"} per line; clean and corrupted tokenize to the same length',
+} as const satisfies AnalysisInputs['data'];
 
 export async function pairsFromContext(ctx: AnalysisContext<unknown>, model: HookedTransformer): Promise<TokenizedPairs> {
-  const file = ctx.inputs.pairs?.[0];
-  if (!file) throw new MarrUsageError('patching needs prompt pairs: pass --input pairs=pairs.jsonl');
+  const file = ctx.inputs.data?.[0];
+  if (!file) throw new MarrUsageError('patching needs prompt pairs: pass --data pairs.jsonl');
   return tokenizePairs(model, file.value as PromptPair[], file.path);
 }

@@ -2,7 +2,7 @@ import { defineAnalysis, MarrUsageError, parseReceiver, parseSender, pathPatchin
 import type { TokenizedPairs } from '../pairs/prompt-pairs.js';
 import { fmt } from '../report/format.js';
 import { baselineSection, describeCell, gridSections, topCells } from '../report/grid-report.js';
-import { pairsFromContext, PAIRS_FILES } from './input.js';
+import { pairsFromContext, PAIRS_DATA } from './input.js';
 import { commonParams } from './params.js';
 import { REFERENCES } from './references.js';
 import { pathPatchingResults } from './results.js';
@@ -102,7 +102,7 @@ export const pathPatchingAnalysis = defineAnalysis({
     'its clean output, except the receivers, whose inputs are saved; then the receivers get those inputs and everything downstream recomputes. With every component and the ' +
     'logits as receivers this equals activation patching of the senders; with only the logits it is their direct effect.',
   references: REFERENCES,
-  inputs: { models: { min: 1, max: 1 }, files: PAIRS_FILES, capabilities: ['tokenizer'] },
+  inputs: { models: { min: 1, max: 1 }, data: PAIRS_DATA, capabilities: ['tokenizer'] },
   params: pathPatchingParams,
   results: pathPatchingResults,
   async run(ctx) {
