@@ -331,7 +331,7 @@ class HookedTransformerImpl implements HookedTransformer {
     const newSeen = seen.map((s, b) => s + input.mask.subarray(b * T, (b + 1) * T).reduce((a, x) => a + x, 0));
     const newKeyMask = Array.from({ length: B }, (_, b) => keyMask.slice(b * (past + T), (b + 1) * (past + T)));
     return {
-      result: { logits: logits && indexed(logits), residual: indexed(resid), cache: new ActivationCache(hooks.cache, this) },
+      result: { logits: logits && indexed(logits), residual: indexed(resid), cache: new ActivationCache(hooks.cache, this, { schedule }) },
       state: { kv: kvOut, keyMask: newKeyMask, seen: newSeen, past: past + T },
     };
   }

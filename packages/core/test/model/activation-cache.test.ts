@@ -114,6 +114,13 @@ describe.each(['gpt2', 'gpt-neox', 'llama'] as Architecture[])('ActivationCache 
     // The opt-in hook point gives the same per-head results.
     const withResult = (await model.runWithCache(tokens, { optIn: ['attnResult'] })).cache;
     expect(maxAbs(withResult.stackHeadResults().stack.data, heads.stack.data)).toBeLessThan(1e-4);
+    // Under a schedule that repeats and swaps blocks, the run's cache maps each slot to the block that ran
+    // there: results computed from hook_z equal the model's own hook_result.
+    const schedule = [0, 2, 2, 1];
+    const scheduled = (await model.runWithCache(tokens, { schedule, optIn: ['attnResult'] })).cache;
+    const fromZ = (await model.runWithCache(tokens, { schedule })).cache;
+    fromZ.computeHeadResults();
+    expect(maxAbs(fromZ.stackHeadResults().stack.data, scheduled.stackHeadResults().stack.data)).toBeLessThan(1e-4);
   });
 
   it('logitAttribution: per-component attributions of the normed stack add up to each logit and to a logit difference', async () => {
