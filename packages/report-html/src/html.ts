@@ -23,6 +23,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}th{background:#f6f8fa}
 figure{margin:1rem 0;overflow-x:auto}figcaption{color:#555;font-size:.9rem}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.85rem;white-space:pre-wrap;word-break:break-all}
 details{margin:.5rem 0}.note{white-space:pre-wrap}
+.toks{font-family:ui-monospace,monospace;font-size:.85rem;margin:.2rem 0;white-space:pre-wrap;line-height:1.6}.tok{border-radius:2px}.toklabel{display:inline-block;min-width:9rem;color:#555;margin-right:.5rem}
 svg title{display:none}
 `;
 
@@ -91,7 +92,23 @@ async function sectionHtml(section: ReportSection, opts: Required<HtmlOptions>):
     }
     case 'note':
       return `${section.title ? `<h2>${e(section.title)}</h2>` : ''}<p class="note">${e(section.text)}</p>`;
+    case 'tokens':
+      return tokensHtml(section);
   }
+}
+
+/** Token lines coloured by value (orange, opacity = value / the section's largest), each value on hover. */
+function tokensHtml(section: Extract<ReportSection, { kind: 'tokens' }>): string {
+  let max = 0;
+  for (const r of section.rows) for (const v of r.values) if (Number.isFinite(v)) max = Math.max(max, Math.abs(v));
+  const span = (t: string, v: number) => {
+    const a = max > 0 && Number.isFinite(v) ? Math.min(1, Math.abs(v) / max) : 0;
+    const bg = a > 0 ? ` style="background:rgba(${v < 0 ? '60,110,230' : '240,140,20'},${a.toFixed(3)})"` : '';
+    return `<span class="tok"${bg} title="${e(formatNumber(v))}">${e(t)}</span>`;
+  };
+  const rows = section.rows.map((r) => `<div class="toks"><span class="toklabel">${e(r.label)}</span>${r.tokens.map((t, i) => span(t, r.values[i])).join('')}</div>`).join('');
+  const caption = section.caption ? `<p class="meta">${e(section.caption)}</p>` : '';
+  return `<h2>${e(section.title)}</h2><p class="meta">Colour: ${e(section.valueLabel)} (strongest ${e(formatNumber(max))}); hover a token for its value.</p>${rows}${caption}`;
 }
 
 function provenanceHtml(env: ReportEnvelope): string {

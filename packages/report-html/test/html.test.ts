@@ -29,6 +29,7 @@ const everything: Report = {
     { kind: 'figure', figure: { type: 'scatter', title: 'Points', x: { label: 'a' }, y: { label: 'b' }, series: [{ name: 's', x: [1, 2, 3, 4], y: [4, 3, 2, 1] }, { name: 't', x: [0], y: [0] }] } },
     { kind: 'artifact', name: evil, shape: [2, 2], data: [1, 2, 3, 4], description: evil },
     { kind: 'note', title: evil, text: `line one\n${evil}` },
+    { kind: 'tokens', title: evil, valueLabel: evil, caption: evil, rows: [{ label: evil, tokens: [evil, ' the', '<s>'], values: [0, 2, -1] }] },
   ],
 };
 
@@ -43,6 +44,9 @@ describe('renderHtml', () => {
     const html = await renderHtml(envelope(everything));
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(html).not.toMatch(/<script/i);
+    // Token lines: escaped, the strongest token at full colour, a negative value in blue.
+    expect(html).toContain('<span class="tok" style="background:rgba(240,140,20,1.000)" title="2"> the</span>');
+    expect(html).toContain('<span class="tok" style="background:rgba(60,110,230,0.500)" title="-1">&lt;s&gt;</span>');
     expect(html).not.toMatch(/<img/i);
     expect(html).not.toMatch(/<\/svg><script/);
     expect(html).toContain('&lt;script&gt;alert(');

@@ -14,6 +14,7 @@ export { resampleDeadLatents, type ResampleInput } from './train/dead-latents.js
 export { runSaeTrainCommand, readActivationTable, type SaeTrainCommandOptions } from './cli/train-command.js';
 export { evaluateSae, type SaeEvaluation, type EvaluateOptions } from './evaluate/evaluate-sae.js';
 export { featureStats, logitEffects, type FeatureStats, type TopActivation } from './features/feature-stats.js';
+export { contextActivations, type ContextRequest } from './features/context-activations.js';
 export { saeEvaluateAnalysis } from './analyses/sae-evaluate.js';
 export { saeFeaturesAnalysis } from './analyses/sae-features.js';
 export { plugin, PLUGIN_VERSION } from './plugin.js';

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModel, manifestProblems, parseInputAssignments, randomModel, runAnalysis, tensor } from '@marr/core';
 import { renderHtml } from '@marr/report-html';
-import plugin, { createSae, evaluateSae, featureStats, logitEffects, makeSaeConfig, saveSae, trainSae, tableActivationSource } from '../src/index.js';
+import plugin, { contextActivations, createSae, evaluateSae, featureStats, logitEffects, makeSaeConfig, saveSae, trainSae, tableActivationSource } from '../src/index.js';
 import { randomSae, reluSaeByHand } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -108,6 +108,19 @@ describe('featureStats and logitEffects', () => {
     }
   });
 
+  it('context activations are the latent\'s code at each token of a window run on its own', async () => {
+    const windows = [[1, 5, 9, 2, 7, 3], [4, 4, 8, 1, 6, 2], [3, 2, 1, 9, 9, 5]];
+    const requests = [{ latent: 3, window: 2, from: 1, to: 5 }, { latent: 7, window: 0, from: 0, to: 6 }, { latent: 3, window: 1, from: 2, to: 3 }];
+    const got = await contextActivations(model, sae, windows, requests, { batchWindows: 2 });
+    for (const [i, r] of requests.entries()) {
+      const alone = await model.run([windows[r.window]], { cache: [sae.cfg.hookName!] });
+      const z = await sae.encode(tensor([6, 8], alone.cache.get(sae.cfg.hookName!).data));
+      const want = Array.from({ length: r.to - r.from }, (_, k) => z.data[(r.from + k) * sae.cfg.dSae + r.latent]);
+      expect(got[i].length).toBe(want.length);
+      got[i].forEach((v, k) => expect(v).toBeCloseTo(want[k], 4));
+    }
+  });
+
   it('logit effects are W_dec · W_U', async () => {
     const WU = model.getWeight('W_U'); // [dModel, dVocab]
     const [eff] = await logitEffects(model, sae, [7], 3);
@@ -151,9 +164,22 @@ describe('the plugin on the shipped default model', () => {
     const strip = (e: typeof a) => JSON.stringify({ ...e, timings: null });
     expect(strip(a)).toEqual(strip(b));
     expect((a.results.latents as unknown[]).length).toBe(5);
+    // The coloured contexts: one line per top context of each shown latent; its strongest token's value is
+    // the activation the table reports, and every value is the latent's code at that token (independently:
+    // the model's hook value encoded by the SAE).
+    const tokens = a.sections.find((s) => s.kind === 'tokens');
+    if (!tokens || tokens.kind !== 'tokens') throw new Error('no tokens section');
+    const latents = a.results.latents as { index: number; topContexts: { activation: number }[] }[];
+    expect(tokens.rows.length).toBe(latents.reduce((n, l) => n + l.topContexts.length, 0));
+    const first = latents[0];
+    expect(Math.max(...tokens.rows[0].values)).toBeCloseTo(first.topContexts[0].activation, 4);
+    for (const row of tokens.rows) expect(row.tokens.length).toBe(row.values.length);
+    expect(tokens.rows[0].label).toBe(`latent ${first.index} #1`);
+    expect(tokens.rows[0].values.every((v) => v >= 0)).toBe(true);
     const html = await renderHtml(a);
     expect(html).toContain('&lt;bos&gt;');
     expect(html).not.toContain('<bos>');
+    expect(html).toMatch(/<span class="tok" style="background:rgba\(240,140,20,1\.000\)" title="[^"]+">/);
     await expect(runAnalysis({ plugin, analysis: find('sae-evaluate'), models: [model], dataPath: data, params: { contextLength: 32 } })).rejects.toThrow(/sae/);
     await expect(runAnalysis({ plugin, analysis: find('sae-evaluate'), models: [model], dataPath: data, params: { contextLength: 32 }, inputs: parseInputAssignments([`sae=${dir}`]) })).rejects.toThrow(/has no cfg.json/);
     await model.dispose();

@@ -117,6 +117,17 @@ const sectionSchema = z.discriminatedUnion('kind', [
       message: 'artifact data length must be the product of its shape',
     }),
   z.object({ kind: z.literal('note'), title: z.string().optional(), text: z.string() }),
+  z
+    .object({
+      kind: z.literal('tokens'),
+      title: z.string(),
+      valueLabel: z.string(),
+      rows: z.array(z.object({ label: z.string(), tokens: z.array(z.string()), values: z.array(z.number()) })),
+      caption: z.string().optional(),
+    })
+    .refine((t) => t.rows.every((r) => r.tokens.length === r.values.length), {
+      message: 'every tokens row needs one value per token',
+    }),
 ]);
 
 const reportShape = {

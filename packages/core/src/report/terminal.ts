@@ -3,7 +3,7 @@
  * named, with a pointer to report.html / report.json). Every string from the report is made
  * terminal-safe first.
  */
-import { formatNumber, terminalSafe } from './format.js';
+import { formatNumber, terminalSafe, terminalSafeLine } from './format.js';
 import type { Report, ReportEnvelope, ReportSection, TableSection } from './types.js';
 
 export interface TerminalOptions {
@@ -55,6 +55,18 @@ function renderSection(section: ReportSection, opts: Required<TerminalOptions>):
       return [`[artifact] ${terminalSafe(section.name)} [${section.shape.join(' x ')}] (values in report.json)`];
     case 'note':
       return [...(section.title ? [`## ${terminalSafe(section.title)}`] : []), terminalSafe(section.text)];
+    case 'tokens': {
+      // The strongest token of each line is marked «like this»; colours are in report.html.
+      const shown = section.rows.slice(0, opts.maxRows);
+      const lines = shown.map((r) => {
+        let top = 0;
+        r.values.forEach((v, i) => (v > r.values[top] ? (top = i) : undefined));
+        const text = r.tokens.map((t, i) => (i === top ? `«${t}»` : t)).join('');
+        return `${terminalSafe(r.label)}: ${terminalSafeLine(text)} (${formatNumber(r.values[top] ?? 0)})`;
+      });
+      const more = section.rows.length > shown.length ? [`... ${section.rows.length - shown.length} more lines in report.json / report.html`] : [];
+      return [`## ${terminalSafe(section.title)} (${terminalSafe(section.valueLabel)})`, ...lines, ...more];
+    }
   }
 }
 

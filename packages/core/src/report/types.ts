@@ -79,7 +79,22 @@ export interface NoteSection {
   text: string;
 }
 
-export type ReportSection = ScalarsSection | TableSection | FigureSection | ArtifactSection | NoteSection;
+/**
+ * Text shown token by token, each token coloured by a value (an activation, a probability): top
+ * activating contexts of a feature, a logit-lens token view. Token strings come from tokenizers and are
+ * escaped by every renderer.
+ */
+export interface TokensSection {
+  kind: 'tokens';
+  title: string;
+  /** What the values are (e.g. "activation of latent 441"), shown in the legend. */
+  valueLabel: string;
+  /** One line of tokens each; `values` has one number per token (colour 0 = none, the section's maximum = full). */
+  rows: { label: string; tokens: string[]; values: number[] }[];
+  caption?: string;
+}
+
+export type ReportSection = ScalarsSection | TableSection | FigureSection | ArtifactSection | NoteSection | TokensSection;
 
 export interface Report {
   /** One-paragraph summary shown first everywhere. */

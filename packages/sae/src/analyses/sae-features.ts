@@ -1,6 +1,7 @@
 import { defineAnalysis, z } from '@marr/core';
 import { featureStats, logitEffects } from '../features/feature-stats.js';
 import { analysisSae, fmt, frequencyHistogram, saeInputs, saeTextParams, saeWindows } from './common.js';
+import { contextActivations } from '../features/context-activations.js';
 
 export const saeFeaturesParams = z.object({
   ...saeTextParams,
@@ -32,6 +33,9 @@ export const saeFeaturesResults = z.object({
     negativeLogits: z.array(tokenValue).nullable().describe('most suppressed tokens'),
   })).describe('the latents the table shows, in its order'),
 });
+
+/** Latents whose top contexts the report colours token by token (the table lists them all). */
+const COLOURED_LATENTS = 12;
 
 export const saeFeaturesAnalysis = defineAnalysis({
   id: 'sae-features',
@@ -83,6 +87,12 @@ export const saeFeaturesAnalysis = defineAnalysis({
       positiveLogits: effects[n]?.positive.map(([id, v]) => ({ token: tok.tokenString(id), value: v })) ?? null,
       negativeLogits: effects[n]?.negative.map(([id, v]) => ({ token: tok.tokenString(id), value: v })) ?? null,
     }));
+    // The coloured view: each shown latent's top contexts, every token coloured by that latent's activation.
+    const spans = shown.slice(0, COLOURED_LATENTS).flatMap((s) => st.top[s.index].map((t, k) => ({
+      latent: s.index, rank: k, window: t.window,
+      from: Math.max(0, t.position - p.contextBefore), to: Math.min(windows[t.window].length, t.position + 1 + p.contextAfter),
+    })));
+    const spanValues = await contextActivations(model, sae, windows, spans, { batchWindows: p.batchWindows, signal: ctx.signal });
     const alive = all.filter((i) => st.frequency[i] > 0).length;
     const sortedFreq = Array.from(st.frequency).sort((a, b) => a - b);
     const hist = frequencyHistogram(st.frequency);
@@ -108,6 +118,17 @@ export const saeFeaturesAnalysis = defineAnalysis({
           rows: shown.map((s) => [s.index, s.frequency, s.meanActivation, s.maxActivation, list(s.positiveLogits), list(s.negativeLogits),
             s.topContexts.map((c) => `${c.text} (${fmt(c.activation, 2)})`).join(' | ')]),
           terminalRows: 15,
+        },
+        {
+          kind: 'tokens',
+          title: `Top activating contexts of the first ${Math.min(COLOURED_LATENTS, shown.length)} latents`,
+          valueLabel: 'the latent\'s activation at each token',
+          rows: spans.map((sp, i) => ({
+            label: `latent ${sp.latent} #${sp.rank + 1}`,
+            tokens: windows[sp.window].slice(sp.from, sp.to).map((id, j, a) => tok.tokenString(id) + (j < a.length - 1 ? ' ' : '')),
+            values: spanValues[i],
+          })),
+          caption: 'Each line is one of a latent\'s top activating contexts; every token is coloured by that latent\'s activation there.',
         },
         {
           kind: 'figure',
