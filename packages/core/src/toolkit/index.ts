@@ -2,3 +2,4 @@
 export * from './cancellation.js';
 export * from './batches.js';
 export * from './activations.js';
+export * from './text-windows.js';

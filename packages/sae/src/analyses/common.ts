@@ -1,6 +1,6 @@
 /** What the SAE analyses share: their text parameters, the SAE folder parameter, windows, and the checks. */
 import { join } from 'node:path';
-import { defineInputKind, MarrUsageError, z, type AnalysisContext, type HookedTransformer } from '@marr/core';
+import { defineInputKind, MarrUsageError, textWindows, z, type AnalysisContext, type HookedTransformer } from '@marr/core';
 import { loadSae, SAE_CFG_FILENAME, SAE_WEIGHTS_FILENAME, type LoadedSae } from '../format/folder.js';
 
 /** The `sae` input: an SAELens folder, loaded with loadSae (both files hashed into report.inputs.files). */
@@ -42,18 +42,8 @@ export function analysisSae(ctx: AnalysisContext<unknown>, model: HookedTransfor
   return sae;
 }
 
-export function saeWindows(ctx: AnalysisContext<unknown>, model: HookedTransformer, params: { contextLength: number; maxTokens: number }): number[][] {
-  const data = ctx.data;
-  if (!data) throw new MarrUsageError('this analysis needs a text dataset; pass one with --data <file.txt|.jsonl|.csv>');
-  if (data.kind !== 'text') throw new MarrUsageError(`this analysis needs a text dataset, but ${data.path} was read as ${data.kind}; pass a .txt, .jsonl or .csv with a text column`);
-  if (!model.tokenizer) throw new MarrUsageError('the model has no tokenizer; pass one with --tokenizer <path>');
-  if (params.contextLength > model.config.nCtx) {
-    throw new MarrUsageError(`contextLength ${params.contextLength} exceeds the model's context of ${model.config.nCtx} tokens; pass --param contextLength=${model.config.nCtx} or less`);
-  }
-  const windows = data.tokenWindows(model.tokenizer, { contextLength: params.contextLength, maxTokens: params.maxTokens });
-  if (windows.length === 0) throw new MarrUsageError(`${data.path} gave no full window of ${params.contextLength} tokens; lower --param contextLength or give more text`);
-  return windows;
-}
+/** The run's text dataset as token windows (core's textWindows). */
+export const saeWindows = textWindows;
 
 /** Counts of latents by log10 firing frequency, in half-decade bins, plus a bin for latents that never fired. */
 export function frequencyHistogram(frequency: ArrayLike<number>): { categories: string[]; counts: number[] } {
