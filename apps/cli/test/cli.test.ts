@@ -202,6 +202,7 @@ describe('marr models / schema / create-plugin', () => {
   it('refuses an invalid plugin name or an existing folder', () => {
     expectUsageError(marr(['create-plugin', 'Bad Name'], { cwd: project }), /not a valid npm package name/);
     expectUsageError(marr(['create-plugin', 'apps', '--dir', repoRoot]), /already exists/);
+    expectUsageError(marr(['create-plugin', 'demo', '--dir', '/proc']), /--dir .* is on the virtual filesystem \/proc/);
   });
 });
 

@@ -1,8 +1,8 @@
 /** `marr create-plugin <name>`: writes a working plugin package (analysis, test, README, build). */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { writeFileAtomic } from '@marr/core';
+import { resolve } from 'node:path';
+import { checkOutputDir, writeFileSet } from '@marr/core';
 import { pluginFiles } from '../create-plugin/template.js';
 import { UsageError } from '../errors.js';
 
@@ -19,8 +19,10 @@ export async function createPluginCommand(name: string, options: { dir?: string 
   }
   const folder = resolve(options.dir ?? '.', name.split('/').pop()!);
   if (existsSync(folder)) throw new UsageError(`${folder} already exists; choose another name or --dir`);
+  await checkOutputDir(folder, '--dir');
   const files = pluginFiles({ packageName: name, coreRange: `^${await coreVersion()}` });
-  for (const [rel, text] of Object.entries(files)) await writeFileAtomic(join(folder, rel), text);
+  // All or nothing: the package appears complete or not at all.
+  await writeFileSet(folder, Object.entries(files).map(([name, data]) => ({ name, data })));
   process.stdout.write(
     `Created ${name} in ${folder}\n\nNext:\n  cd ${folder}\n  npm install\n  npm run build && npm test\n  npm install ${folder}   # in the project where you run marr\n`,
   );
