@@ -107,4 +107,12 @@ describe('the plugin', () => {
     await expect(runAnalysis({ plugin, analysis: find('layer-robustness'), models: [m], params })).rejects.toThrow(/no --data was given/);
     await expect(runAnalysis({ plugin, analysis: find('layer-robustness'), models: [m], dataPath, params: { contextLength: 2 } })).rejects.toThrow(/contextLength/);
   });
+
+  it('without contextLength, windows are 128 tokens or the model context when that is shorter', async () => {
+    const m = model('llama', 11, 2); // context 64
+    const env = await runAnalysis({ plugin, analysis: find('logit-lens'), models: [m], dataPath, params: { maxTokens: 256 } });
+    expect(env.params.contextLength).toBeUndefined();
+    // 256 tokens in windows of 64: 4 windows, 62 scored positions each (first and last excluded).
+    expect((env.results.layers as { tokens: number }[])[0].tokens).toBe(4 * 62);
+  });
 });

@@ -36,7 +36,7 @@ export const attentionLocalityAnalysis = defineAnalysis({
   async run(ctx) {
     const model = ctx.models[0];
     const windows = analysisWindows(ctx, model, ctx.params);
-    const batch = ctx.params.batchWindows ?? localityBatchWindows(ctx.params.contextLength, model.config.nHeads);
+    const batch = ctx.params.batchWindows ?? localityBatchWindows(windows[0].length, model.config.nHeads);
     ctx.progress.start('attention locality', Math.ceil(windows.length / batch));
     const loc = await attentionLocality(model, windows, { maxOffset: ctx.params.maxOffset, batchWindows: batch, signal: ctx.signal, onStep: () => ctx.progress.tick() });
     ctx.progress.done();

@@ -2,7 +2,7 @@
 import { z } from '@marr/core';
 
 export const textParams = {
-  contextLength: z.number().int().min(3).default(128).describe('Tokens per window, BOS included (at most the model context).'),
+  contextLength: z.number().int().min(3).optional().describe('Tokens per window, BOS included (default 128, or the model context when it is shorter).'),
   maxTokens: z.number().int().min(3).default(16384).describe('Stop reading the dataset after this many tokens (windows x contextLength).'),
   batchWindows: z.number().int().min(1).optional().describe('Windows per forward batch (default: as many as keep a batch\'s logits and attention patterns under ~64 MB each).'),
 };
