@@ -82,11 +82,12 @@ export function createProgram(version: string): Command {
 
   program
     .command('logits')
-    .description('print {"tokens": [...], "logits": [[...], ...]} for a prompt or token ids')
+    .description('print {"tokens": [...], "logits": [[...], ...]} for a prompt or token ids (or, with --top k, the k most likely tokens per position)')
     .requiredOption('--model <path>', 'the model')
     .option('--tokenizer <path>', 'tokenizer for llama2.c models')
     .option('--prompt <text>', 'text to encode (with BOS)')
     .option('--tokens <ids>', 'comma-separated token ids, e.g. 1,2,3')
+    .option('--top <k>', 'print only the k most likely tokens per position: {"tokens": [...], "top": [[{id, logit, token}, ...], ...]}')
     .option('--json', 'JSON output (the only format)')
     .action(async (opts) => (await import('./commands/logits.js')).logitsCommand(opts));
 

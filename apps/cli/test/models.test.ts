@@ -47,6 +47,15 @@ describe.skipIf(missing)(`model commands on stories260K ${reason}`, () => {
     expect(extended.logits[out.tokens.length - 1]).toEqual(last);
     const gen = marr(['generate', '--model', model.path!, '--tokenizer', tok.path!, '--prompt', 'Once upon a time', '--max-tokens', '1']);
     expect(gen.stdout).toBe('Once upon a time,\n');
+    // --top 3: the three largest logits of each row of the full output, with their token strings.
+    const top = marr(['logits', '--model', model.path!, '--tokenizer', tok.path!, '--prompt', 'Once upon a time', '--top', '3']);
+    expect(top.status).toBe(0);
+    const topOut = JSON.parse(top.stdout) as { tokens: number[]; top: { id: number; logit: number; token: string }[][] };
+    expect(topOut.top).toHaveLength(out.tokens.length);
+    const want = [...last.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3);
+    expect(topOut.top.at(-1)!.map((e) => [e.id, e.logit])).toEqual(want);
+    expect(topOut.top.at(-1)![0].token).toBe(',');
+    expect(marr(['logits', '--model', model.path!, '--tokens', '1,2', '--top', '0']).stderr).toContain('--top must be a positive integer');
   });
 
   it('marr logits and generate report bad input clearly', () => {

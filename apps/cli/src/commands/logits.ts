@@ -8,6 +8,7 @@ export interface LogitsCommandOptions {
   tokenizer?: string;
   prompt?: string;
   tokens?: string;
+  top?: string;
   json?: boolean;
 }
 
@@ -24,6 +25,8 @@ export async function logitsCommand(options: LogitsCommandOptions): Promise<void
     throw new UsageError('marr logits needs exactly one of --prompt <text> or --tokens 1,2,3');
   }
   const given = options.tokens !== undefined ? parseTokenList(options.tokens) : null;
+  const top = options.top === undefined ? null : Number(options.top);
+  if (top !== null && (!Number.isInteger(top) || top < 1)) throw new UsageError(`--top must be a positive integer (the k most likely tokens per position), got "${options.top}"`);
   const [spec] = await resolveModelSpecs([options.model]);
   const model = await loadModel(spec, options.tokenizer ? { tokenizer: options.tokenizer } : {});
   try {
@@ -48,7 +51,20 @@ export async function logitsCommand(options: LogitsCommandOptions): Promise<void
     const vocab = logits.shape[2];
     const rows: number[][] = [];
     for (let i = 0; i < tokens.length; i++) rows.push(Array.from(logits.data.subarray(i * vocab, (i + 1) * vocab)));
-    process.stdout.write(JSON.stringify({ tokens, logits: rows }) + '\n');
+    if (top === null) {
+      process.stdout.write(JSON.stringify({ tokens, logits: rows }) + '\n');
+      return;
+    }
+    // The k largest logits per position (ties: lower id first), with the token strings when there is a tokenizer.
+    const k = Math.min(top, vocab);
+    const topRows = rows.map((row) =>
+      row
+        .map((logit, id) => ({ id, logit }))
+        .sort((a, b) => b.logit - a.logit || a.id - b.id)
+        .slice(0, k)
+        .map((e) => (model.tokenizer ? { ...e, token: model.tokenizer.tokenString(e.id) } : e)),
+    );
+    process.stdout.write(JSON.stringify({ tokens, top: topRows }) + '\n');
   } finally {
     await model.dispose();
   }
