@@ -16,13 +16,17 @@ export function robustnessSummary(sweep: SweepResult): string {
   const worst = deletion.reduce((a, b) => (b.kl > a.kl ? b : a));
   const inner = deletion.slice(1, -1);
   const best = (inner.length ? inner : deletion).reduce((a, b) => (b.kl < a.kl ? b : a));
-  const swapText = swap.length
-    ? ` Swapping adjacent layers keeps ${pct(Math.min(...swap.map((s) => s.accuracyRetention ?? 0)))}-${pct(Math.max(...swap.map((s) => s.accuracyRetention ?? 0)))} of accuracy.`
-    : '';
+  const kept = swap.map((s) => s.accuracyRetention ?? 0);
+  const lo = pct(Math.min(...kept)), hi = pct(Math.max(...kept));
+  const swapText = swap.length === 0 ? ''
+    : swap.length === 1 ? ` Swapping the two layers keeps ${lo} of accuracy.`
+    : ` Swapping adjacent layers keeps ${lo === hi ? lo : `${lo} to ${hi}`} of accuracy.`;
+  // Layer 0 is named on its own only when it is neither the worst nor the best case already stated.
+  const first = worst.layer !== 0 && best.layer !== 0 ? ` Deleting layer 0 gives KL ${fmt(deletion[0].kl, 4)} nats.` : '';
   return (
     `Over ${sweep.tokens} tokens: deleting layer ${worst.layer} hurts most (KL ${fmt(worst.kl, 4)} nats, accuracy retention ${pct(worst.accuracyRetention)}); ` +
-    `deleting layer ${best.layer} hurts least among ${inner.length ? 'the inner layers' : 'all layers'} (KL ${fmt(best.kl, 4)} nats, retention ${pct(best.accuracyRetention)}). ` +
-    `Deleting layer 0 gives KL ${fmt(deletion[0].kl, 4)} nats.${swapText}`
+    `deleting layer ${best.layer} hurts least among ${inner.length ? 'the inner layers' : 'all layers'} (KL ${fmt(best.kl, 4)} nats, retention ${pct(best.accuracyRetention)}).` +
+    `${first}${swapText}`
   );
 }
 
