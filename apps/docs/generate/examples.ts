@@ -174,7 +174,7 @@ export async function commandFor(
   displayOut: string,
 ): Promise<{ args: string[]; display: string }> {
   const args = ['run', analysisId];
-  const shown = ['marr', 'run', analysisId];
+  const shown = ['npx', 'marr', 'run', analysisId]; // as a user runs it from a clone after npm ci
   const push = (flag: string, input: ResolvedInput) => {
     args.push(flag, input.arg);
     shown.push(flag, shellQuote(input.display));
