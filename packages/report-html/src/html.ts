@@ -18,11 +18,11 @@ const STYLE = `
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1000px;padding:1.5rem;color:#222;background:#fff}
 h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.15rem;margin:2rem 0 .5rem;border-bottom:1px solid #ddd}
 .meta{color:#555;font-size:.9rem}.summary{font-size:1.05rem;background:#f6f8fa;padding:.75rem 1rem;border-radius:6px}
-table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}th,td{border:1px solid #ddd;padding:.2rem .5rem;text-align:left;vertical-align:top}
+table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem;display:block;max-width:100%;overflow-x:auto}th,td{border:1px solid #ddd;padding:.2rem .5rem;text-align:left;vertical-align:top}
 td.num{text-align:right;font-variant-numeric:tabular-nums}th{background:#f6f8fa}
 figure{margin:1rem 0;overflow-x:auto}figcaption{color:#555;font-size:.9rem}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.85rem;white-space:pre-wrap;word-break:break-all}
-details{margin:.5rem 0}.note{white-space:pre-wrap}
+details{margin:.5rem 0}.note{white-space:pre-wrap}.provenance td{word-break:break-all;min-width:4rem}
 .toks{font-family:ui-monospace,monospace;font-size:.85rem;margin:.2rem 0;white-space:pre-wrap;line-height:1.6}.tok{border-radius:2px}.toklabel{display:inline-block;min-width:9rem;color:#555;margin-right:.5rem}
 svg title{display:none}
 `;
@@ -125,7 +125,7 @@ function provenanceHtml(env: ReportEnvelope): string {
   return (
     `<h2>Reproduce</h2><details open><summary>parameters, inputs, timings</summary>` +
     (params.length ? tableHtml(['parameter', 'value'], params, Infinity) : '<p>No parameters.</p>') +
-    (files.length ? tableHtml(['input', 'path', 'sha256', 'bytes'], files, Infinity) : '<p>No input files.</p>') +
+    (files.length ? tableHtml(['input', 'path', 'sha256', 'bytes'], files, Infinity).replace('<table>', '<table class="provenance">') : '<p>No input files.</p>') +
     tableHtml(['phase', 'seconds'], [...timings, ['total', env.timings.totalSeconds]], Infinity) +
     `<p class="meta">Started ${e(env.timings.startedAt)}. Re-run with <code>marr run ${e(env.analysis.id)} --seed ${env.seed}` +
     `${Object.entries(env.params).map(([k, v]) => ` --param ${e(k)}=${e(jsonCell(v))}`).join('')}</code> and the inputs above.</p></details>`

@@ -9,16 +9,24 @@ export function layerLabel(l: { hookPoint: string; layer: number | null }): stri
   return l.layer === null ? l.hookPoint : `L${l.layer}`;
 }
 
-/** F1 against k, one line per method. */
+/** The neuron ids shown in a table cell: the first `max`, then how many more (report.json has them all). */
+export function idList(ids: readonly (string | number)[], max = 12): string {
+  return ids.length <= max ? ids.join(' ') : `${ids.slice(0, max).join(' ')} … (+${ids.length - max} more, ${ids.length} in all)`;
+}
+
+/** F1 against k, one line per method; the axes fit the k values tried and the F1 range reached. */
 export function kSweepFigure(byK: readonly ByKResult[], title: string): FigureSection {
   const methods = [...new Set(byK.map((r) => r.method))];
+  const ks = byK.map((r) => r.k);
+  const f1s = byK.map((r) => r.f1).filter(Number.isFinite);
+  const lowF1 = f1s.length ? Math.max(0, Math.floor((Math.min(...f1s) - 0.02) * 20) / 20) : 0;
   return {
     kind: 'figure',
     figure: {
       type: 'line',
       title,
-      x: { label: 'k (neurons in the probe)', scale: 'log' },
-      y: { label: 'test F1', domain: [0, 1] },
+      x: { label: 'k (neurons in the probe)', scale: 'log', ...(ks.length ? { domain: [Math.min(...ks), Math.max(...ks)] as [number, number] } : {}) },
+      y: { label: 'test F1', domain: [lowF1, 1] },
       series: methods.map((m) => {
         const rows = byK.filter((r) => r.method === m);
         return { name: m, x: rows.map((r) => r.k), y: rows.map((r) => round(r.f1)) };
@@ -33,7 +41,7 @@ export function byKTable(byK: readonly ByKResult[]): TableSection {
     kind: 'table',
     title: 'Probes by method and k (test split)',
     columns: ['method', 'k', 'selected', 'F1', 'precision', 'recall', 'MCC', 'ROC-AUC', 'PR-AUC'],
-    rows: byK.map((r) => [r.method, r.k, r.selected.join(' '), round(r.f1), round(r.precision), round(r.recall), round(r.mcc), round(r.rocAuc), round(r.prAuc)]),
+    rows: byK.map((r) => [r.method, r.k, idList(r.selected), round(r.f1), round(r.precision), round(r.recall), round(r.mcc), round(r.rocAuc), round(r.prAuc)]),
     terminalRows: 24,
   };
 }
