@@ -68,6 +68,11 @@ export function robustnessSections(sweep: SweepResult, nLayers: number): ReportS
   return sections;
 }
 
+/** Which layer sits at which relative depth, for captions (figures plot relative depth). */
+export function layerDepths(rows: readonly { layer: number; relativeDepth: number }[]): string {
+  return `Layers at relative depth: ${rows.map((r) => `${r.layer} → ${fmt(r.relativeDepth, 2)}`).join(', ')}.`;
+}
+
 export function lensSections(lens: LogitLensLayer[], marks?: FigureMark[]): ReportSection[] {
   const x = lens.map((r) => r.relativeDepth);
   const depth = { label: 'relative depth l / (L - 1)' };
@@ -82,20 +87,29 @@ export function lensSections(lens: LogitLensLayer[], marks?: FigureMark[]): Repo
         series: [{ name: 'logit lens', x, y: lens.map((r) => r.entropy), error: lens.map((r) => r.stderr.entropy) }],
         ...(marks ? { marks } : {}),
       },
-      caption: 'The residual after each block read out through the final norm (recomputed on that residual) and the unembedding.',
+      caption: `The residual after each block read out through the final norm (recomputed on that residual) and the unembedding. ${layerDepths(lens)}`,
     },
     {
       kind: 'figure',
       figure: {
         type: 'line',
-        title: 'Logit lens against the final distribution',
+        title: 'Logit lens against the final distribution: KL',
         x: depth,
-        y: { label: 'KL(final || lens) (nats) / mean rank of the final top token', scale: 'log' },
-        series: [
-          { name: 'KL(final || lens)', x, y: lens.map((r) => Math.max(r.kl, 1e-12)), error: lens.map((r) => r.stderr.kl) },
-          { name: 'rank of final top token + 1', x, y: lens.map((r) => r.finalTopRank + 1), error: lens.map((r) => r.stderr.finalTopRank) },
-        ],
+        y: { label: 'KL(final || lens) (nats)' },
+        series: [{ name: 'KL(final || lens)', x, y: lens.map((r) => r.kl), error: lens.map((r) => r.stderr.kl) }],
       },
+      caption: `KL is 0 after the last block by construction. ${layerDepths(lens)}`,
+    },
+    {
+      kind: 'figure',
+      figure: {
+        type: 'line',
+        title: 'Logit lens against the final distribution: rank of the final top token',
+        x: depth,
+        y: { label: 'mean rank of the final top token + 1', scale: 'log' },
+        series: [{ name: 'rank + 1', x, y: lens.map((r) => r.finalTopRank + 1), error: lens.map((r) => r.stderr.finalTopRank) }],
+      },
+      caption: 'Rank 0 (plotted at 1) means the lens already puts the final prediction on top.',
     },
     {
       kind: 'table',
