@@ -5,7 +5,7 @@
  * (contiguous rows, four accumulators), with no allocation beyond the output.
  */
 import type { Activation } from '../model/config.js';
-import { activation } from '../tensor/ops.js';
+import { activation, transpose } from '../tensor/ops.js';
 import { tensor, type Float32Tensor } from '../tensor/tensor.js';
 import { wasmKernels } from './wasm/wasm-kernels.js';
 
@@ -19,10 +19,7 @@ export function isSmallProduct(rows: number, K: number, N: number): boolean {
 
 /** w [K, N] as [N, K]. */
 export function transposed(w: Float32Tensor): Float32Array {
-  const [K, N] = w.shape;
-  const t = new Float32Array(K * N);
-  for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) t[n * K + k] = w.data[k * N + n];
-  return t;
+  return transpose(w, [1, 0]).data;
 }
 
 /** y[r, n] = sum_k x[r, k] wt[n, k] (+ bias[n]), written into `out`. */

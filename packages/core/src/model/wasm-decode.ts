@@ -6,6 +6,7 @@
  */
 import { isSmallProduct, transposed } from '../backend/small-kernels.js';
 import { ACTIVATIONS, wasmKernels, type WasmKernels } from '../backend/wasm/wasm-kernels.js';
+import { rotaryAngle, rotaryInverseFrequencies } from '../tensor/ops.js';
 import { tensor, type Float32Tensor, type Int32Tensor } from '../tensor/tensor.js';
 import { HOOK_POINTS } from './hook-points.js';
 import type { KvEntry } from './kv-cache.js';
@@ -60,10 +61,10 @@ export function releaseWasmKv(entries: readonly (KvEntry | null)[]): void {
 
 /** cos and sin of the rotary angles at one position, computed as applyRotary does. */
 function rotaryAt(base: number, rotaryDim: number, pos: number): { cos: Float32Array; sin: Float32Array } {
-  const half = rotaryDim / 2;
-  const cos = new Float32Array(half), sin = new Float32Array(half);
-  for (let i = 0; i < half; i++) {
-    const ang = Math.fround(Math.fround(pos) * Math.fround(1 / Math.pow(base, (2 * i) / rotaryDim)));
+  const invFreq = rotaryInverseFrequencies(rotaryDim, base);
+  const cos = new Float32Array(invFreq.length), sin = new Float32Array(invFreq.length);
+  for (let i = 0; i < invFreq.length; i++) {
+    const ang = rotaryAngle(pos, invFreq[i]);
     cos[i] = Math.cos(ang);
     sin[i] = Math.sin(ang);
   }

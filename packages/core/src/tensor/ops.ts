@@ -239,6 +239,22 @@ export function activation(name: 'gelu_new' | 'gelu' | 'silu' | 'relu'): (v: num
  * - `half`: pairs (i, i + rotaryDim/2) (Hugging Face rotate_half);
  * - `interleaved`: pairs (2i, 2i + 1) (llama2.c, GPT-J).
  */
+/**
+ * The inverse frequencies of rotary embeddings, 1 / base^(2i / rotaryDim), rounded to float32 as
+ * Hugging Face stores them. `rotaryAngle` multiplies one by a position the same way (float32 times float32).
+ */
+export function rotaryInverseFrequencies(rotaryDim: number, base: number): Float32Array {
+  const half = rotaryDim / 2;
+  const inv = new Float32Array(half);
+  for (let i = 0; i < half; i++) inv[i] = 1 / Math.pow(base, (2 * i) / rotaryDim);
+  return inv;
+}
+
+/** The rotary angle at `pos` for an inverse frequency from `rotaryInverseFrequencies`. */
+export function rotaryAngle(pos: number, inverseFrequency: number): number {
+  return Math.fround(Math.fround(pos) * inverseFrequency);
+}
+
 export function applyRotary(
   x: Float32Tensor,
   positions: Int32Tensor,
@@ -248,15 +264,14 @@ export function applyRotary(
 ): Float32Tensor {
   const [B, T, H, D] = x.shape;
   const half = rotaryDim / 2;
-  const invFreq = new Float64Array(half);
-  for (let i = 0; i < half; i++) invFreq[i] = 1 / Math.pow(base, (2 * i) / rotaryDim);
+  const invFreq = rotaryInverseFrequencies(rotaryDim, base);
   const out = x.data.slice();
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
       const pos = positions.data[b * T + t];
       for (let i = 0; i < half; i++) {
         // Angles are computed as HF does: float32 position * float32 inverse frequency.
-        const ang = Math.fround(Math.fround(pos) * Math.fround(invFreq[i]));
+        const ang = rotaryAngle(pos, invFreq[i]);
         const c = Math.cos(ang), s = Math.sin(ang);
         for (let h = 0; h < H; h++) {
           const o = ((b * T + t) * H + h) * D;

@@ -11,6 +11,7 @@
  */
 import type { Float32Tensor } from '../../tensor/tensor.js';
 import { OnnxGraph } from '../../backend/onnx-model.js';
+import { rotaryAngle, rotaryInverseFrequencies } from '../../tensor/ops.js';
 import { appendActivation } from '../../backend/onnx-activation.js';
 import type { ModelConfig } from '../config.js';
 import { concatBiases, fuseHeadWeights } from '../derived-weights.js';
@@ -305,17 +306,16 @@ export function rotaryTables(cfg: ModelConfig, positions: { shape: readonly numb
   const [B, T] = positions.shape;
   const D = cfg.dHead, half = cfg.rotaryDim / 2;
   const cols = (cfg.nHeads + cfg.nKvHeads) * D;
-  const invFreq = new Float64Array(half);
-  for (let i = 0; i < half; i++) invFreq[i] = 1 / Math.pow(cfg.rotaryBase, (2 * i) / cfg.rotaryDim);
+  const invFreq = rotaryInverseFrequencies(cfg.rotaryDim, cfg.rotaryBase);
   const freqOf = new Int32Array(D).fill(-1);
   for (let e = 0; e < cfg.rotaryDim; e++) freqOf[e] = cfg.rotaryStyle === 'interleaved' ? e >> 1 : e % half;
   const cos = new Float32Array(B * T * cols);
   const sin = new Float32Array(B * T * cols);
   const c1 = new Float64Array(half), s1 = new Float64Array(half);
   for (let r = 0; r < B * T; r++) {
-    const pos = Math.fround(positions.data[r]);
+    const pos = positions.data[r];
     for (let i = 0; i < half; i++) {
-      const ang = Math.fround(pos * Math.fround(invFreq[i]));
+      const ang = rotaryAngle(pos, invFreq[i]);
       c1[i] = Math.cos(ang);
       s1[i] = Math.sin(ang);
     }
