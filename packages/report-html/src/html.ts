@@ -23,7 +23,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}th{background:#f6f8fa}
 figure{margin:1rem 0;overflow-x:auto}figcaption{color:#555;font-size:.9rem}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.85rem;white-space:pre-wrap;word-break:break-all}
 details{margin:.5rem 0}.note{white-space:pre-wrap}.provenance td{word-break:break-all;min-width:4rem}
-.toks{font-family:ui-monospace,monospace;font-size:.85rem;margin:.2rem 0;white-space:pre-wrap;line-height:1.6}.tok{border-radius:2px}.toklabel{display:inline-block;min-width:9rem;color:#555;margin-right:.5rem}
+.toks{font-family:ui-monospace,monospace;font-size:.85rem;margin:.2rem 0;white-space:pre;overflow-x:auto;line-height:1.6}.tok{border-radius:2px}.toklabel{display:inline-block;min-width:9rem;color:#555;margin-right:.5rem}
 svg title{display:none}
 `;
 

@@ -1,7 +1,7 @@
 import { defineAnalysis, z } from '@marr/core';
 import { analysisWindows } from '../data/windows.js';
 import { defaultBatchWindows } from '../interventions/sweep.js';
-import { logitLens, type LogitLensLayer } from '../lens/logit-lens.js';
+import { lensTokenView, logitLens, type LogitLensLayer } from '../lens/logit-lens.js';
 import { fmt } from '../report/format.js';
 import { toJsonValue } from '../report/json.js';
 import { lensSections } from '../report/sections.js';
@@ -10,6 +10,9 @@ import { PAPER } from './reference.js';
 import { logitLensResults } from './results.js';
 
 export const logitLensParams = z.object({ ...textParams });
+
+/** Positions the token view shows. */
+const TOKEN_VIEW_POSITIONS = 16;
 
 export function lensSummary(lens: LogitLensLayer[]): string {
   const first = lens[0], last = lens[lens.length - 1];
@@ -51,10 +54,27 @@ export const logitLensAnalysis = defineAnalysis({
     ctx.progress.start('logit lens', Math.ceil(windows.length / batch) * (1 + model.config.nLayers));
     const lens = await logitLens(model, windows, { batchWindows: batch, signal: ctx.signal, onStep: () => ctx.progress.tick() });
     ctx.progress.done();
+    const view = await lensTokenView(model, windows[0], TOKEN_VIEW_POSITIONS);
+    const tok = model.tokenizer!;
+    // Each position padded to its widest token, so the rows line up in the monospace view.
+    const width = view.input.map((id, p) => Math.max(tok.tokenString(id).length, ...view.layers.map((r) => tok.tokenString(r.top[p]).length)) + 1);
+    const str = (id: number, p: number) => tok.tokenString(id).padEnd(width[p]);
     return {
       summary: lensSummary(lens),
       results: { layers: toJsonValue(lens, 'results.layers'), units: { entropy: 'bits', kl: 'nats' } },
-      sections: lensSections(lens),
+      sections: [
+        ...lensSections(lens),
+        {
+          kind: 'tokens',
+          title: `The lens token by token (the first ${view.input.length} positions of the first window)`,
+          valueLabel: 'probability of the top token',
+          rows: [
+            { label: 'input', tokens: view.input.map((id, p) => str(id, p)), values: view.input.map(() => 0) },
+            ...view.layers.map((r) => ({ label: `after block ${r.layer}`, tokens: r.top.map((id, p) => str(id, p)), values: r.probability })),
+          ],
+          caption: 'Under each input token: the most likely next token read out after each block, coloured by its probability.',
+        },
+      ],
     };
   },
 });

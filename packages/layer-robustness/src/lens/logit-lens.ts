@@ -88,3 +88,35 @@ export async function logitLens(
     };
   });
 }
+
+/** The logit lens on one window, token by token: each layer's most likely next token at each position. */
+export interface LensTokenView {
+  /** The window's tokens (ids), positions 0..n-1. */
+  input: number[];
+  /** Per layer: the top token id and its probability at each position. */
+  layers: { layer: number; top: number[]; probability: number[] }[];
+}
+
+/** The top token of the logit lens after every block, at the first `positions` positions of `window`. */
+export async function lensTokenView(model: HookedTransformer, window: readonly number[], positions: number): Promise<LensTokenView> {
+  const L = model.config.nLayers, V = model.config.dVocab;
+  const n = Math.min(positions, window.length);
+  const names = identitySchedule(L).map((l) => `blocks.${l}.hook_resid_post`);
+  const run = await model.run([window], { cache: names, returnLogits: false });
+  const layers: LensTokenView['layers'] = [];
+  for (let l = 0; l < L; l++) {
+    const logits = await model.unembed(model.finalNorm(run.cache.get(names[l])));
+    const top: number[] = [], probability: number[] = [];
+    for (let p = 0; p < n; p++) {
+      const row = logits.data.subarray(p * V, (p + 1) * V);
+      let best = 0;
+      for (let j = 1; j < V; j++) if (row[j] > row[best]) best = j;
+      let z = 0;
+      for (let j = 0; j < V; j++) z += Math.exp(row[j] - row[best]);
+      top.push(best);
+      probability.push(1 / z);
+    }
+    layers.push({ layer: l, top, probability });
+  }
+  return { input: window.slice(0, n), layers };
+}
