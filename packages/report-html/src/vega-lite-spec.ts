@@ -39,7 +39,11 @@ function xyFigure(fig: Extract<FigureSpec, { type: 'line' | 'scatter' }>): TopLe
   const y = { field: 'y', type: 'quantitative', title: fig.y.label, scale: quantitativeScale(fig.y) };
   const color = { field: 'series', type: 'nominal', title: null, legend: fig.series.length > 1 ? { labelLimit: 320 } : null };
   const layers: Record<string, unknown>[] = [];
-  for (const mark of fig.marks ?? []) {
+  // Mark labels: one row each, so labels of nearby marks never overprint; those in the right part of the
+  // plot end at their mark instead of running past the edge (into the legend).
+  const xs = fig.series.flatMap((s) => s.x).concat((fig.marks ?? []).flatMap((m) => [m.from, m.to ?? m.from]));
+  const [xmin, xmax] = fig.x.domain ?? [Math.min(...xs), Math.max(...xs)];
+  for (const [row, mark] of (fig.marks ?? []).entries()) {
     if (mark.kind === 'band') {
       layers.push({
         data: { values: [{ from: mark.from, to: mark.to ?? mark.from, label: mark.label }] },
@@ -55,7 +59,10 @@ function xyFigure(fig: Extract<FigureSpec, { type: 'line' | 'scatter' }>): TopLe
     }
     layers.push({
       data: { values: [{ from: mark.from, label: mark.label }] },
-      mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, dy: 3, fontSize: 10, color: '#444' },
+      mark: {
+        type: 'text', baseline: 'top', dy: 3 + 12 * row, fontSize: 10, color: '#444',
+        ...(xmax > xmin && (mark.from - xmin) / (xmax - xmin) > 0.6 ? { align: 'right', dx: -3 } : { align: 'left', dx: 3 }),
+      },
       encoding: { x: { field: 'from', type: 'quantitative' }, y: { value: 0 }, text: { field: 'label' } },
     });
   }
