@@ -137,6 +137,8 @@ function sindyReport(
       caption: sim.success ? 'The discovered model integrated from the first sample (RK45).' : `The simulation stopped early: ${sim.message}`,
     });
   }
+  const edge = found.selection ? selectionAtEdge(found.selection, model.stateNames) : null;
+  if (edge) sections.push({ kind: 'note', title: 'Selection at the edge of its range', text: edge });
   if (found.selection) {
     sections.push({
       kind: 'table',
@@ -149,7 +151,7 @@ function sindyReport(
   return {
     summary:
       `${method.toUpperCase()} found ${nonzero} terms in ${model.stateNames.length} equations from a degree-${degree} library of ${model.featureNames.length} terms; the solution is ${proof}. ` +
-      equations.join('; '),
+      equations.join('; ') + (edge ? `. ${edge}` : ''),
     results: {
       featureNames: model.featureNames,
       stateNames: model.stateNames,
@@ -167,4 +169,28 @@ function sindyReport(
     },
     sections,
   };
+}
+
+/**
+ * Says which equations' held-out AICc chose the last candidate of its range (the largest k, or the
+ * smallest or largest threshold), where a better one may lie outside the range searched; null when none did.
+ */
+export function selectionAtEdge(selection: { chosen: string[]; scores: { label: string }[] }, stateNames: readonly string[]): string | null {
+  const value = (label: string, key: string): number | null => {
+    const m = new RegExp(`${key}=([-+0-9.eE]+)`).exec(label);
+    return m ? Number(m[1]) : null;
+  };
+  const notes: string[] = [];
+  for (const key of ['k', 'threshold']) {
+    const all = selection.scores.map((s) => value(s.label, key)).filter((v): v is number => v !== null);
+    if (new Set(all).size < 2) continue;
+    const lo = Math.min(...all), hi = Math.max(...all);
+    const at = selection.chosen.map((c, e) => ({ e, v: value(c, key) })).filter((x) => x.v !== null && (key === 'k' ? x.v === hi : x.v === lo || x.v === hi));
+    if (at.length === 0) continue;
+    const eqs = at.map((x) => `${stateNames[x.e]}'`).join(', ');
+    notes.push(key === 'k'
+      ? `AICc chose the largest k tried (k = ${hi}) for ${eqs}: the selection sits at the edge of its range, so larger supports were not compared (and on noise-free data AICc tends to add tiny terms); raise kMax, or set k, to check.`
+      : `AICc chose a threshold at the end of the grid (${at.map((x) => x.v).join(', ')}) for ${eqs}: a better threshold may lie outside the range searched.`);
+  }
+  return notes.length ? notes.join(' ') : null;
 }
