@@ -37,6 +37,8 @@ export interface MarrSettings {
   wasm: boolean;
   /** MARR_NON_FINITE_WEIGHTS=warn: load weights with NaN or Inf values with a loud warning instead of refusing them. */
   nonFiniteWeights: 'reject' | 'warn';
+  /** MARR_BATCH_MEMORY_MB: the memory an automatically sized batch of windows aims to stay under (default 160). */
+  batchMemoryMB: number;
 }
 
 /** Every variable, with the setting it fills and its documentation (the source of the docs table). */
@@ -55,6 +57,7 @@ export const SETTINGS: readonly { variable: string; setting: keyof MarrSettings;
   { variable: 'MARR_FUSED', setting: 'fused', values: '0', meaning: 'run every block on the per-kernel path instead of fused graphs' },
   { variable: 'MARR_WASM', setting: 'wasm', values: '0', meaning: "run decoding steps' small kernels in JavaScript instead of WebAssembly" },
   { variable: 'MARR_NON_FINITE_WEIGHTS', setting: 'nonFiniteWeights', values: 'warn', meaning: 'load weights with NaN or Inf values with a loud warning instead of refusing them' },
+  { variable: 'MARR_BATCH_MEMORY_MB', setting: 'batchMemoryMB', values: 'positive number', meaning: 'memory an automatically sized batch of windows aims to stay under (default 160 MB)' },
 ];
 
 const nonEmpty = (v: string | undefined): string | null => (v === undefined || v.trim() === '' ? null : v);
@@ -69,6 +72,11 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
   const threads = threadsText === null ? null : Number(threadsText);
   if (threads !== null && (!Number.isInteger(threads) || threads < 1)) {
     throw new MarrUsageError(`MARR_THREADS="${threadsText}" must be a positive integer (or unset for one thread per core)`);
+  }
+  const batchText = nonEmpty(env.MARR_BATCH_MEMORY_MB);
+  const batchMemoryMB = batchText === null ? 160 : Number(batchText);
+  if (!(batchMemoryMB > 0) || !Number.isFinite(batchMemoryMB)) {
+    throw new MarrUsageError(`MARR_BATCH_MEMORY_MB="${batchText}" must be a positive number of megabytes (or unset for 160)`);
   }
   const device = nonEmpty(env.MARR_DEVICE);
   if (device !== null && device !== 'cpu' && device !== 'cuda') {
@@ -89,6 +97,7 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
     fused: env.MARR_FUSED !== '0',
     wasm: env.MARR_WASM !== '0',
     nonFiniteWeights: env.MARR_NON_FINITE_WEIGHTS === 'warn' ? 'warn' : 'reject',
+    batchMemoryMB,
   };
 }
 

@@ -34,7 +34,7 @@ if (ckpt && existsSync(ckpt) && args.layers === undefined) {
 }
 const L = model.config.nLayers;
 
-const batch = defaultBatchWindows(T, model.config.dVocab, model.config.nHeads);
+const batch = defaultBatchWindows(T, model.config.dVocab, model.config.nHeads, model.config.nLayers);
 const forwardOnce = async () => {
   for (let s = 0; s < windows.length; s += batch) await model.run(windows.slice(s, s + batch));
 };

@@ -59,15 +59,16 @@ describe('settings', () => {
     const s = protocol.readSettings({
       MARR_BACKEND: 'reference', MARR_THREADS: '3', MARR_ORT_SPIN: '1', MARR_SHARED: '/data/shared', MARR_REQUIRE_FIXTURES: '1',
       MARR_ALLOW_REMOTE: '1', MARR_CACHE_DIR: '/tmp/hub', HF_ENDPOINT: 'https://hub.example/', HF_TOKEN: 'tok', MARR_PLUGINS_FROM_CLI: '0',
-      MARR_DEVICE: 'cuda', MARR_FUSED: '0', MARR_WASM: '0', MARR_NON_FINITE_WEIGHTS: 'warn',
+      MARR_DEVICE: 'cuda', MARR_FUSED: '0', MARR_WASM: '0', MARR_NON_FINITE_WEIGHTS: 'warn', MARR_BATCH_MEMORY_MB: '64',
     });
     expect(s).toEqual({
       backend: 'reference', threads: 3, ortSpin: true, shared: '/data/shared', requireFixtures: true,
       allowRemote: true, cacheDir: '/tmp/hub', hfEndpoint: 'https://hub.example', hfToken: 'tok', pluginsFromCli: false,
-      device: 'cuda', fused: false, wasm: false, nonFiniteWeights: 'warn',
+      device: 'cuda', fused: false, wasm: false, nonFiniteWeights: 'warn', batchMemoryMB: 64,
     });
     const d = protocol.readSettings({});
-    expect(d).toMatchObject({ backend: null, threads: null, ortSpin: false, shared: null, allowRemote: false, hfEndpoint: 'https://huggingface.co', hfToken: null, pluginsFromCli: true, device: null, fused: true, wasm: true });
+    expect(d).toMatchObject({ backend: null, threads: null, ortSpin: false, shared: null, allowRemote: false, hfEndpoint: 'https://huggingface.co', hfToken: null, pluginsFromCli: true, device: null, fused: true, wasm: true, batchMemoryMB: 160 });
+    expect(() => protocol.readSettings({ MARR_BATCH_MEMORY_MB: '0' })).toThrow(/MARR_BATCH_MEMORY_MB="0" must be a positive number/);
     expect(() => protocol.readSettings({ MARR_DEVICE: 'tpu' })).toThrow(/MARR_DEVICE="tpu" is not a device; use cpu or cuda/);
     expect(d.cacheDir).toMatch(/\.cache[/\\]marr[/\\]hub$/);
     expect(protocol.SETTINGS.map((v) => v.setting).sort()).toEqual(Object.keys(s).sort());

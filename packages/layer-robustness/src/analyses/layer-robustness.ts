@@ -52,7 +52,7 @@ export const layerRobustness = defineAnalysis({
   async run(ctx) {
     const model = ctx.models[0];
     const windows = analysisWindows(ctx, model, ctx.params);
-    const batch = ctx.params.batchWindows ?? defaultBatchWindows(windows[0].length, model.config.dVocab, model.config.nHeads);
+    const batch = ctx.params.batchWindows ?? defaultBatchWindows(windows[0].length, model.config.dVocab, model.config.nHeads, model.config.nLayers);
     ctx.progress.start('layer interventions', Math.ceil(windows.length / batch) * sweepStepsPerBatch(model.config.nLayers));
     const sweep = await layerInterventionSweep(model, windows, { batchWindows: batch, signal: ctx.signal, onStep: () => ctx.progress.tick() });
     ctx.progress.done();

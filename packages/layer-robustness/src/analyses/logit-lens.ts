@@ -50,7 +50,7 @@ export const logitLensAnalysis = defineAnalysis({
   async run(ctx) {
     const model = ctx.models[0];
     const windows = analysisWindows(ctx, model, ctx.params);
-    const batch = ctx.params.batchWindows ?? defaultBatchWindows(windows[0].length, model.config.dVocab, model.config.nHeads);
+    const batch = ctx.params.batchWindows ?? defaultBatchWindows(windows[0].length, model.config.dVocab, model.config.nHeads, model.config.nLayers);
     ctx.progress.start('logit lens', Math.ceil(windows.length / batch) * (1 + model.config.nLayers));
     const lens = await logitLens(model, windows, { batchWindows: batch, signal: ctx.signal, onStep: () => ctx.progress.tick() });
     ctx.progress.done();

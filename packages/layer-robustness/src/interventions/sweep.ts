@@ -9,7 +9,7 @@
  * (2L - 1 forwards) of rerunning every intervened model from scratch (`resumeFromCache: false`, kept
  * as the plain reference path).
  */
-import { batches } from '@marr/core';
+import { batches, settings } from '@marr/core';
 import type { HookedTransformer, LayerSchedule } from '@marr/core';
 import { predictionRows } from './prediction-rows.js';
 import { runFromResidual } from './run-from-residual.js';
@@ -39,11 +39,16 @@ export interface SweepResult {
 }
 
 /**
- * Windows per batch that keep both a batch's logits (batch x seq x vocab) and one layer's attention
- * pattern (batch x heads x seq x seq) under 2^24 floats (64 MB).
+ * Windows per batch that keep a batch's memory under the MARR_BATCH_MEMORY_MB setting (default 160 MB).
+ * A window costs its logit copies (original, reference distributions, intervened: ~4 x seq x vocab floats)
+ * and its attention patterns in every layer's fused graph (~7 x heads x seq^2 x layers floats: each
+ * compiled segment keeps an arena sized for its batch), measured on stories260K at 19 MB a window for
+ * 128-token windows; smaller batches were as fast (3.2 s for 8 windows against 3.8 s for 128).
  */
-export function defaultBatchWindows(seq: number, vocab: number, heads = 1): number {
-  return Math.max(1, Math.min(256, Math.floor(2 ** 24 / (seq * vocab)), Math.floor(2 ** 24 / (heads * seq * seq))));
+export function defaultBatchWindows(seq: number, vocab: number, heads = 1, layers = 1): number {
+  const budget = (settings().batchMemoryMB * 2 ** 20) / 4;
+  const perWindow = 4 * seq * vocab + 7 * heads * seq * seq * layers;
+  return Math.max(1, Math.min(256, Math.floor(budget / perWindow)));
 }
 
 /** Number of forward passes the sweep makes per batch (for progress bars). */
@@ -59,7 +64,7 @@ export async function layerInterventionSweep(
   const L = model.config.nLayers;
   if (windows.length === 0) throw new RangeError('layerInterventionSweep: no token windows to score');
   const seq = windows[0].length;
-  const batchWindows = options.batchWindows ?? defaultBatchWindows(seq, model.config.dVocab, model.config.nHeads);
+  const batchWindows = options.batchWindows ?? defaultBatchWindows(seq, model.config.dVocab, model.config.nHeads, L);
   if (!Number.isInteger(batchWindows) || batchWindows < 1) throw new RangeError(`batchWindows must be a positive integer, got ${batchWindows}`);
   const resume = options.resumeFromCache ?? true;
   const kinds = options.interventions ?? ['deletion', 'swap'];

@@ -46,7 +46,7 @@ export async function logitLens(
   const L = model.config.nLayers;
   if (windows.length === 0) throw new RangeError('logitLens: no token windows');
   const seq = windows[0].length;
-  const batchWindows = options.batchWindows ?? defaultBatchWindows(seq, model.config.dVocab, model.config.nHeads);
+  const batchWindows = options.batchWindows ?? defaultBatchWindows(seq, model.config.dVocab, model.config.nHeads, L);
   const accs = identitySchedule(L).map(() => new InterventionAccumulator());
   const ranks = identitySchedule(L).map(() => new RunningMean());
   const names = identitySchedule(L).map((l) => `blocks.${l}.hook_resid_post`);
