@@ -33,6 +33,7 @@ export * from './analysis/runner.js';
 export * from './analysis/version.js';
 export * from './report/schema.js';
 export * from './report/format.js';
+export * from './report/rerun.js';
 export * from './report/terminal.js';
 export * from './report/json.js';
 export * from './data/files.js';

@@ -2,7 +2,7 @@
  * One self-contained, offline report.html: no scripts, no external resources, figures as inline SVG
  * (hover titles work without JavaScript), and every string from the report HTML-escaped.
  */
-import { formatNumber, type JsonValue, type Report, type ReportEnvelope, type ReportSection } from '@marr/core';
+import { formatNumber, rerunCommand, type JsonValue, type Report, type ReportEnvelope, type ReportSection } from '@marr/core';
 import { downsampleHeatmap } from './downsample.js';
 import { escapeHtml as e } from './escape.js';
 import { renderFigureSvg } from './svg.js';
@@ -127,8 +127,7 @@ function provenanceHtml(env: ReportEnvelope): string {
     (params.length ? tableHtml(['parameter', 'value'], params, Infinity) : '<p>No parameters.</p>') +
     (files.length ? tableHtml(['input', 'path', 'sha256', 'bytes'], files, Infinity).replace('<table>', '<table class="provenance">') : '<p>No input files.</p>') +
     tableHtml(['phase', 'seconds'], [...timings, ['total', env.timings.totalSeconds]], Infinity) +
-    `<p class="meta">Started ${e(env.timings.startedAt)}. Re-run with <code>marr run ${e(env.analysis.id)} --seed ${env.seed}` +
-    `${Object.entries(env.params).map(([k, v]) => ` --param ${e(k)}=${e(jsonCell(v))}`).join('')}</code> and the inputs above.</p></details>`
+    `<p class="meta">Started ${e(env.timings.startedAt)}. Re-run with</p><pre class="mono rerun">${e(rerunCommand(env))}</pre></details>`
   );
 }
 
