@@ -11,7 +11,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { z } from '@marr/core';
+import { shellQuote, z } from '@marr/core';
 import { sharedFixture } from '@marr/core/testing';
 import type { AnalysisDescription } from './catalog.js';
 import { buildData, DATA_BUILDERS } from './data-builders.js';
@@ -160,10 +160,6 @@ async function resolveParam(value: ParamValue): Promise<ResolvedInput> {
     return { arg: parts.map((p) => p.arg).join(''), display: parts.map((p) => p.display).join('') };
   }
   return resolveInput(value);
-}
-
-function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The `marr run` argument list for a recipe, and the same command as text for the page. */

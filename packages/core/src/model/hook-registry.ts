@@ -2,7 +2,7 @@
  * Applies hooks and fills the activation cache during one forward pass (or one decoding step).
  */
 import type { Float32Tensor } from '../tensor/tensor.js';
-import { clone } from '../tensor/tensor.js';
+import { clone, stridesOf } from '../tensor/tensor.js';
 import { indexed } from '../tensor/indexing.js';
 import type { ModelConfig } from './config.js';
 import type { CacheFilter, Hook, HookContext, HookFn, ObserveFn, OptInGroup } from './types.js';
@@ -182,12 +182,7 @@ function restrictEdit(
   }
   const posSet = positions ? new Set(positions) : null;
   const headSet = heads ? new Set(heads) : null;
-  const strides: number[] = [];
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = acc;
-    acc *= shape[i];
-  }
+  const strides = stridesOf(shape);
   const out = original.data.slice();
   for (let i = 0; i < out.length; i++) {
     if (posSet && pos !== null && !posSet.has(Math.floor(i / strides[pos]) % shape[pos])) continue;

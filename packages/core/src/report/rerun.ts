@@ -4,7 +4,8 @@
  */
 import type { JsonValue, ReportEnvelope } from './types.js';
 
-function shellQuote(s: string): string {
+/** `s` as one POSIX shell word (single-quoted when it holds anything the shell would split or expand). */
+export function shellQuote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
