@@ -28,6 +28,12 @@ const params = z.object({
     ),
   ospMaxIterations: z.number().int().min(1).default(DEFAULT_OSP_MAX_ITERATIONS).describe('OSP: master solves per k, a work limit (same report on every run; the bound and gap are reported when it stops the search)'),
   ospMasterNodeLimit: z.number().int().min(1).default(DEFAULT_OSP_MASTER_NODE_LIMIT).describe('OSP: branch-and-bound nodes per master solve, a work limit'),
+  ospStallIterations: z
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .describe('OSP: stop a k once this many master solves in a row each closed less than 1% of the gap (a work rule, reproducible; 0 = never)'),
   ospTimeLimitSeconds: z.number().gt(0).optional().describe('OSP: wall-clock limit per k (default none; when set, a stopped search depends on the machine and the report says it is not reproducible)'),
 });
 
@@ -70,6 +76,7 @@ export const sparseProbe = defineAnalysis({
       ospGamma: p.ospGamma,
       ospMaxIterations: p.ospMaxIterations,
       ospMasterNodeLimit: p.ospMasterNodeLimit,
+      ospStallIterations: p.ospStallIterations,
       ospTimeLimitMs: p.ospTimeLimitSeconds === undefined ? undefined : p.ospTimeLimitSeconds * 1000,
       sweepHookPoint: p.layer || undefined,
       onStep: () => {
@@ -138,7 +145,7 @@ export const sparseProbe = defineAnalysis({
                 `The optimal sparse probe minimises ${objectiveText} over supports of at most k of the top candidates by mean difference` +
                 (objective?.kind === 'ospGamma' ? ', then refits the chosen support with C. ' : '. ') +
                 '"proven optimal" means every support of size k was fitted (enumeration, chosen when it costs less than the outer approximation\'s work budget) or HiGHS closed the outer-approximation gap; ' +
-                'otherwise the best support found is reported with its proven lower bound and gap. The searches stop at work limits (ospMaxIterations master solves, ospMasterNodeLimit nodes each), ' +
+                'otherwise the best support found is reported with its proven lower bound and gap. The searches stop at work limits (ospMaxIterations master solves, ospMasterNodeLimit nodes each, or ospStallIterations solves in a row that barely move the bound), ' +
                 (sweep.optimality.some((o) => !o.reproducible) ? 'and at the wall-clock limit ospTimeLimitSeconds that was set: this report is not reproducible.' : 'so the same seed gives the same report.'),
             }
           : null,

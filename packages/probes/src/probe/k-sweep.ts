@@ -11,11 +11,12 @@ import {
   DEFAULT_OSP_MASTER_NODE_LIMIT,
   DEFAULT_OSP_MAX_ITERATIONS,
   balancedClassWeights,
-  fitLogisticRegression,
   highsSolver,
   logisticProbabilities,
+  logisticProblem,
   optimalSparseClassifier,
   type CutPool,
+  type LogisticFit,
   type MilpSolver,
 } from '@marr/sparse-regression';
 import { selectColumns, type LabelledFeatures } from '../data/feature-matrix.js';
@@ -53,6 +54,8 @@ export interface KSweepOptions {
   ospMaxIterations?: number;
   /** OSP branch-and-bound nodes per master solve (default DEFAULT_OSP_MASTER_NODE_LIMIT). */
   ospMasterNodeLimit?: number;
+  /** OSP stall rule (default 0 = never): see optimalSparseClassifier. */
+  ospStallIterations?: number;
   ospSolver?: MilpSolver;
   seed?: number;
   /** Called after each (method, k) so callers can report progress or abort. */
@@ -118,15 +121,7 @@ export interface KSweepResult {
   ospSeconds: { k: number; seconds: number }[];
 }
 
-function evaluateSupport(
-  method: ProbeMethod,
-  support: number[],
-  train: LabelledFeatures,
-  test: LabelledFeatures,
-  C: number,
-  weights: Float64Array,
-): ByKResult {
-  const fit = fitLogisticRegression(train.x, train.labels, { C, weights, support });
+function evaluateSupport(method: ProbeMethod, support: number[], fit: LogisticFit, test: LabelledFeatures, train: LabelledFeatures): ByKResult {
   const metrics = binaryMetrics(test.labels, logisticProbabilities(test.x, fit));
   return {
     method,
@@ -146,6 +141,20 @@ export async function kSweep(train: LabelledFeatures, test: LabelledFeatures, op
   if (kValues.length === 0) throw new Error(`kSweep: no k value in 1..${p} (the number of features)`);
   const C = options.C ?? 1;
   const weights = balancedClassWeights(train.labels);
+  // Refits share one prepared problem and are memoised by support (at large k the rankers' supports
+  // coincide: at k = p they are all the full layer); a ranker's top-k grows with k, so each refit starts
+  // from the previous k's coefficients, where Newton needs far fewer steps. The optimum is the same.
+  const problem = logisticProblem(train.x, train.labels, { C, weights });
+  const refits = new Map<string, LogisticFit>();
+  const refit = (support: readonly number[], start?: LogisticFit): LogisticFit => {
+    const key = [...support].sort((a, b) => a - b).join(',');
+    let fit = refits.get(key);
+    if (!fit) {
+      fit = problem.fit({ support, start });
+      refits.set(key, fit);
+    }
+    return fit;
+  };
   const byK: ByKResult[] = [];
   const optimality: OptimalityResult[] = [];
   const ospSeconds: { k: number; seconds: number }[] = [];
@@ -173,13 +182,14 @@ export async function kSweep(train: LabelledFeatures, test: LabelledFeatures, op
           timeLimitMs: options.ospTimeLimitMs,
           maxIterations: options.ospMaxIterations ?? DEFAULT_OSP_MAX_ITERATIONS,
           masterNodeLimit: options.ospMasterNodeLimit ?? DEFAULT_OSP_MASTER_NODE_LIMIT,
+          stallIterations: options.ospStallIterations,
           cutPool,
           // The mean-difference top-k is a natural incumbent.
           initialSupports: [Array.from({ length: k }, (_, r) => r), ...extended],
         });
         previous = result.support;
         const support = result.support.map((r) => pool[r]).sort((a, b) => a - b);
-        byK.push(evaluateSupport('osp', support, train, test, C, weights));
+        byK.push(evaluateSupport('osp', support, refit(support), test, train));
         const finiteBound = Number.isFinite(result.lowerBound);
         optimality.push({
           k,
@@ -200,8 +210,11 @@ export async function kSweep(train: LabelledFeatures, test: LabelledFeatures, op
       continue;
     }
     const order = rankFeatures(method as RankerName, train.x, train.labels, { seed: options.seed });
+    let previous: LogisticFit | undefined;
     for (const k of kValues) {
-      byK.push(evaluateSupport(method, order.slice(0, k), train, test, C, weights));
+      const support = order.slice(0, k);
+      previous = refit(support, previous);
+      byK.push(evaluateSupport(method, support, previous, test, train));
       options.onStep?.(method, k);
     }
   }

@@ -3,7 +3,7 @@
  * each layer (exact k = 1: every neuron's own logistic fit, best training objective, scored on the test
  * split), the best layer by that neuron's test F1, and the full k sweep there (or at a chosen layer).
  */
-import { balancedClassWeights, fitLogisticRegression, logisticProbabilities } from '@marr/sparse-regression';
+import { balancedClassWeights, logisticProbabilities, logisticProblem } from '@marr/sparse-regression';
 import { labelledFeatures, type LabelledFeatures } from '../data/feature-matrix.js';
 import { binaryMetrics } from '../metrics/binary-metrics.js';
 import { kSweep, type KSweepOptions, type KSweepResult } from './k-sweep.js';
@@ -48,11 +48,12 @@ export interface LayerSweepOptions extends KSweepOptions {
 export function bestSingleFeature(train: LabelledFeatures, test: LabelledFeatures, C = 1): { index: number; f1: number; mcc: number; rocAuc: number; sign: number } {
   const weights = balancedClassWeights(train.labels);
   let best = { index: -1, objective: Infinity, coefficient: 0 };
+  const problem = logisticProblem(train.x, train.labels, { C, weights });
   for (let j = 0; j < train.x.cols; j++) {
-    const fit = fitLogisticRegression(train.x, train.labels, { C, weights, support: [j] });
+    const fit = problem.fit({ support: [j] });
     if (fit.objective < best.objective) best = { index: j, objective: fit.objective, coefficient: fit.coefficients[j] };
   }
-  const fit = fitLogisticRegression(train.x, train.labels, { C, weights, support: [best.index] });
+  const fit = problem.fit({ support: [best.index] });
   const m = binaryMetrics(test.labels, logisticProbabilities(test.x, fit));
   return { index: best.index, f1: m.f1, mcc: m.mcc, rocAuc: m.rocAuc, sign: Math.sign(best.coefficient) };
 }

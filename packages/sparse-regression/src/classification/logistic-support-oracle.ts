@@ -9,10 +9,10 @@
  * is a maximum of functions affine in s, hence convex on [0,1]^p, and its gradient at the optimal dual
  * is df/ds_j = -(C / 2) (x_j . (a o y))^2, with a_i = w_i sigma(-m_i) read off the Newton solution.
  */
-import type { SupportOracle } from '../outer-approximation/support-oracle.js';
+import type { SupportEvaluation, SupportOracle } from '../outer-approximation/support-oracle.js';
 import type { DesignMatrix } from '../problem/design-matrix.js';
 import { exampleWeights, signedLabels } from './binary-labels.js';
-import { fitLogisticRegression, type LogisticFit } from './logistic-regression.js';
+import { logisticProblem, type LogisticFit, type LogisticProblem } from './logistic-regression.js';
 
 export interface LogisticOracleOptions {
   /** Inverse L2 strength (finite, > 0; default 1). */
@@ -23,6 +23,10 @@ export interface LogisticOracleOptions {
 export interface LogisticSupportOracle extends SupportOracle {
   /** The full fit at a support (coefficients, intercept), e.g. for the final answer. */
   fit(support: readonly number[]): LogisticFit;
+  /** The cut (value and gradient) at a fit already made on these data, e.g. a warm-start prefix. */
+  cutAt(fit: LogisticFit): SupportEvaluation;
+  /** The prepared data every fit of this oracle runs on (for warm-started or early-stopped fits). */
+  problem: LogisticProblem;
 }
 
 export function logisticSupportOracle(x: DesignMatrix, labels: ArrayLike<number | boolean>, options: LogisticOracleOptions = {}): LogisticSupportOracle {
@@ -33,12 +37,9 @@ export function logisticSupportOracle(x: DesignMatrix, labels: ArrayLike<number 
   const { rows: n, cols: p, data } = x;
   const y = signedLabels(labels, 'logisticSupportOracle');
   const weights = exampleWeights(n, options.weights, 'logisticSupportOracle');
-  const fit = (support: readonly number[]): LogisticFit => fitLogisticRegression(x, labels, { C, weights, support });
-  return {
-    p,
-    fit,
-    evaluate(support) {
-      const result = fit(support);
+  const problem = logisticProblem(x, labels, { C, weights });
+  const fit = (support: readonly number[]): LogisticFit => problem.fit({ support });
+  const cutAt = (result: LogisticFit): SupportEvaluation => {
       const ay = new Float64Array(n);
       for (let i = 0; i < n; i++) ay[i] = result.dual[i] * y[i];
       const corr = new Float64Array(p);
@@ -51,6 +52,6 @@ export function logisticSupportOracle(x: DesignMatrix, labels: ArrayLike<number 
       const gradient = new Float64Array(p);
       for (let j = 0; j < p; j++) gradient[j] = -0.5 * C * corr[j] * corr[j];
       return { value: result.objective, gradient };
-    },
   };
+  return { p, fit, cutAt, problem, evaluate: (support) => cutAt(fit(support)) };
 }

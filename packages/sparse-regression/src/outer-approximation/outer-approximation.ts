@@ -29,6 +29,14 @@ export interface OuterApproximationOptions {
   relativeGapTolerance?: number;
   /** Master solves (default 10 000). */
   maxIterations?: number;
+  /**
+   * Stop when each of the last `stallIterations` master solves closed less than `stallFraction` of the
+   * remaining gap (default: never). A work rule like the others, so a stalled search is reproducible;
+   * it saves the master solves that would not move a loose relaxation's bound.
+   */
+  stallIterations?: number;
+  /** Share of the remaining gap below which a master solve counts as stalled (default 0.01). */
+  stallFraction?: number;
   /** Supports to evaluate first (good incumbents and cuts), e.g. from a greedy heuristic. */
   initialSupports?: readonly (readonly number[])[];
   /** Extra cardinality rows: at most `k` of `members` may be chosen. */
@@ -42,7 +50,7 @@ export interface OuterApproximationResult {
   gap: number;
   optimal: boolean;
   /** What stopped the search: proof, the wall clock, the master-solve limit, or the node limit of the last master. */
-  status: 'optimal' | 'time-limit' | 'iteration-limit' | 'work-limit';
+  status: 'optimal' | 'time-limit' | 'iteration-limit' | 'work-limit' | 'stalled';
   iterations: number;
   cuts: number;
   timeMs: number;
@@ -103,6 +111,10 @@ export async function outerApproximation(oracle: SupportOracle, options: OuterAp
   let incremental: IncrementalMilp | null = null;
   let cutsInModel = 0;
   let status: OuterApproximationResult['status'] = 'optimal';
+  const stallIterations = options.stallIterations ?? Infinity;
+  const stallFraction = options.stallFraction ?? 0.01;
+  let stalled = 0;
+  let previousGap = Infinity;
   try {
     for (;;) {
       const elapsed = performance.now() - start;
@@ -165,6 +177,13 @@ export async function outerApproximation(oracle: SupportOracle, options: OuterAp
       visit(support);
       if (master.status !== 'optimal' && performance.now() - start >= timeLimitMs) {
         status = 'time-limit';
+        break;
+      }
+      const gapNow = best.value - lowerBound;
+      if (Number.isFinite(gapNow) && Number.isFinite(previousGap)) stalled = previousGap - gapNow < stallFraction * previousGap ? stalled + 1 : 0;
+      previousGap = gapNow;
+      if (stalled >= stallIterations && gapNow > tol * Math.abs(best.value)) {
+        status = 'stalled';
         break;
       }
     }

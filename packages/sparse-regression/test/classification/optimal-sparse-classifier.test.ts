@@ -60,7 +60,7 @@ describe('optimalSparseClassifier equals exhaustive search of its objective', ()
     const inst = plantedLogisticInstance(seed, n, p, k, 1.5, 0.3, -1);
     const weights = balancedClassWeights(inst.labels);
     const exact = exhaustiveSparseClassifier(inst.x, inst.labels, { k, C, weights });
-    const osp = await optimalSparseClassifier(inst.x, inst.labels, { k, C, weights, relativeGapTolerance: 1e-8, enumerationLimit: 0 });
+    const osp = await optimalSparseClassifier(inst.x, inst.labels, { k, C, weights, relativeGapTolerance: 1e-8, enumerationLimit: 0, maxIterations: 100 });
     expect(osp.method).toBe('outer-approximation');
     expect(osp.optimal).toBe(true);
     expect(osp.gap).toBeLessThanOrEqual(1e-8 * 1.01);
