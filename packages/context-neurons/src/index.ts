@@ -7,6 +7,8 @@ import { plugin } from './plugin.js';
 export default plugin;
 export { plugin, PLUGIN_VERSION } from './plugin.js';
 export { contextNeuronAnalysis, contextNeuronStudy, contextNeuronParams, type ContextNeuronParams } from './analyses/context-neuron.js';
+export { contextNeuronDynamicsAnalysis, dynamicsStudy, dynamicsParams, type DynamicsParams, type Checkpoint } from './analyses/context-neuron-dynamics.js';
+export * from './dynamics/checkpoints.js';
 export { contextNeuronResults, dynamicsResults } from './analyses/results.js';
 export { languageWindows, LANGUAGE_FILES, type LanguageWindows } from './analyses/language-windows.js';
 export { locate, ablate, ngrams, letterTokens, prefixPool, validateTrigrams, type Located, type Ablated, type LossTable, type PathLosses, type ValidatedTrigram } from './analyses/measure.js';

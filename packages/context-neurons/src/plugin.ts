@@ -1,5 +1,6 @@
 import { definePlugin, PLUGIN_API_VERSION, pluginPackage } from '@marr/core';
 import { contextNeuronAnalysis } from './analyses/context-neuron.js';
+import { contextNeuronDynamicsAnalysis } from './analyses/context-neuron-dynamics.js';
 
 const { name, version } = pluginPackage(import.meta.url);
 /** From package.json. */
@@ -10,5 +11,5 @@ export const plugin = definePlugin({
   version,
   apiVersion: PLUGIN_API_VERSION,
   description: 'A German context neuron, its ablation, the contextual n-gram circuit it feeds and its training dynamics (Quirke et al. 2023)',
-  analyses: [contextNeuronAnalysis],
+  analyses: [contextNeuronAnalysis, contextNeuronDynamicsAnalysis],
 });

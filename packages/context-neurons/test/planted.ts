@@ -20,7 +20,13 @@ const ENGLISH = Array.from({ length: 15 }, (_, i) => 1 + i);
 const GERMAN = Array.from({ length: 16 }, (_, i) => 16 + i);
 const FILLERS = [35, 36, 37, 38, 39];
 
-export function plantedModel(options: { backend?: 'reference' | 'onnxruntime' } = {}): HookedTransformer {
+/**
+ * `stage` builds a planted training history: 'none' has neither the context neuron nor the bigram;
+ * 'parts' has the context neuron and an A -> B bigram that ignores context (L1N7 fires on every A);
+ * 'full' is the contextual bigram above.
+ */
+export function plantedModel(options: { backend?: 'reference' | 'onnxruntime'; stage?: 'none' | 'parts' | 'full' } = {}): HookedTransformer {
+  const stage = options.stage ?? 'full';
   const model = randomModel(
     { architecture: 'llama', nLayers: 2, dModel: 32, nHeads: 2, nKvHeads: 2, dHead: 16, dMlp: 16, dVocab: 40, nCtx: 64, gatedMlp: false, act: 'relu', mlpBias: true, bosTokenId: 0 },
     { seed: 3, std: 0.02, backend: options.backend },
@@ -60,15 +66,15 @@ export function plantedModel(options: { backend?: 'reference' | 'onnxruntime' } 
   for (const l of [0, 1]) {
     edit(`blocks.${l}.mlp.W_in`, (t) => {
       for (let j = 0; j < 8; j++) for (let n = 0; n < M; n++) t.data[j * M + n] = 0;
-      if (l === 0) t.data[2 * M + CONTEXT_NEURON] = 6;
-      else {
+      if (l === 0) t.data[2 * M + CONTEXT_NEURON] = stage === 'none' ? 0 : 6;
+      else if (stage !== 'none') {
         t.data[4 * M + BIGRAM_NEURON] = 4;
-        t.data[3 * M + BIGRAM_NEURON] = 2;
+        t.data[3 * M + BIGRAM_NEURON] = stage === 'full' ? 2 : 0;
       }
     });
     edit(`blocks.${l}.mlp.b_in`, (t) => {
       if (l === 0) t.data[CONTEXT_NEURON] = -2;
-      else t.data[BIGRAM_NEURON] = -6;
+      else t.data[BIGRAM_NEURON] = stage === 'full' ? -6 : -2;
     });
     edit(`blocks.${l}.mlp.W_out`, (t) => {
       for (let n = 0; n < M; n++) for (let j = 0; j < 8; j++) t.data[n * d + j] = 0;
