@@ -5,6 +5,8 @@ export const locateParams = {
   layer: z.number().int().min(-1).default(-1).describe('The neuron\'s layer; -1: the best candidate found by the probes (with neuron=-1).'),
   neuron: z.number().int().min(-1).default(-1).describe('The neuron\'s index in its layer; -1: the best candidate found by the probes.'),
   contextLength: z.number().int().min(8).optional().describe('Tokens per window (BOS + text); default the model\'s context, at most 128.'),
+  germanLabel: z.string().default('de').describe('With --input languages=<file.jsonl>: the label of the German lines.'),
+  englishLabel: z.string().default('en').describe('With --input languages=<file.jsonl>: the label of the English lines.'),
   windows: z.number().int().min(2).default(64).describe('Windows per language read from the German and English files (the first ones).'),
   positionStart: z.number().int().min(0).default(10).describe('First position whose activations the probes read (the authors\' 10).'),
   positionEnd: z.number().int().min(1).default(400).describe('Position after the last one the probes read (the authors\' 400; capped by the window).'),
