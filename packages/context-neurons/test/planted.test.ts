@@ -76,6 +76,6 @@ describe('a planted context neuron and the bigram that needs it', () => {
     expect(report.summary).toMatch(/^L0N5 separates German from English/);
     expect(report.summary).toMatch(/pass validation/);
     const tokens = report.sections.find((s) => s.kind === 'tokens');
-    expect(tokens && tokens.kind === 'tokens' && tokens.rows[0].tokens.slice(-2)).toEqual(['t32', 't33']);
+    expect(tokens && tokens.kind === 'tokens' && tokens.rows[0].tokens.slice(-2)).toEqual(['t32 ', 't33 ']);
   });
 });

@@ -86,6 +86,7 @@ export async function dynamicsStudy(series: readonly Checkpoint[], windowsFor: (
       f1: probe.f1,
       mcc: probe.mcc,
       bestF1: Math.max(...here.probes.filter((p) => p.meanGerman > p.meanEnglish).map((p) => p.f1), 0),
+      bestMcc: Math.max(...here.probes.filter((p) => p.meanGerman > p.meanEnglish).map((p) => p.mcc), 0),
       bestNeuron: neuronName(best),
       meanGerman: probe.meanGerman,
       meanEnglish: probe.meanEnglish,
@@ -142,6 +143,7 @@ function dynamicsSections(rows: readonly CheckpointRow[], labels: readonly strin
       { name: `${name} F1`, y: plotted.map((r) => r.f1) },
       { name: `${name} MCC`, y: plotted.map((r) => r.mcc) },
       { name: 'best F1 of any neuron', y: plotted.map((r) => r.bestF1) },
+      { name: 'best MCC of any neuron', y: plotted.map((r) => r.bestMcc) },
     ], `Single-neuron logistic-regression probes, German vs English, at every checkpoint; the candidate threshold is F1 > ${params.minF1}.`),
     line('Loss with and without the neuron', 'next-token loss (nats)', [
       { name: 'German, clean', y: plotted.map((r) => r.loss.germanClean) },
@@ -164,8 +166,8 @@ function dynamicsSections(rows: readonly CheckpointRow[], labels: readonly strin
   sections.push({
     kind: 'table',
     title: 'Per checkpoint',
-    columns: ['step', 'F1', 'MCC', 'best F1', 'German clean', 'German ablated', 'English clean', 'English ablated', 'indirectRemoved +', 'directOnly +'],
-    rows: rows.map((r) => [r.step, r.f1, r.mcc, r.bestF1, r.loss.germanClean, r.loss.germanAblated, r.loss.englishClean, r.loss.englishAblated, r.paths.increase.indirectRemoved, r.paths.increase.directOnly]),
+    columns: ['step', 'F1', 'MCC', 'best F1', 'best MCC', 'best neuron', 'German clean', 'German ablated', 'English clean', 'English ablated', 'indirectRemoved +', 'directOnly +'],
+    rows: rows.map((r) => [r.step, r.f1, r.mcc, r.bestF1, r.bestMcc, r.bestNeuron, r.loss.germanClean, r.loss.germanAblated, r.loss.englishClean, r.loss.englishAblated, r.paths.increase.indirectRemoved, r.paths.increase.directOnly]),
   });
   return sections;
 }

@@ -24,3 +24,13 @@ export function tokenStrings(model: HookedTransformer, ids: readonly number[]): 
 export function trigramText(model: HookedTransformer, ids: readonly number[]): string {
   return tokenStrings(model, ids).map((s) => s.trim() || s).join(' ');
 }
+
+/**
+ * Token strings for running text: as they are when the tokenizer marks word starts (a leading space,
+ * ▁ or Ġ), else each followed by a space (word-level vocabularies, t<id> names) so words stay apart.
+ */
+export function displayTokens(model: HookedTransformer, ids: readonly number[]): string[] {
+  const strings = tokenStrings(model, ids);
+  const marked = strings.some((s) => /^[\s\u2581\u0120]/.test(s));
+  return marked ? strings : strings.map((s) => `${s} `);
+}

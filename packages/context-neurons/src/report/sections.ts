@@ -2,7 +2,7 @@
 import type { HookedTransformer, ReportSection } from '@marr/core';
 import type { Ablated, Located, ValidatedTrigram } from '../analyses/measure.js';
 import { rankProbes } from '../locate/neuron-probes.js';
-import { fmt, neuronName, signed, tokenStrings, trigramText } from './format.js';
+import { displayTokens, fmt, neuronName, signed, trigramText } from './format.js';
 
 export function topNeuronsPerLayer(located: Located, perLayer: number) {
   const byLayer = new Map<number, Located['probes']>();
@@ -43,13 +43,13 @@ export function pathSections(a: Ablated): ReportSection[] {
         title: 'German loss increase: the whole ablation and each path alone',
         x: { label: 'run' },
         y: { label: 'loss increase over clean (nats)' },
-        categories: ['total (neuron ablated)', 'indirectRemoved (later components see the ablation)', 'directOnly (only the direct path sees it)'],
+        categories: ['total', 'indirectRemoved', 'directOnly'],
         series: [{ name: 'German windows', values: inc }],
       },
       caption:
         p.downstream.length === 0
           ? 'The neuron is in the last layer: there are no later components, so indirectRemoved equals clean and directOnly equals total.'
-          : `Later components patched: ${p.downstream.join(', ')}. Naming: the authors call the indirectRemoved run "direct effect" and the directOnly run "indirect effect"; marr names each run by what it does. When the paths do not interact, total ≈ indirectRemoved + directOnly (here ${signed(inc[0])} vs ${signed(inc[1] + inc[2])}).`,
+          : `total: the neuron ablated; indirectRemoved: the neuron clean, the later components (${p.downstream.join(', ')}) patched from the ablated run; directOnly: the neuron ablated, the later components kept clean. Naming: the authors call the indirectRemoved run "direct effect" and the directOnly run "indirect effect"; marr names each run by what it does. When the paths do not interact, total ≈ indirectRemoved + directOnly (here ${signed(inc[0])} vs ${signed(inc[1] + inc[2])}).`,
     },
   ];
 }
@@ -75,7 +75,7 @@ export function ngramTextSection(model: HookedTransformer, windows: readonly (re
       const p = start + i - 1; // loss index predicting this token
       return Math.max(0, a.german.total[sequence][p] - a.german.clean[sequence][p]);
     });
-    return { label: `${trigramText(model, t.tokens)} (${signed(t.losses.total - t.losses.clean, 2)} nats)`, tokens: tokenStrings(model, ids), values };
+    return { label: `${trigramText(model, t.tokens)} (${signed(t.losses.total - t.losses.clean, 2)} nats)`, tokens: displayTokens(model, ids), values };
   });
   return {
     kind: 'tokens',
