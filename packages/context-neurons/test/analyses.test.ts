@@ -3,13 +3,13 @@
  * and byte-identical results for one seed; on the shipped default model with its own German and English.
  */
 import '@marr/zoo'; // registers the shipped model names with loadModel
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModel, manifestProblems, parseInputAssignments, runAnalysis, type HookedTransformer } from '@marr/core';
-import { documentStream, HELD_OUT_SEED } from '@marr/zoo';
+import { documentStream, HELD_OUT_SEED, resolveShippedModel } from '@marr/zoo';
 import { describe, expect, it } from 'vitest';
-import plugin, { contextNeuronAnalysis, contextNeuronDynamicsAnalysis, contextNeuronResults } from '../src/index.js';
+import plugin, { contextNeuronAnalysis, contextNeuronDynamicsAnalysis, contextNeuronResults, dynamicsResults } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'marr-context-'));
 const files = (() => {
@@ -87,5 +87,28 @@ describe('@marr/context-neurons as marr runs it', () => {
     const dynamics = (models: HookedTransformer[], inputs: string[]) => runAnalysis({ plugin, analysis: contextNeuronDynamicsAnalysis, models, inputs: parseInputAssignments(inputs), params: fast });
     await expect(dynamics([m], both)).rejects.toThrow(/needs at least 2 models: repeat --model in training order, or pass --input checkpoints=<folder>/);
     await expect(dynamics([], [...both, `checkpoints=${dir}`])).rejects.toThrow(/holds no checkpoint folders/);
+  });
+
+  it('dynamics over shipped checkpoints: steps from their training.json, by --model or from a folder of checkpoints', async () => {
+    const params = { ...fast, windows: 6, layer: 0, neuron: 3 };
+    const inputs = parseInputAssignments([`languages=${files.languages}`]);
+    const byModel = await runAnalysis({
+      plugin, analysis: contextNeuronDynamicsAnalysis, params, inputs,
+      models: [await loadModel('organism-seed0-step-0'), await loadModel('organism-seed0-step-64')],
+    });
+    const r = dynamicsResults.parse(byModel.results);
+    expect(r.steps).toEqual([0, 64]);
+    expect(r.neuron).toMatchObject({ layer: 0, neuron: 3, chosenAt: 'organism-seed0-step-64' });
+    // Training lowers the German loss a lot between step 0 and step 64 (6.4 -> 2.2 nats in the zoo README).
+    expect(r.checkpoints[0].loss.germanClean - r.checkpoints[1].loss.germanClean).toBeGreaterThan(2);
+    const folder = join(dir, 'series');
+    const shipped = resolveShippedModel('organism-seed0-step-0')!;
+    cpSync(shipped, join(folder, 'step-0'), { recursive: true });
+    cpSync(join(shipped, '..', 'step-64'), join(folder, 'step-64'), { recursive: true });
+    const byFolder = await runAnalysis({ plugin, analysis: contextNeuronDynamicsAnalysis, params, inputs: [...inputs, ...parseInputAssignments([`checkpoints=${folder}`])] });
+    const f = dynamicsResults.parse(byFolder.results);
+    expect(f.steps).toEqual([0, 64]);
+    expect(f.checkpoints.map((c) => c.loss)).toEqual(r.checkpoints.map((c) => c.loss));
+    expect(byFolder.inputs.files?.filter((x) => x.role === 'checkpoints').length).toBeGreaterThan(4);
   });
 });
