@@ -38,6 +38,7 @@ describe('context-neuron dynamics on a planted history', () => {
     expect(Math.abs(at10.total - at10.clean)).toBeLessThan(0.1);
     expect(report.summary).toMatch(/becomes a German neuron \(F1 > 0\.85 from then on\) at step 10/);
     expect(report.sections.filter((s) => s.kind === 'figure' && s.figure.type === 'line').length).toBe(5);
+    expect(report.sections[0]).toMatchObject({ kind: 'table', rows: expect.arrayContaining([[expect.stringMatching(/t32 t33" needs L0N5$/), 'ablation adds > 2 nats', 100, true]]) });
     expect([A, B]).toEqual([32, 33]);
   });
 

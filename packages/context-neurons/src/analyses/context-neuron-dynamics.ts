@@ -126,7 +126,22 @@ export async function dynamicsStudy(series: readonly Checkpoint[], windowsFor: (
       checkpoints: rows,
       formation: { neuron: neuronStep, ablationHurts: hurtsStep, ngrams: ngramFormation },
     },
-    sections: dynamicsSections(rows, labels, name, params),
+    sections: [
+      {
+        kind: 'table',
+        title: 'Formation steps (first step from which the criterion holds to the last checkpoint)',
+        columns: ['what', 'criterion', 'step', 'after its parts'],
+        rows: [
+          [`${name} is a German neuron`, `F1 > ${params.minF1}, higher mean on German`, neuronStep, null],
+          [`ablating ${name} hurts German`, `loss increase > ${params.minGermanIncrease} nats`, hurtsStep, null],
+          ...ngramFormation.flatMap((g) => [
+            [`"${g.trigram}" learned`, `clean loss < ${params.validationMaxCleanLoss} nats`, g.learned, null],
+            [`"${g.trigram}" needs ${name}`, `ablation adds > ${params.validationMinIncrease} nats`, g.circuit, g.afterParts],
+          ]),
+        ],
+      },
+      ...dynamicsSections(rows, labels, name, params),
+    ],
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import { defineAnalysis, z, type HookedTransformer, type Report } from '@marr/core';
 import { fmt, neuronName, signed, trigramText } from '../report/format.js';
-import { lossSection, neuronTable, ngramTable, ngramTextSection, pathSections, topNeuronsPerLayer } from '../report/sections.js';
+import { lossSection, neuronTable, ngramTable, ngramTextSection, pathSections, probeScatter, topNeuronsPerLayer } from '../report/sections.js';
 import { languageWindows, LANGUAGE_FILES, type LanguageWindows } from './language-windows.js';
 import { ablate, locate, ngrams, type MeasureIo } from './measure.js';
 import { locateParams, ngramParams } from './params.js';
@@ -73,6 +73,7 @@ export async function contextNeuronStudy(model: HookedTransformer, w: LanguageWi
       lossSection(ablated),
       ...pathSections(ablated),
       neuronTable(top, params.minF1),
+      probeScatter(located, params.minF1),
       ...(text ? [text] : []),
       ...(found.trigrams.length > 0 ? [ngramTable(model, found.trigrams)] : []),
       {
