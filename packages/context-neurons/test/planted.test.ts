@@ -3,7 +3,7 @@
  * to the path through L1N7 (indirectRemoved) and not to the direct path, and mine trigrams ending in A B.
  */
 import { describe, expect, it } from 'vitest';
-import { ablate, contextEffect, contextNeuronParams, contextNeuronResults, contextNeuronStudy, locate, type LanguageWindows } from '../src/index.js';
+import { ablate, contextEffect, probeNeurons, contextNeuronParams, contextNeuronResults, contextNeuronStudy, locate, type LanguageWindows } from '../src/index.js';
 import { io } from './helpers.js';
 import { A, B, CONTEXT_LAYER, CONTEXT_NEURON, plantedModel, plantedWindows } from './planted.js';
 
@@ -19,6 +19,13 @@ describe('a planted context neuron and the bigram that needs it', () => {
     expect(found.chosen.f1).toBeGreaterThan(0.98);
     expect(found.chosen.meanGerman).toBeGreaterThan(3);
     expect(found.chosen.meanEnglish).toBe(0); // relu of a negative pre-activation on every English row
+  });
+
+  it('probing one layer per pass (a small memory budget) gives the same probes as all layers at once', async () => {
+    const model = plantedModel();
+    const w = windows();
+    const o = { positionStart: 10, positionEnd: 400, maxRows: 500, testFraction: 0.2, C: 1, seed: 0, batchSize: 8 };
+    expect(await probeNeurons(model, w.german, w.english, { ...o, memoryBytes: 1 })).toEqual(await probeNeurons(model, w.german, w.english, o));
   });
 
   it('ablation breaks A -> B through the later MLP: total = indirectRemoved + directOnly where they do not interact', async () => {

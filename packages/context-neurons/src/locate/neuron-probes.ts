@@ -37,6 +37,8 @@ export interface NeuronProbeOptions extends ProbeRowsOptions {
   seed: number;
   /** Default 'token'. */
   rows?: ProbeRows;
+  /** Activation memory budget (default PROBE_MEMORY_BYTES). */
+  memoryBytes?: number;
   batchSize: number;
   /** Layers to probe (default: all). */
   layers?: readonly number[];
@@ -101,6 +103,13 @@ export async function neuronActivations(
   return mats.map((m) => m.data);
 }
 
+/**
+ * Activation rows held at once stay under this (both languages, float64): layers are probed in groups
+ * small enough for it (GPT-2 small: 10,000 rows x 3072 neurons x 8 bytes x 2 = 492 MB per layer, one
+ * layer per pass; the shipped models: every layer in one pass).
+ */
+export const PROBE_MEMORY_BYTES = 512 * 2 ** 20;
+
 /** Every neuron of every probed layer: F1, MCC and the two language means. */
 export async function probeNeurons(
   model: HookedTransformer,
@@ -111,6 +120,25 @@ export async function probeNeurons(
   const layers = options.layers ?? Array.from({ length: model.config.nLayers }, (_, l) => l);
   const dePositions = probePositions(german, options);
   const enPositions = probePositions(english, options);
+  const dMlp = model.config.dMlp;
+  const perLayer = (dePositions.length + enPositions.length) * dMlp * 8;
+  const groupSize = Math.max(1, Math.floor((options.memoryBytes ?? PROBE_MEMORY_BYTES) / perLayer));
+  const out: NeuronProbe[] = [];
+  for (let g = 0; g < layers.length; g += groupSize) {
+    out.push(...(await probeLayerGroup(model, german, english, dePositions, enPositions, layers.slice(g, g + groupSize), options)));
+  }
+  return out;
+}
+
+async function probeLayerGroup(
+  model: HookedTransformer,
+  german: readonly (readonly number[])[],
+  english: readonly (readonly number[])[],
+  dePositions: readonly [number, number][],
+  enPositions: readonly [number, number][],
+  layers: readonly number[],
+  options: NeuronProbeOptions,
+): Promise<NeuronProbe[]> {
   const io = { batchSize: options.batchSize, signal: options.signal, progress: options.progress };
   const de = await neuronActivations(model, german, dePositions, layers, { ...io, label: 'German activations' });
   const en = await neuronActivations(model, english, enPositions, layers, { ...io, label: 'English activations' });
@@ -126,7 +154,7 @@ export async function probeNeurons(
   const split = splitRows(n, options.testFraction, options.seed);
   const out: NeuronProbe[] = [];
   const x = new Float64Array(n);
-  options.progress?.start('neuron probes', layers.length * dMlp);
+  options.progress?.start(`neuron probes (layer${layers.length > 1 ? 's' : ''} ${layers.join(', ')})`, layers.length * dMlp);
   try {
     layers.forEach((layer, li) => {
       for (let j = 0; j < dMlp; j++) {
