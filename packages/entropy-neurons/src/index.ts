@@ -15,3 +15,8 @@ export { scoredPositions, boundaryTokens, FIRST_SCORED_POSITION } from './ablati
 export { meanAblationSweep, mediatedFraction, type AblationSweep, type NeuronAblation, type DirectMode } from './ablation/mean-ablation.js';
 export { logitStats, type LogitStats } from './ablation/logit-pass.js';
 export { unigramFromTokens, smoothedUnigram, frequencyDirection, cosinesWith } from './frequency/unigram.js';
+export { inductionEntropyAnalysis, inductionEntropyStudy, inductionEntropyParams, bosAblationHooks, type InductionEntropyParams, type InductionEntropyResults } from './analyses/induction-entropy.js';
+export { repeatedRandomTokens } from './induction/repeated-tokens.js';
+export { addDiagonalSums, headLabel, type HeadScore } from './induction/induction-heads.js';
+export { tokenFrequencyNeuronsAnalysis, tokenFrequencyNeuronsStudy, tokenFrequencyNeuronsParams, type TokenFrequencyNeuronsParams, type TokenFrequencyNeuronsResults, type UnigramSource } from './analyses/token-frequency-neurons.js';
+export { parseCounts, unigramCountsKind } from './frequency/counts-file.js';
