@@ -11,13 +11,13 @@
  * (r + delta w) W / s' + b = (z + delta u) / s' + b with z = r W and u = w W (see `effective-unembedding.ts`),
  * and that the new divisor follows from ||r||^2, r . w and ||w||^2 (LayerNorm: centred vectors). So one
  * matmul gives z for a chunk of positions, one gives u for a chunk of neurons, one gives r . w, and each
- * (neuron, position) costs one pass over the vocabulary (`logitStats`). bench/ablation.mjs compares it
+ * block of (neuron, position) pairs is one pass over the vocabulary (`logitStatsBlock`: an ONNX Runtime graph). bench/ablation.mjs compares it
  * with the naive one-forward-per-neuron re-run; test/ablation.test.ts checks it against that re-run.
  */
 import { matmul, phase, tensor, throwIfCancelled, type Progress } from '@marr/core';
 import type { EffectiveReadout } from '../readout/effective-unembedding.js';
 import type { CleanRun } from './clean-run.js';
-import { logitStats, type LogitStats } from './logit-pass.js';
+import { logitStatsBlock } from './logit-stats-batch.js';
 
 export type DirectMode =
   | { kind: 'frozen-scale' }
@@ -87,7 +87,6 @@ export async function meanAblationSweep(
   const N = neurons.length;
   const block = options.blockFloats ?? 4_000_000;
   const posChunk = Math.max(1, Math.floor(block / V));
-  const neuronChunk = Math.max(1, Math.floor(block / V));
   const frequency = options.direct.kind === 'frozen-projection' ? options.direct : null;
   // Targets: the next token of each scored position.
   const T = run.T;
@@ -106,9 +105,8 @@ export async function meanAblationSweep(
   let cleanLoss = 0, cleanEntropy = 0, cleanKl = 0;
   const S = scored.length;
   const posChunks = Math.ceil(S / posChunk);
-  const neuronChunks = Math.ceil(N / neuronChunk);
+  const neuronChunks = Math.ceil(N / Math.max(1, Math.floor(block / (Math.min(S, posChunk) * V))));
   const tick = options.progress ? phase(options.progress, 'mean ablation', posChunks * neuronChunks) : null;
-  const st: LogitStats = { lse: 0, entropy: 0, argmax: 0, target: 0 };
   try {
     for (let ps = 0; ps < S; ps += posChunk) {
       const pe = Math.min(S, ps + posChunk);
@@ -127,22 +125,25 @@ export async function meanAblationSweep(
         for (let i = 0; i < d; i++) s2 += (R[c * d + i] - m) ** 2;
         rr[c] = s2;
       }
-      // Clean statistics per position.
+      // Clean statistics per position, through the same kernel as the ablated ones (so rounding cancels).
+      const inv = Float32Array.from({ length: C }, (_, c) => 1 / run.scale[scored[ps + c]]);
+      const cs = await logitStatsBlock({ Z, U: new Float32Array(V), a: inv, k: new Float32Array(C), b, M: 1, C, V });
       const clean = Array.from({ length: C }, (_, c) => {
         const flat = scored[ps + c];
         const s = run.scale[flat];
         const target = targetOf(flat);
-        logitStats(Z, c * V, null, 0, b, null, 1 / s, 0, 0, V, target, st);
         const zf = frequency ? dot(Z, c * V, frequency.f, 0, V) : 0;
         const zq = frequency ? dot(Z, c * V, frequency.q, 0, V) : 0;
-        const kl = frequency ? qlogq - (zq / s + bq - st.lse) : 0;
-        return { s, target, loss: st.lse - st.target, entropy: st.entropy, argmax: st.argmax, zf, zq, proj: zf / s + bf, kl };
+        const lse = cs.lse[c];
+        const kl = frequency ? qlogq - (zq / s + bq - lse) : 0;
+        return { s, target, loss: lse - (Z[c * V + target] / s + b[target]), entropy: cs.entropy[c], argmax: cs.argmax[c], zf, zq, proj: zf / s + bf, kl };
       });
       for (const c of clean) {
         cleanLoss += c.loss;
         cleanEntropy += c.entropy;
         cleanKl += c.kl;
       }
+      const neuronChunk = Math.max(1, Math.floor(block / (C * V)));
       for (let ns = 0; ns < N; ns += neuronChunk) {
         throwIfCancelled(options.signal);
         const ne = Math.min(N, ns + neuronChunk);
@@ -151,39 +152,56 @@ export async function meanAblationSweep(
         for (let i = 0; i < M; i++) Wrows.set(wOut.data.subarray(neurons[ns + i] * d, (neurons[ns + i] + 1) * d), i * d);
         const U = (await matmul(tensor([M, d], Wrows), W)).data;
         const D = (await matmul(tensor([C, d], R), tensor([M, d], Wrows), { transposeB: true })).data;
+        // Coefficients of every (neuron, position): total (divisor recomputed on r + delta w) and direct.
+        const aT = new Float32Array(M * C), kT = new Float32Array(M * C), aD = new Float32Array(M * C), kD = new Float32Array(M * C), eD = new Float32Array(M * C);
+        const deltas = new Float64Array(M * C);
+        const uf = new Float64Array(M), uq = new Float64Array(M);
         for (let i = 0; i < M; i++) {
           const j = neurons[ns + i];
-          const a = acc[ns + i];
-          const uf = frequency ? dot(U, i * V, frequency.f, 0, V) : 0;
-          const uq = frequency ? dot(U, i * V, frequency.q, 0, V) : 0;
+          if (frequency) {
+            uf[i] = dot(U, i * V, frequency.f, 0, V);
+            uq[i] = dot(U, i * V, frequency.q, 0, V);
+          }
           for (let c = 0; c < C; c++) {
-            const cl = clean[c];
-            const flat = scored[ps + c];
-            const delta = mean[j] - run.acts[flat * n + j];
-            if (delta === 0) continue;
-            // Total: the divisor recomputed on r + delta w.
-            const s2 = (rr[c] + 2 * delta * D[c * M + i] + delta * delta * ww[ns + i]) / d + eps;
-            const sT = Math.sqrt(s2);
-            logitStats(Z, c * V, U, i * V, b, null, 1 / sT, delta / sT, 0, V, cl.target, st);
-            const lossT = st.lse - st.target;
-            a.absT += Math.abs(lossT - cl.loss);
-            a.dL += lossT - cl.loss;
-            a.dH += st.entropy - cl.entropy;
-            if (st.argmax !== cl.argmax) a.arg++;
+            const x = i * C + c;
+            const delta = mean[j] - run.acts[scored[ps + c] * n + j];
+            deltas[x] = delta;
+            const sT = Math.sqrt((rr[c] + 2 * delta * D[c * M + i] + delta * delta * ww[ns + i]) / d + eps);
+            aT[x] = 1 / sT;
+            kT[x] = delta / sT;
             if (frequency) {
-              const klT = qlogq - (cl.zq / sT + (delta / sT) * uq + bq - st.lse);
-              a.dK += klT - cl.kl;
-              // Direct: put the projection on f back to its clean value.
-              const proj = cl.zf / sT + (delta / sT) * uf + bf;
-              const e = cl.proj - proj;
-              logitStats(Z, c * V, U, i * V, b, frequency.f, 1 / sT, delta / sT, e, V, cl.target, st);
-              const klD = qlogq - (cl.zq / sT + (delta / sT) * uq + bq + e * fq - st.lse);
-              a.dKD += klD - cl.kl;
+              // Direct: the total-effect logits with their projection on f put back to its clean value.
+              aD[x] = aT[x];
+              kD[x] = kT[x];
+              eD[x] = clean[c].proj - (clean[c].zf / sT + (delta / sT) * uf[i] + bf);
             } else {
-              logitStats(Z, c * V, U, i * V, b, null, 1 / cl.s, delta / cl.s, 0, V, cl.target, st);
+              aD[x] = 1 / clean[c].s;
+              kD[x] = delta / clean[c].s;
             }
-            a.absD += Math.abs(st.lse - st.target - cl.loss);
-            a.dHD += st.entropy - cl.entropy;
+          }
+        }
+        const tot = await logitStatsBlock({ Z, U, a: aT, k: kT, b, M, C, V });
+        const dir = await logitStatsBlock({ Z, U, a: aD, k: kD, b, M, C, V, ...(frequency ? { f: frequency.f, e: eD } : {}) });
+        for (let i = 0; i < M; i++) {
+          const acc1 = acc[ns + i];
+          for (let c = 0; c < C; c++) {
+            const x = i * C + c;
+            if (deltas[x] === 0) continue;
+            const cl = clean[c];
+            const t = cl.target;
+            const zt = Z[c * V + t], ut = U[i * V + t];
+            const lossT = tot.lse[x] - (aT[x] * zt + kT[x] * ut + b[t]);
+            acc1.absT += Math.abs(lossT - cl.loss);
+            acc1.dL += lossT - cl.loss;
+            acc1.dH += tot.entropy[x] - cl.entropy;
+            if (tot.argmax[x] !== cl.argmax) acc1.arg++;
+            const lossD = dir.lse[x] - (aD[x] * zt + kD[x] * ut + b[t] + (frequency ? eD[x] * frequency.f[t] : 0));
+            acc1.absD += Math.abs(lossD - cl.loss);
+            acc1.dHD += dir.entropy[x] - cl.entropy;
+            if (frequency) {
+              acc1.dK += qlogq - (cl.zq * aT[x] + kT[x] * uq[i] + bq - tot.lse[x]) - cl.kl;
+              acc1.dKD += qlogq - (cl.zq * aD[x] + kD[x] * uq[i] + bq + eD[x] * fq - dir.lse[x]) - cl.kl;
+            }
           }
         }
         tick?.tick();
