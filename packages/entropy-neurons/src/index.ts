@@ -9,7 +9,7 @@ export { plugin, PLUGIN_VERSION } from './plugin.js';
 export { entropyNeuronsAnalysis, entropyNeuronsStudy, entropyNeuronsParams, type EntropyNeuronsParams, type EntropyNeuronsResults } from './analyses/entropy-neurons.js';
 export { entropyNeuronsResults, tokenFrequencyNeuronsResults, inductionEntropyResults } from './analyses/results.js';
 export { effectiveReadout, type EffectiveReadout } from './readout/effective-unembedding.js';
-export { neuronGeometry, defaultNullSpaceK, subspaceFraction, type NeuronGeometry } from './geometry/neuron-geometry.js';
+export { neuronGeometry, leftSingular, defaultNullSpaceK, subspaceFraction, type NeuronGeometry } from './geometry/neuron-geometry.js';
 export { cleanRun, meanActivations, type CleanRun } from './ablation/clean-run.js';
 export { scoredPositions, boundaryTokens, FIRST_SCORED_POSITION } from './ablation/scored-positions.js';
 export { meanAblationSweep, mediatedFraction, type AblationSweep, type NeuronAblation, type DirectMode } from './ablation/mean-ablation.js';

@@ -71,6 +71,9 @@ describe('null-space fraction', () => {
       }
       expect(g.nullSpaceFraction[n]).toBeCloseTo(Math.sqrt(pp / ww), 4);
     }
+    // The Gram route used for large vocabularies agrees with the SVD route.
+    const viaGram = await neuronGeometry(ro.wOut, ro.W, k + 1, 'gram');
+    for (let n = 0; n < ro.dMlp; n++) expect(viaGram.nullSpaceFraction[n]).toBeCloseTo(g.nullSpaceFraction[n], 3);
   });
 });
 

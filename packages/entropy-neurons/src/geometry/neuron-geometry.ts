@@ -5,7 +5,7 @@
  * - `nullSpaceFraction` = ||U_k^T w_out|| / ||w_out||, U_k the k left singular vectors of W with the
  *   smallest singular values (the authors' `get_potential_entropy_neurons_udark`).
  */
-import { denseMatrix, matmul, svd, tensor, type DenseMatrix, type Float32Tensor } from '@marr/core';
+import { denseMatrix, matmul, svd, symmetricEig, tensor, type DenseMatrix, type Float32Tensor } from '@marr/core';
 
 export interface NeuronGeometry {
   norm: Float64Array;
@@ -72,7 +72,28 @@ async function cosineVariance(wOut: Float32Tensor, W: Float32Tensor, norms: Floa
   return out;
 }
 
-export async function neuronGeometry(wOut: Float32Tensor, W: Float32Tensor, k: number): Promise<NeuronGeometry> {
+/**
+ * The singular values and left singular vectors of W [d, V] (V >= d). `svd`: ml-matrix's SVD of W itself;
+ * `gram`: the eigendecomposition of W W^T [d, d] (computed by the backend's matmul in float32), whose
+ * eigenvectors are W's left singular vectors and whose eigenvalues are the squared singular values. The
+ * default picks the SVD up to 4M entries (d x V) and the Gram route above (a GPT-2-sized W_U would take
+ * minutes in the JavaScript SVD).
+ */
+export async function leftSingular(W: Float32Tensor, method: 'svd' | 'gram' | 'auto' = 'auto'): Promise<{ s: Float64Array; u: DenseMatrix }> {
+  const [d, V] = W.shape;
+  const use = method === 'auto' ? (d * V <= 4_000_000 ? 'svd' : 'gram') : method;
+  if (use === 'svd') {
+    const dec = svd(denseMatrix(d, V, W.data));
+    return { s: dec.s, u: dec.u };
+  }
+  const G = await matmul(W, W, { transposeB: true });
+  const sym = denseMatrix(d, d);
+  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) sym.data[i * d + j] = 0.5 * (G.data[i * d + j] + G.data[j * d + i]);
+  const eig = symmetricEig(sym);
+  return { s: Float64Array.from(eig.values, (x) => Math.sqrt(Math.max(0, x))), u: eig.vectors };
+}
+
+export async function neuronGeometry(wOut: Float32Tensor, W: Float32Tensor, k: number, method: 'svd' | 'gram' | 'auto' = 'auto'): Promise<NeuronGeometry> {
   const [n, d] = wOut.shape;
   if (W.shape[0] !== d) throw new RangeError(`neuronGeometry: w_out rows have ${d} values but W has ${W.shape[0]} rows`);
   if (!Number.isInteger(k) || k < 1 || k > d) throw new RangeError(`nullSpaceK must be an integer from 1 to d_model = ${d}, got ${k}`);
@@ -83,7 +104,7 @@ export async function neuronGeometry(wOut: Float32Tensor, W: Float32Tensor, k: n
     norm[r] = Math.sqrt(ss);
   }
   const logitVar = await cosineVariance(wOut, W, norm);
-  const dec = svd(denseMatrix(d, W.shape[1], W.data));
+  const dec = await leftSingular(W, method);
   const r = dec.s.length;
   const bottom = columns(dec.u, r - k, r);
   const nullSpaceFraction = new Float64Array(n);
