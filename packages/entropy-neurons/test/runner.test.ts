@@ -45,6 +45,15 @@ describe('through the runner on the default model (--data text)', () => {
     expect(b.inputs.files?.some((f) => f.role === 'counts')).toBe(true);
   });
 
+  it('a cancelled run ends with the cancellation error', async () => {
+    const model = await defaultModel();
+    const controller = new AbortController();
+    const progress = { start() {}, tick() { controller.abort(); }, done() {} };
+    await expect(runAnalysis({ plugin, analysis: find('entropy-neurons'), models: [model], dataPath: TEXT, params: { maxTokens: 512, batchSize: 2 }, progress, signal: controller.signal })).rejects.toThrow(
+      /the run was cancelled/,
+    );
+  });
+
   it('bad inputs fail before any work with one message naming the fix', async () => {
     const model = await defaultModel();
     const analysis = find('entropy-neurons');
