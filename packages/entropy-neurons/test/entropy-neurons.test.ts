@@ -148,3 +148,26 @@ describe('planted entropy neuron (entropy-neurons)', () => {
     });
   }
 });
+
+describe('ablating a subset (--param ablate)', () => {
+  it('ablates the top neurons and as many seeded random ones, with the same numbers as the full sweep', async () => {
+    const { model, entropyNeuron } = plantedModel('llama');
+    const windows = randomWindows(model.config.dVocab, 8, 24, 5);
+    const full = (await entropyNeuronsStudy(model, windows, entropyNeuronsParams.parse({ nullSpaceK: 2 }), io())).results as unknown as EntropyNeuronsResults;
+    const part = entropyNeuronsResults.parse((await entropyNeuronsStudy(model, windows, entropyNeuronsParams.parse({ nullSpaceK: 2, ablate: 3 }), io(), 7)).results) as EntropyNeuronsResults;
+    const ablated = part.neurons.filter((n) => n.ablated);
+    expect(part.ablated).toBe(6);
+    expect(ablated).toHaveLength(6);
+    for (const j of part.entropyNeurons.slice(0, 3)) expect(part.neurons[j].ablated).toBe(true);
+    expect(part.neurons[entropyNeuron].ablated).toBe(true);
+    for (const n of ablated) {
+      expect(n.totalEffect).toBeCloseTo(full.neurons[n.neuron].totalEffect!, 10);
+      expect(n.normMediatedFraction).toBeCloseTo(full.neurons[n.neuron].normMediatedFraction!, 10);
+    }
+    for (const n of part.neurons.filter((x) => !x.ablated)) expect([n.totalEffect, n.directEffect, n.entropyChange]).toEqual([null, null, null]);
+    // The random ones come from the seed.
+    const again = (await entropyNeuronsStudy(model, windows, entropyNeuronsParams.parse({ nullSpaceK: 2, ablate: 3 }), io(), 7)).results as unknown as EntropyNeuronsResults;
+    expect(again.neurons.map((n) => n.ablated)).toEqual(part.neurons.map((n) => n.ablated));
+    expect(full.ablated).toBe(model.config.dMlp);
+  });
+});

@@ -38,6 +38,12 @@ describe('through the runner on the default model (--data text)', () => {
     const r = tokenFrequencyNeuronsResults.parse(a.results);
     expect(r.unigram.source).toBe('dataset');
     expect(r.unigram.tokens).toBeGreaterThan(256);
+    expect(r.ablated).toBe(256);
+    const sub = tokenFrequencyNeuronsResults.parse(
+      (await runAnalysis({ plugin, analysis: find('token-frequency-neurons'), models: [model], dataPath: TEXT, params: { maxTokens: 256, top: 3, ablate: 2 }, seed: 5 })).results,
+    );
+    expect(sub.neurons.filter((n) => n.ablated)).toHaveLength(4);
+    for (const j of sub.frequencyNeurons.slice(0, 2)) expect(sub.neurons[j].totalEffect).toBeCloseTo(r.neurons[j].totalEffect!, 10);
     const counts = join(dir, 'counts.json');
     writeFileSync(counts, JSON.stringify(Array.from({ length: model.config.dVocab }, (_, i) => (i % 7) + 1)));
     const b = await runAnalysis({ plugin, analysis: find('token-frequency-neurons'), models: [model], dataPath: TEXT, inputs: [{ name: 'counts', label: null, path: counts }], params: { maxTokens: 256, top: 3 } });

@@ -4,10 +4,10 @@ import { defaultNullSpaceK, neuronGeometry } from '../geometry/neuron-geometry.j
 import { effectiveReadout } from '../readout/effective-unembedding.js';
 import { cell, fmt, neuronName, pct } from '../report/format.js';
 import { histogram } from '../report/histogram.js';
-import { layerParam, nullSpaceKParam, textParams, topParam } from './params.js';
+import { ablateParam, layerParam, nullSpaceKParam, textParams, topParam } from './params.js';
 import { REFERENCES } from './references.js';
 import { entropyNeuronsResults } from './results.js';
-import { checkVocabulary, median, prepareAblation, rankBy, resolveLayer, windowsFromContext, type StudyIo } from './study.js';
+import { checkVocabulary, chooseAblated, median, prepareAblation, rankBy, rankByNullable, resolveLayer, windowsFromContext, type StudyIo } from './study.js';
 import { MarrUsageError } from '@marr/core';
 
 export const entropyNeuronsParams = z.object({
@@ -15,6 +15,7 @@ export const entropyNeuronsParams = z.object({
   nullSpaceK: nullSpaceKParam,
   ...textParams,
   top: topParam,
+  ablate: ablateParam,
 });
 
 export type EntropyNeuronsParams = z.output<typeof entropyNeuronsParams>;
@@ -22,7 +23,7 @@ export type EntropyNeuronsResults = z.output<typeof entropyNeuronsResults>;
 type NeuronRow = EntropyNeuronsResults['neurons'][number];
 
 /** The analysis on token windows (what `run` does after cutting the dataset). */
-export async function entropyNeuronsStudy(model: HookedTransformer, windows: number[][], params: EntropyNeuronsParams, io: StudyIo): Promise<Report> {
+export async function entropyNeuronsStudy(model: HookedTransformer, windows: number[][], params: EntropyNeuronsParams, io: StudyIo, seed = 0): Promise<Report> {
   checkVocabulary(model);
   const layer = resolveLayer(model, params.layer);
   const d = model.config.dModel;
@@ -31,22 +32,28 @@ export async function entropyNeuronsStudy(model: HookedTransformer, windows: num
   const readout = effectiveReadout(model, layer);
   const geometry = await neuronGeometry(readout.wOut, readout.W, k);
   const { run, mean, scored } = await prepareAblation(model, windows, layer, params.batchSize, io);
-  const sweep = await meanAblationSweep(readout, run, mean, scored, { direct: { kind: 'frozen-scale' }, signal: io.signal, progress: io.progress });
-  const neurons: NeuronRow[] = sweep.neurons.map((a) => ({
-    layer,
-    neuron: a.neuron,
-    norm: geometry.norm[a.neuron],
-    logitVar: geometry.logitVar[a.neuron],
-    nullSpaceFraction: geometry.nullSpaceFraction[a.neuron],
-    meanActivation: a.meanActivation,
-    totalEffect: a.totalEffect,
-    directEffect: a.directEffect,
-    normMediatedFraction: mediatedFraction(a.totalEffect, a.directEffect),
-    lossChange: a.lossChange,
-    entropyChange: a.entropyChange,
-    directEntropyChange: a.directEntropyChange,
-    argmaxChangeFraction: a.argmaxChangeFraction,
-  }));
+  const chosen = chooseAblated(geometry.nullSpaceFraction, params.ablate, seed);
+  const sweep = await meanAblationSweep(readout, run, mean, scored, { direct: { kind: 'frozen-scale' }, neurons: chosen, signal: io.signal, progress: io.progress });
+  const byNeuron = new Map(sweep.neurons.map((a) => [a.neuron, a]));
+  const neurons: NeuronRow[] = Array.from({ length: readout.dMlp }, (_, j) => {
+    const a = byNeuron.get(j);
+    return {
+      layer,
+      neuron: j,
+      norm: geometry.norm[j],
+      logitVar: geometry.logitVar[j],
+      nullSpaceFraction: geometry.nullSpaceFraction[j],
+      meanActivation: mean[j],
+      totalEffect: a ? a.totalEffect : null,
+      directEffect: a ? a.directEffect : null,
+      normMediatedFraction: a ? mediatedFraction(a.totalEffect, a.directEffect) : null,
+      ablated: a !== undefined,
+      lossChange: a ? a.lossChange : null,
+      entropyChange: a ? a.entropyChange : null,
+      directEntropyChange: a ? a.directEntropyChange : null,
+      argmaxChangeFraction: a ? a.argmaxChangeFraction : null,
+    };
+  });
   const top = rankBy(geometry.nullSpaceFraction, Math.min(params.top, neurons.length));
   const results: EntropyNeuronsResults = {
     layer,
@@ -55,6 +62,7 @@ export async function entropyNeuronsStudy(model: HookedTransformer, windows: num
     neurons,
     entropyNeurons: top,
     tokens: sweep.tokens,
+    ablated: chosen.length,
     windows: windows.length,
     cleanLoss: sweep.cleanLoss,
     cleanEntropy: sweep.cleanEntropy,
@@ -66,15 +74,15 @@ export async function entropyNeuronsStudy(model: HookedTransformer, windows: num
 function entropySummary(r: EntropyNeuronsResults, model: HookedTransformer): string {
   const top = r.entropyNeurons.slice(0, 3).map((j) => r.neurons[j]);
   const fractions = r.neurons.map((n) => n.normMediatedFraction).filter((x): x is number => x !== null);
-  const bigTotal = rankBy(r.neurons.map((n) => n.totalEffect), Math.min(10, r.neurons.length)).map((j) => r.neurons[j]);
+  const bigTotal = rankByNullable(r.neurons.map((n) => n.totalEffect), Math.min(10, r.neurons.length)).map((j) => r.neurons[j]);
   const lnNote = model.config.normType === 'layernorm' ? ' (LayerNorm: one of the k directions is the all-ones direction the norm removes, on which every centred w_out has zero weight)' : '';
   return (
     `Layer ${r.layer} has ${r.neurons.length} neurons; with the ${r.nullSpaceK} smallest singular directions of the effective unembedding as its null space${lnNote}, ` +
     `the neurons writing most into it are ` +
     top.map((n) => `${neuronName(n.layer, n.neuron)} (null-space fraction ${fmt(n.nullSpaceFraction, 2)}, norm ${fmt(n.norm, 2)}, LogitVar ${fmt(n.logitVar, 4)})`).join(', ') +
-    `. Mean-ablating each over ${r.tokens} scored tokens: ` +
-    top.map((n) => `${neuronName(n.layer, n.neuron)} changes the loss by ${fmt(n.totalEffect, 4)} nats (${pct(n.normMediatedFraction)} through the final norm's scale, entropy ${n.entropyChange >= 0 ? '+' : ''}${fmt(n.entropyChange, 4)})`).join('; ') +
-    `. Over all neurons the median norm-mediated fraction is ${pct(median(fractions))}; among the 10 with the largest total effect it is ${pct(median(bigTotal.map((n) => n.normMediatedFraction ?? 0)))}.`
+    `. Mean-ablating ${r.ablated === r.neurons.length ? 'each' : `${r.ablated} of them (the top by null-space fraction and as many random ones)`} over ${r.tokens} scored tokens: ` +
+    top.map((n) => `${neuronName(n.layer, n.neuron)} changes the loss by ${fmt(n.totalEffect, 4)} nats (${pct(n.normMediatedFraction)} through the final norm's scale, entropy ${(n.entropyChange ?? 0) >= 0 ? '+' : ''}${fmt(n.entropyChange, 4)})`).join('; ') +
+    `. Over the ablated neurons the median norm-mediated fraction is ${pct(median(fractions))}; among the 10 with the largest total effect it is ${pct(median(bigTotal.map((n) => n.normMediatedFraction ?? 0)))}.`
   );
 }
 
@@ -89,7 +97,8 @@ function entropySections(r: EntropyNeuronsResults, model: HookedTransformer): Re
       cell(n.totalEffect), cell(n.directEffect), cell(n.normMediatedFraction), cell(n.entropyChange), cell(n.argmaxChangeFraction),
     ]);
   const columns = ['neuron', 'null-space fraction', 'norm', 'LogitVar', 'mean activation', 'total |dL|', 'direct |dL|', 'norm-mediated', 'dEntropy', 'argmax changed'];
-  const byTotal = rankBy(r.neurons.map((n) => n.totalEffect), Math.min(r.entropyNeurons.length, r.neurons.length)).map((j) => r.neurons[j]);
+  const byTotal = rankByNullable(r.neurons.map((n) => n.totalEffect), Math.min(r.entropyNeurons.length, r.neurons.length)).map((j) => r.neurons[j]);
+  const ablatedRest = rest.filter((n) => n.ablated), ablatedTops = tops.filter((n) => n.ablated);
   return [
     {
       kind: 'scalars',
@@ -97,6 +106,7 @@ function entropySections(r: EntropyNeuronsResults, model: HookedTransformer): Re
       items: [
         { name: 'loss', value: r.cleanLoss, unit: 'nats' },
         { name: 'entropy', value: r.cleanEntropy, unit: 'nats' },
+        { name: 'neurons ablated', value: r.ablated, help: `of ${r.neurons.length}` },
         { name: 'scored tokens', value: r.tokens, help: `${r.windows} windows; positions < 3, the last, BOS/EOS/newline and the token before each excluded` },
         { name: 'null-space k', value: r.nullSpaceK, help: `of d_model = ${model.config.dModel}` },
       ],
@@ -135,8 +145,8 @@ function entropySections(r: EntropyNeuronsResults, model: HookedTransformer): Re
         x: { label: 'total effect, mean |dLoss| (nats)' },
         y: { label: 'direct effect, mean |dLoss| with the norm scale frozen (nats)' },
         series: [
-          { name: 'neurons', x: rest.map((n) => n.totalEffect), y: rest.map((n) => n.directEffect) },
-          { name: `top ${tops.length} by null-space fraction`, x: tops.map((n) => n.totalEffect), y: tops.map((n) => n.directEffect) },
+          { name: 'neurons', x: ablatedRest.map((n) => n.totalEffect!), y: ablatedRest.map((n) => n.directEffect!) },
+          { name: `top ${tops.length} by null-space fraction`, x: ablatedTops.map((n) => n.totalEffect!), y: ablatedTops.map((n) => n.directEffect!) },
         ],
       },
       caption: 'Neurons far below the diagonal act through the final norm\'s scale (norm-mediated); on the diagonal they act directly on the logits.',
@@ -180,6 +190,6 @@ export const entropyNeuronsAnalysis = defineAnalysis({
   async run(ctx) {
     const model = ctx.models[0];
     const windows = windowsFromContext(ctx, model, ctx.params);
-    return entropyNeuronsStudy(model, windows, ctx.params, ctx);
+    return entropyNeuronsStudy(model, windows, ctx.params, ctx, ctx.seed);
   },
 });

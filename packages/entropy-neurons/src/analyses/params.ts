@@ -22,3 +22,10 @@ export const nullSpaceKParam = z
   .describe('k, the number of smallest singular directions of the effective unembedding that form its null space (default round(0.015 d_model), at least 1; the paper\'s 12 for GPT-2 small). The report shows the spectrum to choose it from.');
 
 export const topParam = z.number().int().min(1).default(10).describe('How many neurons the summary, tables and figure labels name.');
+
+export const ablateParam = z
+  .number()
+  .int()
+  .min(1)
+  .optional()
+  .describe('Mean-ablate only 2 x ablate neurons: the top `ablate` by the analysis\'s score and as many others drawn at random (seeded), as the authors compare entropy neurons with random ones; the rest keep their weight numbers and null ablation fields. Default: every neuron (time grows with d_mlp x tokens x d_vocab).');

@@ -1,5 +1,5 @@
 /** What the two ablation analyses share: the layer, the windows' clean run, the ablation value and the scored positions. */
-import { MarrUsageError, textWindows, type AnalysisContext, type HookedTransformer, type Progress } from '@marr/core';
+import { createRng, MarrUsageError, textWindows, type AnalysisContext, type HookedTransformer, type Progress } from '@marr/core';
 import { cleanRun, meanActivations, type CleanRun } from '../ablation/clean-run.js';
 import { boundaryTokens, scoredPositions } from '../ablation/scored-positions.js';
 
@@ -56,4 +56,23 @@ export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * The neurons to ablate: all of them, or the top `count` by `score` and `count` others drawn at random
+ * with `seed`, in index order.
+ */
+export function chooseAblated(score: ArrayLike<number>, count: number | undefined, seed: number): number[] {
+  const n = score.length;
+  if (count === undefined || 2 * count >= n) return Array.from({ length: n }, (_, j) => j);
+  const top = rankBy(score, count);
+  const chosen = new Set(top);
+  const others = createRng(seed).shuffle(Array.from({ length: n }, (_, j) => j).filter((j) => !chosen.has(j)));
+  for (const j of others.slice(0, count)) chosen.add(j);
+  return [...chosen].sort((a, b) => a - b);
+}
+
+/** `rankBy` over values that may be null (nulls last). */
+export function rankByNullable(values: readonly (number | null)[], n: number): number[] {
+  return rankBy(values.map((v) => (v === null ? -Infinity : v)), n).filter((j) => values[j] !== null);
 }

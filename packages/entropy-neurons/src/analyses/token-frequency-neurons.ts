@@ -4,15 +4,16 @@ import { unigramCountsKind } from '../frequency/counts-file.js';
 import { cosinesWith, frequencyDirection, smoothedUnigram, unigramFromTokens } from '../frequency/unigram.js';
 import { effectiveReadout } from '../readout/effective-unembedding.js';
 import { cell, fmt, neuronName, pct } from '../report/format.js';
-import { layerParam, textParams, topParam } from './params.js';
+import { ablateParam, layerParam, textParams, topParam } from './params.js';
 import { REFERENCES } from './references.js';
 import { tokenFrequencyNeuronsResults } from './results.js';
-import { median, prepareAblation, rankBy, resolveLayer, windowsFromContext, type StudyIo } from './study.js';
+import { chooseAblated, median, prepareAblation, rankBy, resolveLayer, windowsFromContext, type StudyIo } from './study.js';
 
 export const tokenFrequencyNeuronsParams = z.object({
   layer: layerParam,
   ...textParams,
   top: topParam,
+  ablate: ablateParam,
 });
 
 export type TokenFrequencyNeuronsParams = z.output<typeof tokenFrequencyNeuronsParams>;
@@ -28,7 +29,7 @@ export interface UnigramSource {
  * The analysis on token windows. `unigram`: the counts (default: the windows' own tokens).
  */
 export async function tokenFrequencyNeuronsStudy(
-  model: HookedTransformer, windows: number[][], params: TokenFrequencyNeuronsParams, io: StudyIo, unigram?: UnigramSource,
+  model: HookedTransformer, windows: number[][], params: TokenFrequencyNeuronsParams, io: StudyIo, unigram?: UnigramSource, seed = 0,
 ): Promise<Report> {
   const layer = resolveLayer(model, params.layer);
   const V = model.config.dVocab;
@@ -57,20 +58,26 @@ export async function tokenFrequencyNeuronsStudy(
     norm[j] = Math.sqrt(ss);
   }
   const { run, mean, scored } = await prepareAblation(model, windows, layer, params.batchSize, io);
-  const sweep = await meanAblationSweep(readout, run, mean, scored, { direct: { kind: 'frozen-projection', f, q }, signal: io.signal, progress: io.progress });
-  const neurons: Row[] = sweep.neurons.map((a) => ({
-    layer,
-    neuron: a.neuron,
-    norm: norm[a.neuron],
-    frequencyScore: score[a.neuron],
-    meanActivation: a.meanActivation,
-    totalEffect: a.totalEffect,
-    directEffect: a.directEffect,
-    frequencyMediatedFraction: mediatedFraction(a.totalEffect, a.directEffect),
-    klChange: a.klChange ?? 0,
-    directKlChange: a.directKlChange ?? 0,
-    entropyChange: a.entropyChange,
-  }));
+  const chosen = chooseAblated(Array.from(score, Math.abs), params.ablate, seed);
+  const sweep = await meanAblationSweep(readout, run, mean, scored, { direct: { kind: 'frozen-projection', f, q }, neurons: chosen, signal: io.signal, progress: io.progress });
+  const byNeuron = new Map(sweep.neurons.map((a) => [a.neuron, a]));
+  const neurons: Row[] = Array.from({ length: n }, (_, j) => {
+    const a = byNeuron.get(j);
+    return {
+      layer,
+      neuron: j,
+      norm: norm[j],
+      frequencyScore: score[j],
+      meanActivation: mean[j],
+      totalEffect: a ? a.totalEffect : null,
+      directEffect: a ? a.directEffect : null,
+      frequencyMediatedFraction: a ? mediatedFraction(a.totalEffect, a.directEffect) : null,
+      ablated: a !== undefined,
+      klChange: a ? a.klChange : null,
+      directKlChange: a ? a.directKlChange : null,
+      entropyChange: a ? a.entropyChange : null,
+    };
+  });
   const top = rankBy(Array.from(score, Math.abs), Math.min(params.top, n));
   const results: TokenFrequencyNeuronsResults = {
     layer,
@@ -78,6 +85,7 @@ export async function tokenFrequencyNeuronsStudy(
     frequencyNeurons: top,
     unigram: { source: src.source, tokens: counted, smoothing: 1 },
     tokens: sweep.tokens,
+    ablated: chosen.length,
     windows: windows.length,
     cleanLoss: sweep.cleanLoss,
     cleanKl: sweep.cleanKl ?? 0,
@@ -93,9 +101,9 @@ function frequencySummary(r: TokenFrequencyNeuronsResults): string {
     `The unigram distribution comes from ${fmt(r.unigram.tokens, 0)} tokens (${r.unigram.source === 'dataset' ? 'of the dataset' : 'of the counts file'}, +1 smoothing); clean KL(unigram || model) is ${fmt(r.cleanKl, 3)} nats. ` +
     `The layer-${r.layer} neurons whose output is most aligned with the frequency direction are ` +
     top.map((x) => `${neuronName(x.layer, x.neuron)} (cos ${fmt(x.frequencyScore, 3)})`).join(', ') +
-    `. Mean-ablated over ${r.tokens} scored tokens, ` +
-    top.map((x) => `${neuronName(x.layer, x.neuron)} changes the loss by ${fmt(x.totalEffect, 4)} nats, ${pct(x.frequencyMediatedFraction)} of it through the frequency direction, and KL(unigram || model) by ${x.klChange >= 0 ? '+' : ''}${fmt(x.klChange, 4)}`).join('; ') +
-    `. The median frequency-mediated fraction over all neurons is ${pct(median(fr))}.`
+    `. Mean-ablated ${r.ablated === r.neurons.length ? '' : `(${r.ablated} neurons: the top by |frequency score| and as many random ones) `}over ${r.tokens} scored tokens, ` +
+    top.map((x) => `${neuronName(x.layer, x.neuron)} changes the loss by ${fmt(x.totalEffect, 4)} nats, ${pct(x.frequencyMediatedFraction)} of it through the frequency direction, and KL(unigram || model) by ${(x.klChange ?? 0) >= 0 ? '+' : ''}${fmt(x.klChange, 4)}`).join('; ') +
+    `. The median frequency-mediated fraction over the ablated neurons is ${pct(median(fr))}.`
   );
 }
 
@@ -103,6 +111,7 @@ function frequencySections(r: TokenFrequencyNeuronsResults): ReportSection[] {
   const topSet = new Set(r.frequencyNeurons);
   const rest = r.neurons.filter((x) => !topSet.has(x.neuron));
   const tops = r.frequencyNeurons.map((j) => r.neurons[j]);
+  const ablatedRest = rest.filter((x) => x.ablated), ablatedTops = tops.filter((x) => x.ablated);
   const columns = ['neuron', 'frequency score', 'norm', 'mean activation', 'total |dL|', 'direct |dL|', 'frequency-mediated', 'dKL(unigram || model)', 'dKL direct', 'dEntropy'];
   const rows = (xs: Row[]) =>
     xs.map((x) => [neuronName(x.layer, x.neuron), cell(x.frequencyScore), cell(x.norm), cell(x.meanActivation), cell(x.totalEffect), cell(x.directEffect), cell(x.frequencyMediatedFraction), cell(x.klChange), cell(x.directKlChange), cell(x.entropyChange)]);
@@ -114,6 +123,7 @@ function frequencySections(r: TokenFrequencyNeuronsResults): ReportSection[] {
         { name: 'loss', value: r.cleanLoss, unit: 'nats' },
         { name: 'KL(unigram || model)', value: r.cleanKl, unit: 'nats' },
         { name: 'scored tokens', value: r.tokens, help: `${r.windows} windows` },
+        { name: 'neurons ablated', value: r.ablated, help: `of ${r.neurons.length}` },
         { name: 'unigram tokens counted', value: r.unigram.tokens },
       ],
     },
@@ -125,8 +135,8 @@ function frequencySections(r: TokenFrequencyNeuronsResults): ReportSection[] {
         x: { label: 'cos(w_out W_U, frequency direction)' },
         y: { label: 'mean dKL(unigram || model) when ablated (nats)' },
         series: [
-          { name: 'neurons', x: rest.map((x) => x.frequencyScore), y: rest.map((x) => x.klChange) },
-          { name: `top ${tops.length} by |frequency score|`, x: tops.map((x) => x.frequencyScore), y: tops.map((x) => x.klChange) },
+          { name: 'neurons', x: ablatedRest.map((x) => x.frequencyScore), y: ablatedRest.map((x) => x.klChange!) },
+          { name: `top ${tops.length} by |frequency score|`, x: ablatedTops.map((x) => x.frequencyScore), y: ablatedTops.map((x) => x.klChange!) },
         ],
       },
       caption: 'Token-frequency neurons push the output toward (or away from) the unigram distribution: ablating them moves KL(unigram || model).',
@@ -139,8 +149,8 @@ function frequencySections(r: TokenFrequencyNeuronsResults): ReportSection[] {
         x: { label: 'total effect, mean |dLoss| (nats)' },
         y: { label: 'direct effect, mean |dLoss| (nats)' },
         series: [
-          { name: 'neurons', x: rest.map((x) => x.totalEffect), y: rest.map((x) => x.directEffect) },
-          { name: `top ${tops.length} by |frequency score|`, x: tops.map((x) => x.totalEffect), y: tops.map((x) => x.directEffect) },
+          { name: 'neurons', x: ablatedRest.map((x) => x.totalEffect!), y: ablatedRest.map((x) => x.directEffect!) },
+          { name: `top ${tops.length} by |frequency score|`, x: ablatedTops.map((x) => x.totalEffect!), y: ablatedTops.map((x) => x.directEffect!) },
         ],
       },
       caption: 'Below the diagonal: the effect goes through the frequency direction.',
@@ -179,6 +189,6 @@ export const tokenFrequencyNeuronsAnalysis = defineAnalysis({
       const seqs = ctx.data.documents.map((doc) => model.tokenizer!.encode(doc, { addBos: false }));
       unigram = { counts: unigramFromTokens(seqs, model.config.dVocab), source: 'dataset' };
     }
-    return tokenFrequencyNeuronsStudy(model, windows, ctx.params, ctx, unigram);
+    return tokenFrequencyNeuronsStudy(model, windows, ctx.params, ctx, unigram, ctx.seed);
   },
 });
