@@ -1,4 +1,4 @@
-import { defineAnalysis, z, type HookedTransformer, type Report, type ReportSection } from '@marr/core';
+import { defineAnalysis, MarrUsageError, z, type HookedTransformer, type Report, type ReportSection } from '@marr/core';
 import { mediatedFraction, meanAblationSweep } from '../ablation/mean-ablation.js';
 import { defaultNullSpaceK, neuronGeometry } from '../geometry/neuron-geometry.js';
 import { effectiveReadout } from '../readout/effective-unembedding.js';
@@ -8,7 +8,6 @@ import { ablateParam, layerParam, nullSpaceKParam, textParams, topParam } from '
 import { REFERENCES } from './references.js';
 import { entropyNeuronsResults } from './results.js';
 import { checkVocabulary, chooseAblated, median, prepareAblation, rankBy, rankByNullable, resolveLayer, windowsFromContext, type StudyIo } from './study.js';
-import { MarrUsageError } from '@marr/core';
 
 export const entropyNeuronsParams = z.object({
   layer: layerParam,

@@ -157,6 +157,8 @@ export async function inductionEntropyStudy(model: HookedTransformer, params: In
   return { summary: inductionSummary(results, heads), results, sections: inductionSections(results) };
 }
 
+const verb = (from: number, to: number) => (to < from ? 'falls' : 'rises');
+
 function inductionSummary(r: InductionEntropyResults, heads: HeadScore[]): string {
   const n = r.n;
   // Positions 1..n-1 predict tokens of the first half; n+1..2n-1 predict repeated tokens.
@@ -174,7 +176,7 @@ function inductionSummary(r: InductionEntropyResults, heads: HeadScore[]): strin
     ? ` BOS-ablating the induction heads brings the repeated half's loss to ${fmt(mean(r.positions.map((p) => p.lossAblated!), n + 1, 2 * n), 3)} and its entropy to ${fmt(mean(r.positions.map((p) => p.entropyAblated!), n + 1, 2 * n), 3)} nats.`
     : '';
   return (
-    `On ${r.sequences} sequences of BOS + ${n} random tokens repeated, the loss falls from ${fmt(firstLoss, 3)} nats on the first half to ${fmt(secondLoss, 3)} on the repeated half and the entropy from ${fmt(firstH, 3)} to ${fmt(secondH, 3)} nats. ` +
+    `On ${r.sequences} sequences of BOS + ${n} random tokens repeated, the loss ${verb(firstLoss, secondLoss)} from ${fmt(firstLoss, 3)} nats on the first half to ${fmt(secondLoss, 3)} on the repeated half and the entropy ${verb(firstH, secondH)} from ${fmt(firstH, 3)} to ${fmt(secondH, 3)} nats. ` +
     `${headText} The mean activation of the top entropy neurons (by null-space fraction) ${neuronText}.${abl}`
   );
 }
