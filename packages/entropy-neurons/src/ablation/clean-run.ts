@@ -36,7 +36,7 @@ export async function cleanRun(model: HookedTransformer, windows: number[][], la
   const residName = `blocks.${nLayers - 1}.hook_resid_post`;
   const postName = `blocks.${layer}.mlp.hook_post`;
   for await (const batch of batches(windows, { size: options.batchSize, signal: options.signal, progress: options.progress, label: 'clean run' })) {
-    const { cache } = await model.runWithCache(batch.items, { cache: [residName, postName, 'ln_final.hook_scale'] });
+    const { cache } = await model.runWithCache(batch.items, { cache: [residName, postName, 'ln_final.hook_scale'], returnLogits: false });
     const o = batch.start * T;
     resid.set(cache.get(residName).data, o * d);
     scale.set(cache.get('ln_final.hook_scale').data, o);
