@@ -167,7 +167,7 @@ function inductionSummary(r: InductionEntropyResults, heads: HeadScore[]): strin
   const best = [...heads].sort((a, b) => b.score - a.score)[0];
   const headText = r.inductionHeads.length > 0
     ? `Induction heads (score > ${r.threshold}): ${r.inductionHeads.map((h) => `${h} (${fmt(heads.find((x) => headLabel(x.layer, x.head) === h)!.score, 2)})`).join(', ')}.`
-    : `No head scores above ${r.threshold} (the best is ${headLabel(best.layer, best.head)} at ${fmt(best.score, 2)}), so nothing is BOS-ablated.`;
+    : `No head scores above ${r.threshold} (the best is ${headLabel(best.layer, best.head)} at ${fmt(best.score, 2)}), so nothing is BOS-ablated (lower --param threshold to ablate the best heads anyway).`;
   const neuronText = r.neurons
     .slice(0, 3)
     .map((x) => `${neuronName(x.layer, x.neuron)} goes from ${fmt(x.firstHalf, 3)} to ${fmt(x.secondHalf, 3)}${x.secondHalfAblated !== null ? ` (${fmt(x.secondHalfAblated, 3)} with the induction heads BOS-ablated)` : ''}`)
