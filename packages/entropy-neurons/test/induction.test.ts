@@ -76,7 +76,7 @@ describe('induction-entropy', () => {
       },
     };
     for (const [ablated, hooks] of [[false, []], [true, [handBos]]] as const) {
-      const { logits, cache } = await model.runWithCache(seqs, { cache: ['blocks.1.mlp.hook_post'], hooks: [...hooks] });
+      const { logits, cache } = await model.runWithCache(seqs, { cache: ['blocks.1.mlp.hook_post', 'ln_final.hook_scale'], hooks: [...hooks] });
       for (let p = 0; p < T - 1; p++) {
         let loss = 0, ent = 0;
         for (let b = 0; b < 4; b++) {
@@ -89,6 +89,8 @@ describe('induction-entropy', () => {
         const pos = r.positions[p];
         expect(ablated ? pos.lossAblated! : pos.loss).toBeCloseTo(loss / 4, 4);
         expect(ablated ? pos.entropyAblated! : pos.entropy).toBeCloseTo(ent / 4, 4);
+        const sc = [0, 1, 2, 3].reduce((acc, b) => acc + cache.get('ln_final.hook_scale').get(b, p, 0) / 4, 0);
+        expect(ablated ? pos.scaleAblated! : pos.scale).toBeCloseTo(sc, 5);
       }
       for (const nr of r.neurons) {
         for (let p = 0; p < T; p++) {

@@ -30,6 +30,8 @@ export type InductionEntropyResults = z.output<typeof inductionEntropyResults>;
 interface PassResult {
   loss: Float64Array;
   entropy: Float64Array;
+  /** The final norm's divisor (ln_final.hook_scale). */
+  scale: Float64Array;
   /** [tracked neuron][position]. */
   acts: Float64Array[];
   /** Per layer, per head: summed diagonal means. */
@@ -43,15 +45,16 @@ async function inductionPass(
 ): Promise<PassResult> {
   const { nLayers: L, nHeads: H, dMlp, dVocab: V } = model.config;
   const T = 2 * n + 1;
-  const loss = new Float64Array(T - 1), entropy = new Float64Array(T - 1);
+  const loss = new Float64Array(T - 1), entropy = new Float64Array(T - 1), scale = new Float64Array(T - 1);
   const acts = tracked.map(() => new Float64Array(T));
   const scores = options.scores ? Array.from({ length: L }, () => new Float64Array(H)) : null;
   const post = `blocks.${layer}.mlp.hook_post`;
   const patterns = options.scores ? Array.from({ length: L }, (_, l) => `blocks.${l}.attn.hook_pattern`) : [];
   for await (const batch of batches(seqs, { size: options.batchSize, signal: io.signal, progress: io.progress, label: options.label })) {
     const B = batch.items.length;
-    const { logits, cache } = await model.runWithCache(batch.items, { cache: [post, ...patterns], hooks: options.hooks });
+    const { logits, cache } = await model.runWithCache(batch.items, { cache: [post, 'ln_final.hook_scale', ...patterns], hooks: options.hooks });
     const a = cache.get(post).data;
+    const sc = cache.get('ln_final.hook_scale').data;
     for (let b = 0; b < B; b++) {
       for (let p = 0; p < T; p++) tracked.forEach((j, t) => (acts[t][p] += a[(b * T + p) * dMlp + j]));
       for (let p = 0; p < T - 1; p++) {
@@ -66,15 +69,16 @@ async function inductionPass(
         }
         const lse = m + Math.log(s);
         loss[p] += lse - logits!.data[o + batch.items[b][p + 1]];
+        scale[p] += sc[b * T + p];
         entropy[p] += lse - t / s;
       }
     }
     if (scores) for (let l = 0; l < L; l++) addDiagonalSums(cache.get(patterns[l]).data, B, H, T, n, scores[l]);
   }
   const S = seqs.length;
-  for (const x of [loss, entropy, ...acts]) for (let i = 0; i < x.length; i++) x[i] /= S;
+  for (const x of [loss, entropy, scale, ...acts]) for (let i = 0; i < x.length; i++) x[i] /= S;
   if (scores) for (const s of scores) for (let h = 0; h < H; h++) s[h] /= S;
-  return { loss, entropy, acts, scores };
+  return { loss, entropy, scale, acts, scores };
 }
 
 /** Edit hooks that make every query of the given heads attend only to position 0 (BOS). */
@@ -140,6 +144,8 @@ export async function inductionEntropyStudy(model: HookedTransformer, params: In
       entropy: clean.entropy[p],
       lossAblated: ablated ? ablated.loss[p] : null,
       entropyAblated: ablated ? ablated.entropy[p] : null,
+      scale: clean.scale[p],
+      scaleAblated: ablated ? ablated.scale[p] : null,
     })),
     neurons: tracked.map((j, t) => ({
       layer,
@@ -207,6 +213,21 @@ function inductionSections(r: InductionEntropyResults): ReportSection[] {
         marks: start,
       },
       caption: `Means over ${r.sequences} sequences. Position p predicts token p + 1; positions ${r.n + 1}..${2 * r.n - 1} predict repeated tokens.`,
+    },
+    {
+      kind: 'figure',
+      figure: {
+        type: 'line',
+        title: "The final norm's scale per position",
+        x: { label: 'position' },
+        y: { label: 'ln_final.hook_scale' },
+        series: [
+          { name: 'scale', x, y: r.positions.map((p) => p.scale) },
+          ...(ablated ? [{ name: 'scale, induction heads BOS-ablated', x, y: r.positions.map((p) => p.scaleAblated!) }] : []),
+        ],
+        marks: start,
+      },
+      caption: 'Entropy neurons act through this divisor: a larger scale shrinks every logit and raises the entropy.',
     },
     {
       kind: 'figure',

@@ -81,6 +81,8 @@ export const inductionEntropyResults = z.object({
         entropy: finite,
         lossAblated: finite.nullable(),
         entropyAblated: finite.nullable(),
+        scale: finite.describe("The final norm's divisor, ln_final.hook_scale."),
+        scaleAblated: finite.nullable(),
       }),
     )
     .describe('Per position 0..2n-1 (the last position has no next token), means over sequences; ablated: the induction heads BOS-ablated.'),
