@@ -171,3 +171,39 @@ describe('ablating a subset (--param ablate)', () => {
     expect(full.ablated).toBe(model.config.dMlp);
   });
 });
+
+describe('a layer other than the last', () => {
+  it('adds (mean - a) w_out to the final residual: equal to a re-run that edits blocks.L.hook_resid_post so', async () => {
+    const { model } = plantedModel('gpt2');
+    const windows = randomWindows(model.config.dVocab, 4, 16, 2);
+    const { dModel: d, dMlp, dVocab: V, nLayers } = model.config;
+    const T = 16;
+    const run = await cleanRun(model, windows, 0, { batchSize: 4 });
+    const mean = meanActivations(run, dMlp);
+    const scored = scoredPositions(windows, boundaryTokens(model));
+    const sweep = await meanAblationSweep(effectiveReadout(model, 0), run, mean, scored, { direct: { kind: 'frozen-scale' }, neurons: [3, 17] });
+    const Wout = model.getWeight('blocks.0.mlp.W_out').data;
+    const clean = await model.run(windows);
+    for (const [i, j] of [3, 17].entries()) {
+      const edited = await model.run(windows, {
+        hooks: [{
+          name: `blocks.${nLayers - 1}.hook_resid_post`,
+          edit: (t) => {
+            for (let p = 0; p < windows.length * T; p++) {
+              const delta = mean[j] - run.acts[p * dMlp + j];
+              for (let c = 0; c < d; c++) t.data[p * d + c] += delta * Wout[j * d + c];
+            }
+          },
+        }],
+      });
+      let abs = 0;
+      for (const flat of scored) {
+        const target = windows[Math.floor(flat / T)][(flat % T) + 1];
+        abs += Math.abs(logSoftmaxRow(edited.logits!.data, flat * V, V)[target] - logSoftmaxRow(clean.logits!.data, flat * V, V)[target]);
+      }
+      expect(sweep.neurons[i].totalEffect).toBeCloseTo(abs / scored.length, 4);
+    }
+    const report = await entropyNeuronsStudy(model, windows, entropyNeuronsParams.parse({ layer: 0, nullSpaceK: 3 }), io());
+    expect((report.results as unknown as EntropyNeuronsResults).layer).toBe(0);
+  });
+});
