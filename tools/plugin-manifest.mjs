@@ -1,11 +1,26 @@
 // Generates (write) or checks (check) the "marr" manifest in a plugin's package.json from its built module.
 // Usage: node tools/plugin-manifest.mjs write|check <package-dir>...   (each plugin's build runs `write .`)
+//        node tools/plugin-manifest.mjs check --all   (every workspace package whose package.json says "marr": { "plugin": true })
 import { checkPluginManifest, writePluginManifest } from '@marr/core/protocol';
-import { resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const [mode, ...dirs] = process.argv.slice(2);
+const [mode, ...args] = process.argv.slice(2);
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const workspacePlugins = () =>
+  readdirSync(join(root, 'packages'))
+    .map((name) => join(root, 'packages', name))
+    .filter((dir) => {
+      try {
+        return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).marr?.plugin === true;
+      } catch {
+        return false;
+      }
+    });
+const dirs = mode === 'check' && args.length === 1 && args[0] === '--all' ? workspacePlugins() : args;
 if ((mode !== 'write' && mode !== 'check') || dirs.length === 0) {
-  console.error('usage: node tools/plugin-manifest.mjs write|check <package-dir>...');
+  console.error('usage: node tools/plugin-manifest.mjs write|check <package-dir>... | check --all');
   process.exit(2);
 }
 let failed = false;
