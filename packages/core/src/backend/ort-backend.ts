@@ -61,7 +61,7 @@ export function checkDevice(ort: Ort, device: string): Device {
   if (!cuda || (!cuda.bundled && !providers)) {
     throw new Error(
       'device "cuda": the installed onnxruntime-node has no CUDA execution provider libraries (marr\'s .npmrc skips their download). ' +
-        'On a machine with CUDA 12 and network access, run `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node`, or use --device cpu',
+        'On a machine with CUDA 12 and network access, run `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node --ignore-scripts=false`, or use --device cpu',
     );
   }
   return 'cuda';

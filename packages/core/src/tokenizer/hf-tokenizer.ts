@@ -25,6 +25,11 @@ export interface HfTokenizerOptions {
   source?: string;
   /** The model's vocabulary size: every id in the files must be below it (checked before anything is built). */
   maxVocabSize?: number;
+  /**
+   * Where the one-time warning goes when a text maps words to the unknown token (default: stderr). A
+   * word-level vocabulary silently turns unseen words into `<unk>`, which changes what a prompt means.
+   */
+  onWarning?: (message: string) => void;
 }
 
 export class HfTokenizer implements Tokenizer {
@@ -33,13 +38,19 @@ export class HfTokenizer implements Tokenizer {
   readonly eosTokenId: number | null;
   /** Whether encode prepends BOS when not told otherwise. */
   readonly addsBosByDefault: boolean;
+  /** The unknown token's id (null when the tokenizer has none, e.g. byte-level BPE). */
+  readonly unkTokenId: number | null;
   private readonly idToToken: string[];
+  private warnedUnknown = false;
+  private readonly onWarning: (message: string) => void;
 
   constructor(
     private readonly inner: HfPreTrainedTokenizer,
     options: HfTokenizerOptions = {},
     /** The BOS id the tokenizer.json post-processor template starts with, if any. */
     templateBos: number | null = null,
+    /** The tokenizer.json model's unknown token (a string, or Unigram's id), if any. */
+    modelUnk: string | number | null = null,
   ) {
     const vocab = inner.get_vocab();
     let size = 0;
@@ -49,6 +60,9 @@ export class HfTokenizer implements Tokenizer {
     for (const [tok, id] of vocab) this.idToToken[id] = tok;
     this.bosTokenId = inner.bos_token_id ?? templateBos ?? options.bosTokenId ?? null;
     this.eosTokenId = inner.eos_token_id ?? options.eosTokenId ?? null;
+    // tokenizer_config.json's unk_token, else the tokenizer model's own (`unk_token` or Unigram's `unk_id`).
+    this.unkTokenId = inner.unk_token_id ?? (modelUnk === null ? null : typeof modelUnk === 'number' ? modelUnk : (vocab.get(modelUnk) ?? null));
+    this.onWarning = options.onWarning ?? ((m: string) => process.stderr.write(m + '\n'));
     const postProcessorAddsBos = (() => {
       if (this.bosTokenId === null) return false;
       const withSpecial = inner.encode('a', { add_special_tokens: true });
@@ -81,14 +95,29 @@ export class HfTokenizer implements Tokenizer {
     } catch (err) {
       throw new Error(`${source}: could not build the tokenizer (${(err as Error).message}); check the file against the tokenizer.json format`);
     }
-    return new HfTokenizer(inner, options, templateBosId(tokenizerJson));
+    const model = (tokenizerJson as { model?: { unk_token?: unknown; unk_id?: unknown } }).model;
+    const modelUnk = typeof model?.unk_token === 'string' ? model.unk_token : typeof model?.unk_id === 'number' ? model.unk_id : null;
+    return new HfTokenizer(inner, options, templateBosId(tokenizerJson), modelUnk);
   }
 
   encode(text: string, options: { addBos?: boolean } = {}): number[] {
     const ids = this.inner.encode(text, { add_special_tokens: false });
+    if (this.unkTokenId !== null && !this.warnedUnknown && ids.includes(this.unkTokenId)) this.warnUnknown(text);
     const addBos = options.addBos ?? this.addsBosByDefault;
     if (addBos && this.bosTokenId === null) throw new Error('encode: addBos is true but this tokenizer has no BOS token');
     return addBos ? [this.bosTokenId as number, ...ids] : ids;
+  }
+
+  /** Warns once per tokenizer, naming the words of `text` that map to the unknown token. */
+  private warnUnknown(text: string): void {
+    this.warnedUnknown = true;
+    const unk = this.unkTokenId as number;
+    const words = [...new Set(text.split(/\s+/).filter((w) => w && this.inner.encode(w, { add_special_tokens: false }).includes(unk)))];
+    const shown = words.slice(0, 8).map((w) => JSON.stringify(w)).join(', ') + (words.length > 8 ? ` and ${words.length - 8} more` : '');
+    const message =
+      `warning: the tokenizer has no token for ${shown || 'part of this text'}, so ${words.length === 1 ? 'it becomes' : 'they become'} ` +
+      `${this.idToToken[unk]}, which changes what the text says to the model; use words of the model's vocabulary (warned once per tokenizer)`;
+    this.onWarning(message);
   }
 
   decode(ids: readonly number[]): string {
