@@ -53,7 +53,6 @@ const lang = await runAnalysis({
     positive: 'de',
     contextLength: 64,
     maxExamples: 400,
-    ospTimeLimitSeconds: 60,
   },
   seed: 0,
 });

@@ -37,7 +37,7 @@ const report = await runAnalysis({
   plugin,
   analysis: sparseProbe,
   models: [model],
-  params: { task: 'language-id', classFiles: [`en=${join(dir, 'en.txt')}`, `de=${join(dir, 'de.txt')}`], positive: 'de', contextLength: 32, maxExamples: 300, ospTimeLimitSeconds: 20 },
+  params: { task: 'language-id', classFiles: [`en=${join(dir, 'en.txt')}`, `de=${join(dir, 'de.txt')}`], positive: 'de', contextLength: 32, maxExamples: 300 },
   seed: 0,
 });
 console.log(`${report.summary}\n(${((performance.now() - t0) / 1000).toFixed(0)} s)`);
