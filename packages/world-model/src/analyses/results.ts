@@ -42,7 +42,7 @@ export const worldModelResults = z.object({
   prompt: z.string().describe('The prefix put before every name.'),
   entities: z.object({
     rows: z.number().int().describe('Usable rows of the table (a name and every target).'),
-    dropped: z.number().int().describe('Rows dropped for an empty name or a missing target.'),
+    dropped: z.number().int().describe('Rows dropped for an empty name or a missing target (or one that is neither a number nor, for time, a date).'),
     used: z.number().int(),
     train: z.number().int(),
     test: z.number().int(),

@@ -151,7 +151,16 @@ export async function worldModelStudy(model: HookedTransformer | null, table: Ta
     blockHoldout: block,
     neurons,
   };
-  return { summary: summaryOf(results, model !== null), results, sections: sectionsOf(results, { y, pred: bestProbe.predictions, test: split.test, groups, groupColumn: params.groupColumn, bestName: layerName(bestLayer) }) };
+  const sections = sectionsOf(results, { y, pred: bestProbe.predictions, test: split.test, groups, groupColumn: params.groupColumn, bestName: layerName(bestLayer) });
+  if (entities.dropped > 0) {
+    const examples = entities.unreadable.map((u) => `data row ${u.row}, ${u.column} "${u.cell}"`).join('; ');
+    sections.push({
+      kind: 'note',
+      title: 'Rows left out',
+      text: `${entities.dropped} of ${entities.dropped + entities.names.length} rows were left out for an empty name or a missing target${examples ? `, or a target that is neither a number nor a date (${examples}${entities.unreadable.length === 5 ? '; ...' : ''})` : ''}.`,
+    });
+  }
+  return { summary: summaryOf(results, model !== null), results, sections };
 }
 
 function fmt(v: number | null, digits = 3): string {

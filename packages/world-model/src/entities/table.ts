@@ -20,8 +20,10 @@ export interface EntityTable {
   isTest: boolean[] | null;
   /** Table row (0-based, header not counted) of each entity. */
   rows: number[];
-  /** Rows dropped because the name was empty or a target was missing. */
+  /** Rows dropped because the name was empty or a target was missing or unreadable. */
   dropped: number;
+  /** The first few target cells that were neither empty nor readable (data row 1-based), for a note. */
+  unreadable: { row: number; column: string; cell: string }[];
 }
 
 type Table = Pick<TableDataset, 'columns' | 'numeric' | 'text' | 'rowCount'> & { path: string };
@@ -88,16 +90,15 @@ export function readEntities(table: Table, columns: EntityColumns): EntityTable 
   if (splitColumn) column(table, splitColumn, 'split', 'splitColumn');
   const kind: TargetKind = targets.length === 2 ? 'place' : 'scalar';
 
+  const unreadable: EntityTable['unreadable'] = [];
   const values = targets.map((t) => {
     if (!table.text[t]) return table.numeric[t];
-    if (kind === 'place') {
-      const bad = table.text[t].findIndex((c) => c.trim() !== '' && Number.isNaN(Number(c)));
-      throw new MarrUsageError(`${table.path}: target column "${t}" has "${table.text[t][bad]}" at data row ${bad + 1}; latitude and longitude must be numbers in degrees`);
-    }
-    const years = Float64Array.from(table.text[t], yearOf);
-    const bad = table.text[t].findIndex((c, i) => c.trim() !== '' && Number.isNaN(years[i]));
-    if (bad >= 0) throw new MarrUsageError(`${table.path}: target column "${t}" has "${table.text[t][bad]}" at data row ${bad + 1}; give a number (a year) or a date like 1986-09-15`);
-    return years;
+    // a cell that is neither a number nor (for time) a date is a missing value: the row is dropped and listed
+    const parsed = kind === 'place' ? Float64Array.from(table.text[t], (c) => (c.trim() === '' ? NaN : Number(c))) : Float64Array.from(table.text[t], yearOf);
+    table.text[t].forEach((c, r) => {
+      if (c.trim() !== '' && Number.isNaN(parsed[r]) && unreadable.length < 5) unreadable.push({ row: r + 1, column: t, cell: c });
+    });
+    return parsed;
   });
   if (kind === 'place') {
     const [lat, lon] = values;
@@ -109,7 +110,7 @@ export function readEntities(table: Table, columns: EntityColumns): EntityTable 
     if (badLon >= 0) throw new MarrUsageError(`${table.path}: longitude column "${targets[1]}" has ${lon[badLon]} at data row ${badLon + 1}, outside [-180, 180]`);
   }
 
-  const out: EntityTable = { names: [], targets: targets.map(() => new Float64Array(0)), targetNames: [...targets], kind, groups: groupColumn ? [] : null, isTest: splitColumn ? [] : null, rows: [], dropped: 0 };
+  const out: EntityTable = { names: [], targets: targets.map(() => new Float64Array(0)), targetNames: [...targets], kind, groups: groupColumn ? [] : null, isTest: splitColumn ? [] : null, rows: [], dropped: 0, unreadable };
   const kept: number[] = [];
   for (let r = 0; r < table.rowCount; r++) {
     const name = cellText(table, nameColumn, r).trim();
