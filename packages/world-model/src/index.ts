@@ -20,3 +20,4 @@ export { layerProbe, fitProbe, scoreEntities, type LayerProbe, type ProbeScores 
 export { blockHoldout, chooseBlocks, type BlockHoldout, type HeldOutBlock } from './probe/block-holdout.js';
 export { weightAlignment, neuronCosines, type AlignedNeuron, type NeuronWeight } from './neurons/weight-alignment.js';
 export { predictiveNeurons, type PredictiveNeuron } from './neurons/single-neuron.js';
+export { lastTokenActivations, tokenizePrompts, residPostHook, mlpPostHook, type LayerActivations } from './activations/last-token.js';
