@@ -55,6 +55,9 @@ for (const [name, data, params] of [
   ['zoo-cities', 'zoo-cities.csv', { groupColumn: 'continent', minBlockSize: 4 }],
   ['zoo-cities-prefix', 'zoo-cities.csv', { groupColumn: 'continent', minBlockSize: 4, prompt: 'custom', prefix: 'The coordinates of ', neurons: false }],
   ['zoo-people', 'zoo-people.csv', { targets: ['year'], groupColumn: 'century', minBlockSize: 4 }],
+  // not the paper's position: where the model is about to state the fact (it states every one correctly)
+  ['zoo-cities-at-latitude', 'zoo-cities.csv', { groupColumn: 'continent', minBlockSize: 4, suffix: ' lies at latitude', neurons: false }],
+  ['zoo-people-born-in', 'zoo-people.csv', { targets: ['year'], groupColumn: 'century', minBlockSize: 4, suffix: ' was born in', neurons: false }],
 ]) {
   const runs = [];
   for (const seed of seeds) runs.push(await run(name, model, join(here, data), params, seed, seed === 0 ? [1, 2, 3, 4] : []));

@@ -93,12 +93,14 @@ describe('world-model on the shipped default model', () => {
     expect(report.summary).toMatch(/test R²/);
   });
 
-  it('the people\'s birth years, with a prefix', async () => {
+  it('the people\'s birth years, with a prefix and a suffix', async () => {
     const model = await defaultModel();
-    const report = await runAnalysis({ plugin, analysis: worldModelAnalysis, models: [model], dataPath: join(examples, 'zoo-people.csv'), params: { targets: ['year'], groupColumn: 'century', prompt: 'custom', prefix: 'In ', neurons: false } });
+    const report = await runAnalysis({ plugin, analysis: worldModelAnalysis, models: [model], dataPath: join(examples, 'zoo-people.csv'), params: { targets: ['year'], groupColumn: 'century', prompt: 'custom', prefix: 'In ', suffix: ' was born in', neurons: false } });
     const r = report.results as any;
     expect(r.kind).toBe('scalar');
     expect(r.prompt).toBe('In ');
+    expect(r.suffix).toBe(' was born in');
+    expect(report.summary).toContain('the last token of "<name> was born in"');
     expect(r.layers).toHaveLength(2);
   });
 

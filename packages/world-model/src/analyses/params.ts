@@ -22,6 +22,10 @@ export const worldModelParams = z.object({
     .default('empty')
     .describe(`The prefix put before each name, one of the paper's presets (${Object.entries(PROMPT_PRESETS).map(([k, v]) => `${k}: "${v}"`).join('; ')}) or custom (the prefix parameter).`),
   prefix: z.string().default('').describe('Free-text prefix put before each name when prompt=custom (e.g. "The coordinates of ").'),
+  suffix: z
+    .string()
+    .default('')
+    .describe('Text put after each name (not in the paper, which reads the last token of the name): the activation is then read at the suffix\'s last token, e.g. " lies at latitude" to read where a model is about to state a fact.'),
   nameStyle: z
     .enum(['as-is', 'world-place', 'upper'])
     .default('as-is')

@@ -40,6 +40,7 @@ export const worldModelResults = z.object({
   kind: z.enum(['place', 'scalar']).describe('place: latitude and longitude fitted jointly; scalar: one target (a year).'),
   targets: z.array(z.string()),
   prompt: z.string().describe('The prefix put before every name.'),
+  suffix: z.string().describe('The text put after every name (empty: the activation is read at the name\'s last token, as in the paper).'),
   entities: z.object({
     rows: z.number().int().describe('Usable rows of the table (a name and every target).'),
     dropped: z.number().int().describe('Rows dropped for an empty name or a missing target (or one that is neither a number nor, for time, a date).'),

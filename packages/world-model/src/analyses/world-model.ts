@@ -69,7 +69,7 @@ export async function worldModelStudy(model: HookedTransformer | null, table: Ta
   if (table.kind !== 'table') throw new MarrUsageError('world-model reads an entity table (.csv/.tsv)');
   const entities: EntityTable = readEntities(table, columns);
   const prefix = model ? promptPrefix(params) : '';
-  if (!model && (params.prompt !== 'empty' || params.prefix !== '')) throw new MarrUsageError('prompt and prefix apply only with a model; without one the table holds the activations');
+  if (!model && (params.prompt !== 'empty' || params.prefix !== '' || params.suffix !== '')) throw new MarrUsageError('prompt, prefix and suffix apply only with a model; without one the table holds the activations');
   const split = splitEntities(entities.names.length, entities.isTest, { maxEntities: params.maxEntities, testFraction: params.testFraction, rng: io.rng });
   const used = split.used;
   const names = used.map((e) => entities.names[e]);
@@ -80,7 +80,7 @@ export async function worldModelStudy(model: HookedTransformer | null, table: Ta
   let sequences: number[][] = [];
   if (model) {
     const chosen = checkLayers(model, params.layers);
-    sequences = tokenizePrompts(model, names.map((n) => prefix + entityText(n, params.nameStyle as NameStyle)));
+    sequences = tokenizePrompts(model, names.map((n) => prefix + entityText(n, params.nameStyle as NameStyle) + params.suffix));
     layers = await lastTokenActivations(model, sequences, chosen.map((l) => ({ layer: l, hookPoint: residPostHook(l) })), {
       batchSize: params.batchSize, signal: io.signal, progress: io.progress, label: 'resid_post at the last entity token',
     });
@@ -145,6 +145,7 @@ export async function worldModelStudy(model: HookedTransformer | null, table: Ta
     kind: entities.kind,
     targets: entities.targetNames,
     prompt: prefix,
+    suffix: params.suffix,
     entities: { rows: entities.names.length, dropped: entities.dropped, used: used.length, train: split.train.length, test: split.test.length, split: split.from },
     layers: scores,
     best,
@@ -170,12 +171,13 @@ function fmt(v: number | null, digits = 3): string {
 function summaryOf(r: WorldModelResults, withModel: boolean): string {
   const b = r.best;
   const where = b.layer === null ? 'the table\'s activations' : `layer ${b.layer}`;
+  const at = r.suffix ? `the last token of "<name>${r.suffix}"` : 'the last token of each name';
   const what = r.kind === 'place' ? `latitude and longitude (${r.targets.join(', ')})` : r.targets[0];
   const per = b.perTarget.map((t) => `${t.target} ${fmt(t.r2)}`).join(', ');
   const layerList = r.layers.length > 1 ? ` Test R² by layer: ${r.layers.map((l) => `${layerName(l)} ${fmt(l.r2)}`).join(', ')}.` : '';
   const place = r.kind === 'place' ? `, mean error ${fmt(b.haversineKm, 0)} km` : `, mean absolute error ${fmt(b.mae, 1)}`;
   let text =
-    `A linear (ridge) probe ${withModel ? 'on the residual stream at the last token of each name' : 'on the precomputed activations'} predicts ${what} of ${r.entities.test} held-out entities ` +
+    `A linear (ridge) probe ${withModel ? `on the residual stream at ${at}` : 'on the precomputed activations'} predicts ${what} of ${r.entities.test} held-out entities ` +
     `(trained on ${r.entities.train}) with test R² ${fmt(b.r2)} at ${where} (${per}; Pearson ${fmt(b.pearson)}, Spearman ${fmt(b.spearman)}${place}, proximity error ${fmt(b.proximityError)} where 0.5 is chance; alpha ${fmt(b.alpha, 1)} by leave-one-out).${layerList}`;
   if (r.blockHoldout) {
     const h = r.blockHoldout;
@@ -203,7 +205,8 @@ function sectionsOf(r: WorldModelResults, data: { y: DenseMatrix; pred: DenseMat
         ...(r.kind === 'place' ? [{ name: 'mean great-circle error', value: b.haversineKm ?? NaN, unit: 'km' }] : []),
         { name: 'proximity error', value: b.proximityError ?? NaN, help: 'fraction of other test entities predicted nearer to an entity\'s true value than its own prediction; 0.5 is chance' },
         { name: 'alpha', value: b.alpha },
-        { name: 'entities (train / test)', value: r.entities.train, help: `${r.entities.test} test entities (${r.entities.split === 'column' ? 'the table\'s split column' : 'a seeded random split'})` },
+        { name: 'training entities', value: r.entities.train },
+        { name: 'test entities', value: r.entities.test, help: r.entities.split === 'column' ? 'held out by the table\'s split column' : 'a seeded random split' },
       ],
     },
   ];

@@ -79,16 +79,18 @@ export function placeFigures(y: DenseMatrix, pred: DenseMatrix, test: readonly n
 /** Time: predicted against true value of the test entities, with the identity line. */
 export function timeFigure(y: DenseMatrix, pred: DenseMatrix, test: readonly number[], groups: readonly string[] | null, layer: string, target: string): FigureSection {
   const groupOf = colourGroups(groups, test);
-  const truth = test.map((i) => y.data[i]);
-  const lo = Math.floor(Math.min(...truth)), hi = Math.ceil(Math.max(...truth));
+  const values = test.flatMap((i) => [y.data[i], pred.data[i]]);
+  const lo = Math.floor(Math.min(...values)), hi = Math.ceil(Math.max(...values));
+  // the identity as a dotted line of points (scatter figures draw points only)
+  const diagonal = Array.from({ length: 41 }, (_, k) => round(lo + ((hi - lo) * k) / 40, 3) ?? 0);
   return {
     kind: 'figure',
     figure: {
       type: 'scatter',
       title: `Predicted against true ${target} of the test entities (${layer})`,
-      x: { label: `true ${target}` },
-      y: { label: `predicted ${target}` },
-      series: [...groupedSeries(test, groupOf, (i) => y.data[i], (i) => pred.data[i]), { name: 'predicted = true', x: [lo, hi], y: [lo, hi] }],
+      x: { label: `true ${target}`, domain: [lo, hi] },
+      y: { label: `predicted ${target}`, domain: [lo, hi] },
+      series: [...groupedSeries(test, groupOf, (i) => y.data[i], (i) => pred.data[i]), { name: 'predicted = true', x: diagonal, y: diagonal }],
     },
     caption: 'Each held-out entity at its true value (x) and the probe\'s prediction (y); points on the identity line are exact. A ridge probe shrinks towards the mean, so the cloud is flatter than the line.',
   };
