@@ -185,7 +185,7 @@ function summaryOf(r: WorldModelResults, withModel: boolean): string {
   }
   if (r.neurons) {
     const top = r.neurons.predictive.filter((n, i, all) => all.findIndex((m) => m.target === n.target) === i);
-    text += ` Best single neurons: ${top.map((n) => `${n.target} L${n.layer}N${n.neuron} (test R² ${fmt(n.testR2)})`).join(', ')}.`;
+    text += ` Best single neurons (ranked on the training entities): ${top.map((n) => `${n.target} L${n.layer}N${n.neuron} (test R² ${fmt(n.testR2)})`).join(', ')}.`;
   }
   return text;
 }

@@ -22,7 +22,7 @@ export interface ProbeScores {
   spearman: number;
   /** Mean absolute error over targets, in the targets' units (degrees; years). */
   mae: number;
-  /** Mean proximity error of the test entities among the test entities. */
+  /** Mean proximity error of the test entities among the test entities (NaN for training scores, not computed). */
   proximityError: number;
   /** Places: mean great-circle error in km; null for a scalar target. */
   haversineKm: number | null;
@@ -62,8 +62,8 @@ export function truePredDistance(kind: TargetKind, y: DenseMatrix, pred: DenseMa
   return (i, j) => Math.abs(y.data[i] - pred.data[j]);
 }
 
-/** Scores of the entities `idx` (proximity among themselves). */
-export function scoreEntities(kind: TargetKind, targetNames: readonly string[], y: DenseMatrix, pred: DenseMatrix, idx: readonly number[]): ProbeScores {
+/** Scores of the entities `idx` (proximity among themselves, unless `proximity` is false: it costs |idx|^2). */
+export function scoreEntities(kind: TargetKind, targetNames: readonly string[], y: DenseMatrix, pred: DenseMatrix, idx: readonly number[], proximity = true): ProbeScores {
   const t = y.cols;
   const perTarget = targetNames.map((target, j): TargetScores => {
     const truth = Float64Array.from(idx, (i) => y.data[i * t + j]);
@@ -77,7 +77,7 @@ export function scoreEntities(kind: TargetKind, targetNames: readonly string[], 
     pearson: avg('pearson'),
     spearman: avg('spearman'),
     mae: avg('mae'),
-    proximityError: mean(proximityErrors(idx, idx, distance)),
+    proximityError: proximity ? mean(proximityErrors(idx, idx, distance)) : NaN,
     haversineKm: kind === 'place' ? mean(Float64Array.from(idx, (i) => distance(i, i))) : null,
     perTarget,
   };
@@ -116,7 +116,7 @@ export function layerProbe(
   const probe = fitProbe(x, y, split.train, alphas);
   return {
     ...probe,
-    train: scoreEntities(kind, targetNames, y, probe.predictions, split.train),
+    train: scoreEntities(kind, targetNames, y, probe.predictions, split.train, false),
     test: scoreEntities(kind, targetNames, y, probe.predictions, split.test),
   };
 }
