@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createRng } from '@marr/core';
 import { normalizeWorldPlaceName, PROMPT_PRESETS, yearOf } from '../src/index.js';
+import { withRandomPrefix } from '../src/entities/prompts.js';
 import { chooseBlocks } from '../src/probe/block-holdout.js';
 
 describe('entity tables', () => {
@@ -30,5 +32,23 @@ describe('entity tables', () => {
   it('holds out the largest groups with enough members', () => {
     expect(chooseBlocks(['a', 'b', 'a', 'c', 'b', 'a', '', 'd'], 2, 5)).toEqual(['a', 'b']);
     expect(chooseBlocks(['a', 'b', 'a', 'c', 'b', 'a'], 1, 2)).toEqual(['a', 'b']);
+  });
+});
+
+describe('the random prompt', () => {
+  it('puts 10 seeded random ids from [100, the largest id) between BOS and the name', () => {
+    const seqs = [[1, 300, 301], [1, 250], [1, 120, 400, 5]];
+    const out = withRandomPrefix(seqs, 1, createRng(4));
+    out.forEach((o, i) => {
+      expect(o).toHaveLength(seqs[i].length + 10);
+      expect(o[0]).toBe(1);
+      expect(o.slice(11)).toEqual(seqs[i].slice(1));
+      for (const t of o.slice(1, 11)) {
+        expect(t).toBeGreaterThanOrEqual(100);
+        expect(t).toBeLessThan(400);
+      }
+    });
+    expect(withRandomPrefix(seqs, 1, createRng(4))).toEqual(out);
+    expect(withRandomPrefix(seqs, 1, createRng(5))).not.toEqual(out);
   });
 });

@@ -114,6 +114,12 @@ describe('world-model on the shipped default model', () => {
     expect(await once()).toBe(await once());
   });
 
+  it('the paper\'s random prompt', async () => {
+    const model = await defaultModel();
+    const report = await runAnalysis({ plugin, analysis: worldModelAnalysis, models: [model], dataPath: join(examples, 'zoo-cities.csv'), params: { prompt: 'random', neurons: false } });
+    expect((report.results as any).prompt).toBe('<10 random tokens>');
+  });
+
   it('says when a layer does not exist or a prefix is given without prompt=custom', async () => {
     const model = await defaultModel();
     const run = (params: Record<string, unknown>) => runAnalysis({ plugin, analysis: worldModelAnalysis, models: [model], dataPath: join(examples, 'zoo-cities.csv'), params });

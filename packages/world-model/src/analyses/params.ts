@@ -1,6 +1,6 @@
 /** Parameters of the world-model analysis. */
 import { z } from '@marr/core';
-import { PROMPT_PRESETS, type PromptPreset } from '../entities/prompts.js';
+import { PROMPT_PRESETS, RANDOM_PREFIX_TOKENS, type PromptPreset } from '../entities/prompts.js';
 import { PAPER_ALPHAS } from '../ridge/ridge-cv.js';
 
 const PRESETS = Object.keys(PROMPT_PRESETS) as [PromptPreset, ...PromptPreset[]];
@@ -18,9 +18,9 @@ export const worldModelParams = z.object({
     .describe('A column saying which entities are held out (True/False, 1/0 or test/train; the paper\'s is_test). Empty: is_test when the table has it, otherwise a seeded random split of testFraction.'),
   testFraction: z.number().gt(0).lt(1).default(0.2).describe('Share of entities held out when the table has no split column.'),
   prompt: z
-    .enum([...PRESETS, 'custom'] as [string, ...string[]])
+    .enum([...PRESETS, 'random', 'custom'] as [string, ...string[]])
     .default('empty')
-    .describe(`The prefix put before each name, one of the paper's presets (${Object.entries(PROMPT_PRESETS).map(([k, v]) => `${k}: "${v}"`).join('; ')}) or custom (the prefix parameter).`),
+    .describe(`The prefix put before each name, one of the paper's presets (${Object.entries(PROMPT_PRESETS).map(([k, v]) => `${k}: "${v}"`).join('; ')}; random: ${RANDOM_PREFIX_TOKENS} seeded random tokens, ids from 100 up to the largest id in the prompts, between BOS and the name, the authors' control) or custom (the prefix parameter).`),
   prefix: z.string().default('').describe('Free-text prefix put before each name when prompt=custom (e.g. "The coordinates of ").'),
   suffix: z
     .string()

@@ -39,7 +39,7 @@ const heldOutBlock = z.object({
 export const worldModelResults = z.object({
   kind: z.enum(['place', 'scalar']).describe('place: latitude and longitude fitted jointly; scalar: one target (a year).'),
   targets: z.array(z.string()),
-  prompt: z.string().describe('The prefix put before every name.'),
+  prompt: z.string().describe('The prefix put before every name ("<10 random tokens>" for prompt=random).'),
   suffix: z.string().describe('The text put after every name (empty: the activation is read at the name\'s last token, as in the paper).'),
   entities: z.object({
     rows: z.number().int().describe('Usable rows of the table (a name and every target).'),

@@ -4,7 +4,7 @@ import {
 } from '@marr/core';
 import { lastTokenActivations, mlpPostHook, residPostHook, tokenizePrompts, type LayerActivations } from '../activations/last-token.js';
 import { activationFeatures } from '../entities/activation-table.js';
-import { entityText, PROMPT_PRESETS, type NameStyle, type PromptPreset } from '../entities/prompts.js';
+import { entityText, PROMPT_PRESETS, RANDOM_PREFIX_TOKENS, withRandomPrefix, type NameStyle, type PromptPreset } from '../entities/prompts.js';
 import { splitEntities } from '../entities/split.js';
 import { readEntities, type EntityColumns, type EntityTable } from '../entities/table.js';
 import { predictiveNeurons } from '../neurons/single-neuron.js';
@@ -26,6 +26,7 @@ const finite = (v: number | null): number | null => (v === null || !Number.isFin
 export function promptPrefix(params: Pick<WorldModelParams, 'prompt' | 'prefix'>): string {
   if (params.prompt === 'custom') return params.prefix;
   if (params.prefix !== '') throw new MarrUsageError(`prefix="${params.prefix}" is used only with prompt=custom; pass --param prompt=custom, or drop the prefix to use the ${params.prompt} preset`);
+  if (params.prompt === 'random') return '';
   return PROMPT_PRESETS[params.prompt as PromptPreset];
 }
 
@@ -81,6 +82,11 @@ export async function worldModelStudy(model: HookedTransformer | null, table: Ta
   if (model) {
     const chosen = checkLayers(model, params.layers);
     sequences = tokenizePrompts(model, names.map((n) => prefix + entityText(n, params.nameStyle as NameStyle) + params.suffix));
+    if (params.prompt === 'random') {
+      sequences = withRandomPrefix(sequences, model.tokenizer!.bosTokenId, io.rng.fork());
+      const long = sequences.findIndex((s) => s.length > model.config.nCtx);
+      if (long >= 0) throw new MarrUsageError(`entity ${long + 1} is ${sequences[long].length} tokens with the random prefix, more than the model's context of ${model.config.nCtx}; drop long names or use another prompt`);
+    }
     layers = await lastTokenActivations(model, sequences, chosen.map((l) => ({ layer: l, hookPoint: residPostHook(l) })), {
       batchSize: params.batchSize, signal: io.signal, progress: io.progress, label: 'resid_post at the last entity token',
     });
@@ -144,7 +150,7 @@ export async function worldModelStudy(model: HookedTransformer | null, table: Ta
   const results: WorldModelResults = {
     kind: entities.kind,
     targets: entities.targetNames,
-    prompt: prefix,
+    prompt: params.prompt === 'random' ? `<${RANDOM_PREFIX_TOKENS} random tokens>` : prefix,
     suffix: params.suffix,
     entities: { rows: entities.names.length, dropped: entities.dropped, used: used.length, train: split.train.length, test: split.test.length, split: split.from },
     layers: scores,

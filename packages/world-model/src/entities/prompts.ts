@@ -14,6 +14,23 @@ export const PROMPT_PRESETS = {
 
 export type PromptPreset = keyof typeof PROMPT_PRESETS;
 
+/** The authors' `random` prompt: this many random token ids between BOS and the name. */
+export const RANDOM_PREFIX_TOKENS = 10;
+
+/**
+ * Inserts the authors' random prefix: `count` token ids drawn uniformly from [100, the largest id in the
+ * prompts) (from 1 when the vocabulary is that small) after BOS, a fresh draw per prompt.
+ */
+export function withRandomPrefix(sequences: readonly number[][], bos: number | null, rng: { int(n: number): number }, count = RANDOM_PREFIX_TOKENS): number[][] {
+  const high = Math.max(...sequences.flat());
+  const low = high > 100 ? 100 : 1;
+  return sequences.map((ids) => {
+    const first = bos !== null && ids[0] === bos ? 1 : 0;
+    const random = Array.from({ length: count }, () => low + rng.int(Math.max(1, high - low)));
+    return [...ids.slice(0, first), ...random, ...ids.slice(first)];
+  });
+}
+
 /** The authors' world_place normalisation (space_world.make_world_prompt_dataset). */
 export function normalizeWorldPlaceName(name: string): string {
   const m = /\((.*?)\)/.exec(name);
