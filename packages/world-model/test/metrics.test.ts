@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { haversineKm } from '../src/metrics/geo.js';
+import { predictiveNeurons } from '../src/neurons/single-neuron.js';
+import { createRng } from '@marr/core';
 import { proximityErrors } from '../src/metrics/proximity.js';
 import { averageRanks, meanAbsoluteError, pearson, r2Score, spearman } from '../src/metrics/regression.js';
 
@@ -67,5 +69,22 @@ describe('regression scores', () => {
     // spearman = pearson of ranks [1,2,3,4] vs [1.5,1.5,3,4]
     expect(spearman(y, p)).toBeCloseTo(pearson([1, 2, 3, 4], [1.5, 1.5, 3, 4]), 12);
     expect(spearman([1, 2, 3], [30, 20, 10])).toBeCloseTo(-1, 12);
+  });
+});
+
+describe('single predictive neurons', () => {
+  it('ranks a neuron that tracks the target first, by training R^2, with its test R^2', () => {
+    const rng = createRng(6);
+    const n = 100, p = 20;
+    const target = Float64Array.from({ length: n }, () => 1800 + 100 * rng.normal());
+    const data = new Float64Array(n * p);
+    for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) data[i * p + j] = j === 13 ? 0.01 * target[i] + 0.2 * rng.normal() : rng.normal();
+    const train = Array.from({ length: 80 }, (_, i) => i), test = Array.from({ length: 20 }, (_, i) => 80 + i);
+    const [top] = predictiveNeurons(3, { rows: n, cols: p, data }, [{ target: 'year', values: target }], { train, test }, 3);
+    expect(top).toMatchObject({ target: 'year', layer: 3, neuron: 13 });
+    // activation = target/100 + noise 0.2: R^2 = 1 / (1 + 0.2^2) = 0.96
+    expect(top.trainR2).toBeGreaterThan(0.9);
+    expect(top.testR2).toBeGreaterThan(0.85);
+    expect(top.testPearson).toBeGreaterThan(0.9);
   });
 });

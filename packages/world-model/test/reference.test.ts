@@ -118,6 +118,35 @@ describe('world-model on planted activations (no model)', () => {
     expect(r.blockHoldout.proximityError).toBeLessThan(0.15);
   });
 
+  it('one held-out block, recomputed by hand: ridge without the block at the chosen alpha, proximity among everyone', async () => {
+    const report = await runAnalysis({ plugin, analysis: worldModelAnalysis, dataPath: planted.path, params: { groupColumn: 'region', minBlockSize: 10 } });
+    const r = report.results as any;
+    const alpha = r.blockHoldout.alpha;
+    expect(alpha).toBe(r.best.alpha);
+    const n = planted.lat.length;
+    const rest = Array.from({ length: n }, (_, i) => i).filter((i) => planted.groups[i] !== 'north');
+    const block = Array.from({ length: n }, (_, i) => i).filter((i) => planted.groups[i] === 'north');
+    const xRest: DenseMatrix = { rows: rest.length, cols: 12, data: Float64Array.from(rest.flatMap((i) => planted.x[i])) };
+    const pred = [planted.lat, planted.lon].map((t) => {
+      const ys = rest.map((i) => t[i]);
+      const mean = ys.reduce((a, b) => a + b, 0) / ys.length;
+      const std = Math.sqrt(ys.reduce((a, b) => a + (b - mean) ** 2, 0) / ys.length);
+      const f = ridgeRegression(xRest, ys.map((v) => (v - mean) / std), [alpha]).best;
+      return planted.x.map((row) => (f.intercept + row.reduce((s, v, q) => s + v * f.coefficients[q], 0)) * std + mean);
+    });
+    const dist = (i: number, j: number): number => haversine(planted.lat[i], planted.lon[i], pred[0][j], pred[1][j]);
+    let prox = 0, err = 0;
+    for (const i of block) {
+      prox += Array.from({ length: n }, (_, j) => j).filter((j) => j !== i && dist(i, j) < dist(i, i)).length / (n - 1) / block.length;
+      err += dist(i, i) / block.length;
+    }
+    const north = r.blockHoldout.blocks.find((b: any) => b.group === 'north');
+    expect(north.size).toBe(block.length);
+    expect(Math.abs(north.proximityError - prox)).toBeLessThan(1e-9);
+    expect(Math.abs(north.error - err)).toBeLessThan(1e-6);
+    expect(north.nominalTestSize).toBe(block.filter((i) => planted.isTest[i]).length);
+  });
+
   it('block holdout exposes features that only name the group: fine on the nominal split, near chance on a held-out block', async () => {
     const groupOnly = plantedPlaces(300, 2, { groupOnly: true });
     const report = await runAnalysis({ plugin, analysis: worldModelAnalysis, dataPath: groupOnly.path, params: { groupColumn: 'region', minBlockSize: 10 } });
