@@ -182,6 +182,16 @@ describe('world-model on planted activations (no model)', () => {
     expect(JSON.stringify({ ...a, timings: null, startedAt: null })).toBe(JSON.stringify({ ...b, timings: null, startedAt: null }));
   });
 
+  it('honours cancellation', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(runAnalysis({ plugin, analysis: worldModelAnalysis, dataPath: planted.path, params: {}, signal: controller.signal })).rejects.toThrow(/cancelled/);
+    // and mid-run: cancelled when the first probe is done, before the block holdout
+    const midway = new AbortController();
+    const progress = { start() {}, tick() { midway.abort(); }, done() {} };
+    await expect(runAnalysis({ plugin, analysis: worldModelAnalysis, dataPath: planted.path, params: { groupColumn: 'region' }, signal: midway.signal, progress })).rejects.toThrow(/cancelled/);
+  });
+
   it('bad input: one clear message naming the problem and the fix', async () => {
     const run = (params: Record<string, unknown>, path = planted.path) => runAnalysis({ plugin, analysis: worldModelAnalysis, dataPath: path, params });
     await expect(run({ nameColumn: 'title' })).rejects.toThrow(/no name column "title".*set nameColumn=<column>/);
