@@ -75,6 +75,7 @@ const s260 = join(shared, 'models/stories260K/stories260K.bin');
 const stories = await loadModel(s260, { tokenizer: join(shared, 'models/stories260K/tok512.bin') });
 for (const [name, data, params, figs] of [
   ['stories260k-world-place', 'data/world-models/world_place.csv', { groupColumn: 'country', prompt: 'coords', nameStyle: 'world-place', maxEntities: 2000, neurons: false }, [1, 2, 3, 4]],
+  ['stories260k-world-place-empty', 'data/world-models/world_place.csv', { groupColumn: 'country', maxEntities: 2000, neurons: false }, []],
   ['stories260k-us-place', 'data/world-models/us_place.csv', { groupColumn: 'state_id', prompt: 'coords', maxEntities: 2000, neurons: false }, [1]],
   ['stories260k-art', 'data/world-models/art.csv', { nameColumn: 'title', targets: ['release_date'], groupColumn: 'decade', prompt: 'release', maxEntities: 2000, neurons: false }, [1, 2]],
   ['stories260k-pantheon-year', 'data/pantheon/pantheon.tsv', { targets: ['birthyear'], groupColumn: 'continentName', maxEntities: 2000, neurons: false }, [1]],
