@@ -106,6 +106,15 @@ export interface AuthoringExample {
   reportHtml: string;
 }
 
+/** One script of the "Use marr from TypeScript" guide: its source (type-checked with the site) and what it printed. */
+export interface LibraryScript {
+  /** File name without extension, e.g. 03-hooks. */
+  name: string;
+  code: string;
+  output: string;
+  seconds: number;
+}
+
 export interface Catalog {
   schemaVersion: 1;
   marrVersion: string;
@@ -122,6 +131,8 @@ export interface Catalog {
   models: ShippedModelInfo[];
   hookPoints: HookPointTable | null;
   authoring: AuthoringExample;
+  /** The library guide's scripts, run while the site was generated. */
+  library: LibraryScript[];
 }
 
 export type { ReportEnvelope };

@@ -12,6 +12,7 @@ import { hookPointShape, hookPointTable as coreHookPointTable, loadModel, writeJ
 import { sharedRoot } from '@marr/core/testing';
 import { LEVELS, type AnalysisDescription, type Catalog, type CatalogAnalysis, type CatalogPlugin, type HookPointTable, type ShippedModelInfo } from './catalog.js';
 import { authoringExample } from './authoring.js';
+import { libraryScripts } from './library.js';
 import { runCli, runCliJson } from './cli.js';
 import { commandFor, defaultRecipe, isShippedModel, MissingInput, readRecipes, setShippedModels, type ExampleRecipe } from './examples.js';
 import { catalogPath, generatedDir, repoRoot, reportsDir } from './paths.js';
@@ -170,6 +171,7 @@ async function main(): Promise<void> {
     models,
     hookPoints: await hookPointTable(),
     authoring: await authoringExample(),
+    library: await libraryScripts(),
   };
   await writeJsonAtomic(catalogPath, catalog);
   const runs = analyses.reduce((n, a) => n + a.examples.length, 0);
