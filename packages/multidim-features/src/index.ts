@@ -1,0 +1,13 @@
+/**
+ * @marr/multidim-features: irreducible multi-dimensional features (Engels et al. 2024) as marr analyses
+ * (the default export), plus the indices, the clustering and the circle probe as plain functions.
+ */
+import { plugin } from './plugin.js';
+
+export default plugin;
+export { plugin, PLUGIN_VERSION } from './plugin.js';
+export * from './irreducibility/mixture-index.js';
+export * from './irreducibility/separability-index.js';
+export * from './irreducibility/irreducibility.js';
+export { irreducibilityAnalysis, irreducibilityStudy, planeFromTable, irreducibilityAnalysisParams, type IrreducibilityAnalysisParams } from './analyses/irreducibility.js';
+export { irreducibilityResults } from './analyses/results.js';
