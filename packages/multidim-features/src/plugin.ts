@@ -1,4 +1,6 @@
 import { definePlugin, PLUGIN_API_VERSION, pluginPackage } from '@marr/core';
+import { circleInterventionAnalysis } from './analyses/circle-intervention.js';
+import { circleProbeAnalysis } from './analyses/circle-probe.js';
 import { irreducibilityAnalysis } from './analyses/irreducibility.js';
 
 const { name, version } = pluginPackage(import.meta.url);
@@ -10,5 +12,5 @@ export const plugin = definePlugin({
   version,
   apiVersion: PLUGIN_API_VERSION,
   description: 'Irreducible multi-dimensional features (ε-mixture and separability indices), clusters of SAE features, and day/month circles with probes and interventions (Engels et al. 2024)',
-  analyses: [irreducibilityAnalysis],
+  analyses: [irreducibilityAnalysis, circleProbeAnalysis, circleInterventionAnalysis],
 });

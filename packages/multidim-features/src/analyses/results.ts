@@ -17,3 +17,47 @@ export const irreducibilityResults = z.object({
   separabilityAngle: finite.describe('the rotation (radians) of the minimum mutual information'),
   mutualInformation: z.object({ angles: z.array(finite), bits: z.array(finite) }).describe('mutual information at every angle tried'),
 });
+
+const layerProbe = z.object({
+  layer: z.number().int().describe('l < L: blocks.l.hook_resid_pre; L: the last block\'s output'),
+  hook: z.string(),
+  components: z.number().int().describe('PCA components the probe read'),
+  explainedVariance: finite.describe('share of the variance in those components'),
+  r2Cos: finite,
+  r2Sin: finite,
+  r2: finite.describe('mean of the two R²'),
+  shuffledR2Mean: finite.nullable().describe('mean R² with the names\' circular order shuffled (null without shuffles)'),
+  shuffledR2Max: finite.nullable(),
+});
+
+const taskHead = {
+  task: z.enum(['days', 'months']),
+  template: z.enum(['authors', 'calendar']).describe('the prompt template used'),
+  period: z.number().int(),
+  problems: z.number().int().describe('prompts (every start and count)'),
+  examplePrompt: z.string(),
+};
+
+export const circleProbeResults = z.object({
+  components: z.number().int(),
+  tasks: z.array(z.object({ ...taskHead, layers: z.array(layerProbe), bestLayer: z.number().int(), bestR2: finite })),
+});
+
+const arm = z.object({
+  meanLogitDiff: finite.describe('mean logit(original answer) − logit(new answer)'),
+  movedFraction: finite.describe('share of pairs whose top token is the new answer'),
+  movedAmongNamesFraction: finite.describe('share whose top token among the p answers is the new answer'),
+  keptFraction: finite.describe('share whose top token is still the original answer'),
+});
+
+export const circleInterventionResults = z.object({
+  components: z.number().int(),
+  tasks: z.array(z.object({
+    ...taskHead,
+    layers: z.array(z.object({
+      layer: z.number().int(), hook: z.string(), r2: finite.describe('the probe\'s R²'), pairs: z.number().int().describe('(prompt, new start) pairs'),
+      before: arm.describe('unedited runs'), intervention: arm.describe('the circle intervention'), meanAblation: arm.describe('control: the mean activation'), fullPatch: arm.describe('control: the whole activation of the prompt (t, b)'),
+    })),
+    bestLayer: z.number().int().describe('the layer where the intervention moves the most answers'),
+  })),
+});
