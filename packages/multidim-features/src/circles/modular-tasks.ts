@@ -76,9 +76,14 @@ function hasUnknown(model: HookedTransformer, text: string): boolean {
 
 /** The template 'auto' resolves to for this model (see the module comment). */
 export function resolveTemplate(model: HookedTransformer, task: CircleTaskName, template: PromptTemplate): Exclude<PromptTemplate, 'auto'> {
-  if (template !== 'auto') return template;
   const names = taskNames(task);
   const full = (t: Exclude<PromptTemplate, 'auto'>) => `${modularPrompt(task, t, names.length - 1, 2)} ${names[0]}`;
+  if (template !== 'auto') {
+    if (hasUnknown(model, full(template))) {
+      throw new MarrUsageError(`the model's tokenizer turns words of the ${template} template ("${full(template)}") into unknown tokens; use --param template=${template === 'authors' ? 'calendar' : 'authors'} or template=auto`);
+    }
+    return template;
+  }
   if (!hasUnknown(model, full('authors'))) return 'authors';
   if (!hasUnknown(model, full('calendar'))) return 'calendar';
   throw new MarrUsageError(`the model's tokenizer has no tokens for the ${task} prompts (both "${full('authors')}" and "${full('calendar')}" contain unknown tokens); this model cannot be asked the ${task} task`);
