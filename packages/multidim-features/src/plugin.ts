@@ -2,6 +2,7 @@ import { definePlugin, PLUGIN_API_VERSION, pluginPackage } from '@marr/core';
 import { circleInterventionAnalysis } from './analyses/circle-intervention.js';
 import { circleProbeAnalysis } from './analyses/circle-probe.js';
 import { irreducibilityAnalysis } from './analyses/irreducibility.js';
+import { multidimFeaturesAnalysis } from './analyses/multidim-features.js';
 
 const { name, version } = pluginPackage(import.meta.url);
 /** From package.json. */
@@ -12,5 +13,5 @@ export const plugin = definePlugin({
   version,
   apiVersion: PLUGIN_API_VERSION,
   description: 'Irreducible multi-dimensional features (ε-mixture and separability indices), clusters of SAE features, and day/month circles with probes and interventions (Engels et al. 2024)',
-  analyses: [irreducibilityAnalysis, circleProbeAnalysis, circleInterventionAnalysis],
+  analyses: [irreducibilityAnalysis, multidimFeaturesAnalysis, circleProbeAnalysis, circleInterventionAnalysis],
 });

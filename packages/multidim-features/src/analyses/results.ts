@@ -61,3 +61,24 @@ export const circleInterventionResults = z.object({
     bestLayer: z.number().int().describe('the layer where the intervention moves the most answers'),
   })),
 });
+
+export const multidimFeaturesResults = z.object({
+  hook: z.string(),
+  dSae: z.number().int(),
+  method: z.enum(['graph', 'spectral']),
+  tokens: z.number().int().describe('tokens read'),
+  clusterCount: z.number().int().describe('clusters of two or more features'),
+  largestCluster: z.number().int(),
+  evaluated: z.number().int().describe('clusters whose M and S were computed'),
+  clusters: z.array(z.object({
+    rank: z.number().int(),
+    cluster: z.number().int().describe('cluster id (index in the clustering)'),
+    features: z.array(z.number().int()).describe('SAE latents in the cluster'),
+    points: z.number().int().describe('tokens where any of its features fires (capped at maxPoints)'),
+    score: finite.describe('mean of [0, (1 − M)·S over pairs with M ≥ 0.01]'),
+    components: z.number().int(),
+    explainedVarianceRatio: z.array(finite),
+    pairs: z.array(z.object({ pcs: z.array(z.number().int()).length(2), mixtureIndex: finite, separabilityIndex: finite, score: finite })),
+    topTokens: z.array(z.object({ token: z.string(), count: z.number().int() })),
+  })).describe('evaluated clusters, most irreducible first'),
+});
