@@ -108,8 +108,8 @@ export const multidimFeaturesAnalysis = defineAnalysis({
     const multi = sizes.filter((s) => s >= 2).length;
     const first = ranked[0];
     const summary =
-      `The ${dSae} decoder directions of the SAE at ${sae.cfg.hookName} form ${multi} clusters of two or more features (${p.method === 'graph' ? `graph method, top-${p.topK} neighbours above ${p.cutoff}` : `spectral clustering into ${p.spectralClusters}`}); ` +
-      `${evaluated.length} of them fire on at least ${p.minPoints} of ${latents.tokens} tokens and were evaluated. ` +
+      `The ${dSae} decoder directions of the SAE at ${sae.cfg.hookName} form ${multi} cluster${multi === 1 ? "" : "s"} of two or more features (${p.method === 'graph' ? `graph method, top-${p.topK} neighbours above ${p.cutoff}` : `spectral clustering into ${p.spectralClusters}`}); ` +
+      `${evaluated.length} of them fire${evaluated.length === 1 ? "s" : ""} on at least ${p.minPoints} of ${latents.tokens} tokens and were evaluated. ` +
       (first
         ? `The most irreducible is cluster ${first.cluster} (${first.features.length} features, ${first.points} tokens, score ${fmt(first.score)}; PCs 0-1: M = ${fmt(first.pairs[0].mixtureIndex)}, S = ${fmt(first.pairs[0].separabilityIndex)} bits), ` +
           `firing mostly on ${first.topTokens.slice(0, 5).map((t) => JSON.stringify(t.token)).join(', ')}.`
