@@ -54,21 +54,24 @@ function plantedDictionary(seed: number) {
 
 describe('clustering and ranking on a planted dictionary', () => {
   const { d, n, dec, latents } = plantedDictionary(1);
-  const sims = cosineSimilarities({ n, d, data: dec });
+  const simsPromise = cosineSimilarities({ n, d, data: dec });
 
-  test('cosine similarities are the normalised Gram matrix with a zero diagonal', () => {
+  test('cosine similarities are the normalised Gram matrix with a zero diagonal', async () => {
+    const sims = await simsPromise;
     expect(sims[0]).toBe(0);
     expect(sims[0 * n + 1]).toBeCloseTo(Math.cos((2 * Math.PI) / 7), 5);
     expect(sims[7 * n + 8]).toBeCloseTo(0.8, 5);
   });
 
-  test('the graph method finds the circle and the line pair and leaves the random features alone', () => {
+  test('the graph method finds the circle and the line pair and leaves the random features alone', async () => {
+    const sims = await simsPromise;
     const clusters = graphClusters(sims, n);
     const multi = clusters.filter((c) => c.length > 1);
     expect(multi).toEqual([[0, 1, 2, 3, 4, 5, 6], [7, 8]]);
   });
 
-  test('the circle cluster ranks first; the two-line mixture has a high M', () => {
+  test('the circle cluster ranks first; the two-line mixture has a high M', async () => {
+    const sims = await simsPromise;
     const clusters = graphClusters(sims, n);
     const clusterOf = new Int32Array(n).fill(-1);
     clusters.forEach((c, i) => { if (c.length > 1) for (const f of c) clusterOf[f] = i; });
@@ -86,14 +89,14 @@ describe('clustering and ranking on a planted dictionary', () => {
     expect(circle.score).toBeGreaterThan(2 * lines.score);
   });
 
-  test('spectral clustering recovers planted groups of similar directions', () => {
+  test('spectral clustering recovers planted groups of similar directions', async () => {
     // Six groups of eight directions, each a shared centre plus noise (cosine about 0.9 within a group).
     const rng = createRng(4);
     const dd = 48, groups = 6, per = 8, m = groups * per;
     const centres = Array.from({ length: groups }, () => Array.from({ length: dd }, () => rng.normal()));
     const data = new Float32Array(m * dd);
     for (let f = 0; f < m; f++) for (let j = 0; j < dd; j++) data[f * dd + j] = centres[Math.floor(f / per)][j] + 0.35 * rng.normal();
-    const clusters = spectralClusters(cosineSimilarities({ n: m, d: dd, data }), m, { clusters: groups, seed: 0 });
+    const clusters = spectralClusters(await cosineSimilarities({ n: m, d: dd, data }), m, { clusters: groups, seed: 0 });
     const sorted = clusters.map((c) => [...c].sort((a, b) => a - b)).sort((a, b) => a[0] - b[0]);
     expect(sorted).toEqual(Array.from({ length: groups }, (_, g) => Array.from({ length: per }, (_, k) => g * per + k)));
   });

@@ -81,7 +81,7 @@ export function circleInterventionStudy(all: { probes: TaskProbes; layers: Layer
             { name: 'mean ablation (control)', x, y: t.layers.map((l) => l.meanAblation.movedFraction) },
           ],
         },
-        caption: `Share of (prompt, new start) pairs whose top token over the vocabulary becomes the new answer (b + t) mod ${t.period}.`,
+        caption: `Share of (prompt, new start) pairs whose top token over the vocabulary becomes the new answer (b + t) mod ${t.period}. At the last layer (the last block's output) the name token no longer reaches the answer position, so nothing moves there.`,
       },
       {
         kind: 'figure',

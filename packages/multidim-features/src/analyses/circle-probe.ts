@@ -39,6 +39,15 @@ export function bestProbe(t: TaskProbes): CircleProbe {
   return t.probes.reduce((a, b) => (b.r2 > a.r2 ? b : a));
 }
 
+/** The probe whose R² exceeds its shuffled-order control the most (null without shuffles). */
+export function clearestProbe(t: TaskProbes): CircleProbe | null {
+  if (t.shuffled.every((s) => s.length === 0)) return null;
+  let best = 0;
+  const margin = (i: number) => t.probes[i].r2 - mean(t.shuffled[i]);
+  for (let i = 1; i < t.probes.length; i++) if (margin(i) > margin(best)) best = i;
+  return t.probes[best];
+}
+
 const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
 
 /** The probe's circle (predicted cos, sin) and the first two PCs at one layer, coloured by name. */
@@ -54,12 +63,12 @@ export function circleFigures(t: TaskProbes, probe: CircleProbe): FigureSection[
   return [
     {
       kind: 'figure',
-      figure: { type: 'scatter', title: `${t.task.name}: the probe's circle at layer ${probe.layer} (R² ${fmt(probe.r2)})`, x: { label: 'predicted cos 2πa/p' }, y: { label: 'predicted sin 2πa/p' }, series: labelledSeries(pointCloud(n, 2, probe.predictions), labels) },
-      caption: `Each point is one prompt, placed at the probe's prediction from the first ${k} PCs of the activation at the ${t.task.name === 'days' ? 'day' : 'month'} token and coloured by the name in the prompt. On a circle the names lie in their calendar order.`,
+      figure: { type: 'scatter', title: `${t.task.name}: the probe's circle at layer ${probe.layer} (R² ${fmt(probe.r2)})`, x: { label: 'predicted cos 2πa/p' }, y: { label: 'predicted sin 2πa/p' }, series: labelledSeries(pointCloud(n, 2, probe.predictions), labels, { order: t.task.names }) },
+      caption: `${t.probes.length > 1 ? `Layer ${probe.layer} has the ${probe === bestProbe(t) ? 'highest R²' : 'largest margin of R² over the shuffled-order control'}. ` : ''}Each point is one prompt, placed at the probe's prediction from the first ${k} PCs of the activation at the ${t.task.name === 'days' ? 'day' : 'month'} token and coloured by the name in the prompt. On a circle the names lie in their calendar order.`,
     },
     {
       kind: 'figure',
-      figure: { type: 'scatter', title: `${t.task.name}: PC 0 and PC 1 of the activations at layer ${probe.layer}`, x: { label: `PC 0 (${fmt(100 * probe.pca.explainedVarianceRatio[0], 1)}%)` }, y: { label: `PC 1 (${fmt(100 * probe.pca.explainedVarianceRatio[1], 1)}%)` }, series: labelledSeries(pointCloud(n, 2, pcs), labels) },
+      figure: { type: 'scatter', title: `${t.task.name}: PC 0 and PC 1 of the activations at layer ${probe.layer}`, x: { label: `PC 0 (${fmt(100 * probe.pca.explainedVarianceRatio[0], 1)}%)` }, y: { label: `PC 1 (${fmt(100 * probe.pca.explainedVarianceRatio[1], 1)}%)` }, series: labelledSeries(pointCloud(n, 2, pcs), labels, { order: t.task.names }) },
       caption: 'The raw top two principal components at the same token, without the probe.',
     },
   ];
@@ -104,7 +113,10 @@ export function circleProbeStudy(model: HookedTransformer, all: TaskProbes[], p:
       columns: ['task', 'layer', 'hook', 'R²', 'R² cos', 'R² sin', 'R² shuffled (mean)', 'R² shuffled (max)', `variance in ${p.components} PCs`],
       rows: tasks.flatMap((t) => t.layers.map((l) => [t.task, l.layer, l.hook, l.r2, l.r2Cos, l.r2Sin, l.shuffledR2Mean, l.shuffledR2Max, l.explainedVariance])),
     },
-    ...all.flatMap((t) => circleFigures(t, bestProbe(t))),
+    ...all.flatMap((t) => {
+      const best = bestProbe(t), clearest = clearestProbe(t);
+      return [...circleFigures(t, best), ...(clearest && clearest !== best ? circleFigures(t, clearest).slice(0, 1) : [])];
+    }),
   ];
   return { summary, results: { components: p.components, tasks }, sections };
 }

@@ -63,7 +63,7 @@ export const multidimFeaturesAnalysis = defineAnalysis({
     if (p.minClusterSize > p.maxClusterSize) throw new MarrUsageError(`minClusterSize (${p.minClusterSize}) exceeds maxClusterSize (${p.maxClusterSize}); lower one of them`);
     const { dSae, dIn } = sae.cfg;
     const W_dec = sae.weights.W_dec.data;
-    const sims = cosineSimilarities({ n: dSae, d: dIn, data: W_dec });
+    const sims = await cosineSimilarities({ n: dSae, d: dIn, data: W_dec });
     const clusters = p.method === 'graph'
       ? graphClusters(sims, dSae, { topK: p.topK, cutoff: p.cutoff })
       : spectralClusters(sims, dSae, { clusters: p.spectralClusters, seed: ctx.seed, signal: ctx.signal });

@@ -1,8 +1,11 @@
 /**
  * Cosine similarities between SAE decoder directions, as the authors' clustering.py computes them
  * (W_dec · W_decᵀ with the diagonal set to 0; their SAEs have unit decoder rows, so each row is normalised
- * here first). Returned as a dense Float32Array [n, n]: 4096 features take 64 MB.
+ * here first). The product runs on core's shared backend (matmul). Returned as a dense Float32Array
+ * [n, n]: 4096 features take 64 MB, 24,576 (GPT-2's SAEs) 2.4 GB.
  */
+import { matmul } from '@marr/core';
+
 export interface DecoderDirections {
   /** Features (rows). */
   n: number;
@@ -12,7 +15,7 @@ export interface DecoderDirections {
   data: Float32Array;
 }
 
-export function cosineSimilarities(dec: DecoderDirections): Float32Array {
+export async function cosineSimilarities(dec: DecoderDirections): Promise<Float32Array> {
   const { n, d, data } = dec;
   const unit = new Float32Array(n * d);
   for (let i = 0; i < n; i++) {
@@ -21,16 +24,8 @@ export function cosineSimilarities(dec: DecoderDirections): Float32Array {
     const inv = ss > 0 ? 1 / Math.sqrt(ss) : 0;
     for (let j = 0; j < d; j++) unit[i * d + j] = data[i * d + j] * inv;
   }
-  const sims = new Float32Array(n * n);
-  for (let i = 0; i < n; i++) {
-    const oi = i * d;
-    for (let k = i + 1; k < n; k++) {
-      const ok = k * d;
-      let s = 0;
-      for (let j = 0; j < d; j++) s += unit[oi + j] * unit[ok + j];
-      sims[i * n + k] = s;
-      sims[k * n + i] = s;
-    }
-  }
+  const t = { dtype: 'float32' as const, shape: [n, d], data: unit };
+  const sims = (await matmul(t, t, { transposeB: true })).data;
+  for (let i = 0; i < n; i++) sims[i * n + i] = 0;
   return sims;
 }

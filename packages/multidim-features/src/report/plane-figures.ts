@@ -9,12 +9,16 @@ export const MAX_LABEL_SERIES = 14;
 /** Scatter plots show at most this many points (evenly spaced in the input order). */
 export const MAX_SCATTER_POINTS = 4000;
 
-/** Series of a scatter plot, one per label (by frequency; rare ones pooled), points thinned evenly. */
-export function labelledSeries(points: PointCloud, labels: readonly string[] | null, maxPoints = MAX_SCATTER_POINTS): Series[] {
-  const step = Math.max(1, Math.ceil(points.n / maxPoints));
+/**
+ * Series of a scatter plot, one per label (the `order` given, else by frequency; beyond MAX_LABEL_SERIES
+ * labels the rare ones are pooled as "other"), points thinned evenly.
+ */
+export function labelledSeries(points: PointCloud, labels: readonly string[] | null, options: { order?: readonly string[]; maxPoints?: number } = {}): Series[] {
+  const step = Math.max(1, Math.ceil(points.n / (options.maxPoints ?? MAX_SCATTER_POINTS)));
   const counts = new Map<string, number>();
   if (labels) for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
-  const kept = new Set([...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, MAX_LABEL_SERIES).map(([l]) => l));
+  const ranked = options.order ? options.order.filter((l) => counts.has(l)) : [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([l]) => l);
+  const kept = new Set(ranked.slice(0, MAX_LABEL_SERIES));
   const byName = new Map<string, Series>();
   for (let i = 0; i < points.n; i += step) {
     const name = labels ? (kept.has(labels[i]) ? labels[i] : 'other') : 'points';
@@ -23,7 +27,7 @@ export function labelledSeries(points: PointCloud, labels: readonly string[] | n
     s.x.push(points.data[i * points.d]);
     s.y.push(points.data[i * points.d + 1]);
   }
-  const order = labels ? [...kept].filter((l) => byName.has(l)) : ['points'];
+  const order = labels ? ranked.filter((l) => kept.has(l) && byName.has(l)) : ['points'];
   if (byName.has('other')) order.push('other');
   return order.map((n) => byName.get(n)!);
 }
