@@ -80,39 +80,58 @@ const sigmoid = (u: number): number => (u >= 0 ? 1 / (1 + Math.exp(-u)) : Math.e
  * One gradient evaluation of P(a, b) = mean σ((ε − |z_i|)/T): writes ∂P/∂a into `ga`, returns [P, ∂P/∂b].
  * With p_i = a·x_i + b and r = RMS(p): ∂P/∂p_k = g_k / r − p_k Σ_i g_i p_i / (n r³), g_i = ∂P/∂z_i.
  */
-export function smoothedObjective(points: PointCloud, a: ArrayLike<number>, b: number, epsilon: number, temperature: number, ga: Float64Array, p: Float64Array = new Float64Array(points.n)): [number, number] {
+export function smoothedObjective(points: PointCloud, a: ArrayLike<number>, b: number, epsilon: number, temperature: number, ga: Float64Array, p: Float64Array = new Float64Array(points.n), g: Float64Array = new Float64Array(points.n)): [number, number] {
   const { n, d, data } = points;
   let ss = 0;
-  for (let i = 0; i < n; i++) {
-    let v = b;
-    const o = i * d;
-    for (let j = 0; j < d; j++) v += a[j] * data[o + j];
-    p[i] = v;
-    ss += v * v;
+  if (d === 2) {
+    const a0 = a[0], a1 = a[1];
+    for (let i = 0; i < n; i++) {
+      const v = b + a0 * data[2 * i] + a1 * data[2 * i + 1];
+      p[i] = v;
+      ss += v * v;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      let v = b;
+      const o = i * d;
+      for (let j = 0; j < d; j++) v += a[j] * data[o + j];
+      p[i] = v;
+      ss += v * v;
+    }
   }
   ga.fill(0);
   if (ss === 0) return [sigmoid(epsilon / temperature), 0];
   const r = Math.sqrt(ss / n);
+  const invR = 1 / r, invT = 1 / temperature, scale = 1 / (temperature * n);
   let P = 0;
-  let gp = 0; // Σ g_i p_i
-  // First pass: P, and g_i kept in place of nothing (recomputed in the second pass to save memory).
+  let gp = 0; // Σ g_i p_i, g_i = ∂P/∂z_i
   for (let i = 0; i < n; i++) {
-    const z = p[i] / r;
-    const s = sigmoid((epsilon - Math.abs(z)) / temperature);
+    const z = p[i] * invR;
+    const s = sigmoid((epsilon - Math.abs(z)) * invT);
     P += s;
-    const g = (s * (1 - s) * -Math.sign(z)) / (temperature * n);
-    gp += g * p[i];
+    const gi = s * (1 - s) * -Math.sign(z) * scale;
+    g[i] = gi;
+    gp += gi * p[i];
   }
   const c = gp / (n * r * r * r);
   let gb = 0;
-  for (let i = 0; i < n; i++) {
-    const z = p[i] / r;
-    const s = sigmoid((epsilon - Math.abs(z)) / temperature);
-    const g = (s * (1 - s) * -Math.sign(z)) / (temperature * n);
-    const dp = g / r - p[i] * c;
-    gb += dp;
-    const o = i * d;
-    for (let j = 0; j < d; j++) ga[j] += dp * data[o + j];
+  if (d === 2) {
+    let g0 = 0, g1 = 0;
+    for (let i = 0; i < n; i++) {
+      const dp = g[i] * invR - p[i] * c;
+      gb += dp;
+      g0 += dp * data[2 * i];
+      g1 += dp * data[2 * i + 1];
+    }
+    ga[0] = g0;
+    ga[1] = g1;
+  } else {
+    for (let i = 0; i < n; i++) {
+      const dp = g[i] * invR - p[i] * c;
+      gb += dp;
+      const o = i * d;
+      for (let j = 0; j < d; j++) ga[j] += dp * data[o + j];
+    }
   }
   return [P / n, gb];
 }
@@ -130,7 +149,7 @@ export function mixtureIndex(points: PointCloud, options: MixtureIndexOptions = 
   const rng = createRng(options.seed ?? 0);
   const { d } = points;
   const ga = new Float64Array(d);
-  const scratch = new Float64Array(points.n);
+  const scratch = new Float64Array(points.n), scratchG = new Float64Array(points.n);
   let best: MixtureIndex | null = null;
   for (let start = 0; start < restarts; start++) {
     const a = Float64Array.from({ length: d }, () => rng.normal());
@@ -138,7 +157,7 @@ export function mixtureIndex(points: PointCloud, options: MixtureIndexOptions = 
     let P = 0;
     for (let i = 0; i < iterations; i++) {
       const T = anneal ? 1 - i / iterations : 1;
-      const [value, gb] = smoothedObjective(points, a, b, epsilon, T, ga, scratch);
+      const [value, gb] = smoothedObjective(points, a, b, epsilon, T, ga, scratch, scratchG);
       P = value;
       for (let j = 0; j < d; j++) a[j] += lr * ga[j];
       b += lr * gb;
