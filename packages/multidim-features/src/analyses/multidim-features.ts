@@ -36,6 +36,12 @@ export type MultidimFeaturesParams = z.output<typeof multidimFeaturesParams>;
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
+function maxSimilarity(sims: Float32Array, n: number): number {
+  let m = -Infinity;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j && sims[i * n + j] > m) m = sims[i * n + j];
+  return m;
+}
+
 export const multidimFeaturesAnalysis = defineAnalysis({
   id: 'multidim-features',
   title: 'Multi-dimensional SAE features (clusters ranked by irreducibility)',
@@ -109,11 +115,13 @@ export const multidimFeaturesAnalysis = defineAnalysis({
     const first = ranked[0];
     const summary =
       `The ${dSae} decoder directions of the SAE at ${sae.cfg.hookName} form ${multi} cluster${multi === 1 ? "" : "s"} of two or more features (${p.method === 'graph' ? `graph method, top-${p.topK} neighbours above ${p.cutoff}` : `spectral clustering into ${p.spectralClusters}`}); ` +
-      `${evaluated.length} of them fire${evaluated.length === 1 ? "s" : ""} on at least ${p.minPoints} of ${latents.tokens} tokens and were evaluated. ` +
+      `${evaluated.length} of them fire${evaluated.length === 1 ? "s" : ""} on at least ${p.minPoints} of ${latents.tokens} tokens and ${evaluated.length === 1 ? "was" : "were"} evaluated. ` +
       (first
         ? `The most irreducible is cluster ${first.cluster} (${first.features.length} features, ${first.points} tokens, score ${fmt(first.score)}; PCs 0-1: M = ${fmt(first.pairs[0].mixtureIndex)}, S = ${fmt(first.pairs[0].separabilityIndex)} bits), ` +
           `firing mostly on ${first.topTokens.slice(0, 5).map((t) => JSON.stringify(t.token)).join(', ')}.`
-        : 'No cluster fired often enough to be evaluated; give more text (maxTokens) or lower minPoints.');
+        : multi === 0
+          ? `No two decoder directions are linked (the largest cosine similarity between two of them is ${fmt(maxSimilarity(sims, dSae))}); lower --param cutoff or use --param method=spectral.`
+          : 'No cluster fired often enough to be evaluated; give more text (maxTokens) or lower minPoints.');
     const sections: ReportSection[] = [
       {
         kind: 'table', title: 'Clusters by irreducibility',

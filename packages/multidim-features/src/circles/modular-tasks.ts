@@ -106,7 +106,11 @@ export function buildModularTask(model: HookedTransformer, task: CircleTaskName,
     }
     return ids[base.length];
   });
-  if (new Set(answerTokens).size !== p) throw new MarrUsageError(`two ${task} names start with the same token, so the answers cannot be told apart by their first token`);
+  const clash = answerTokens.findIndex((t, i) => answerTokens.indexOf(t) !== i);
+  if (clash >= 0) {
+    const other = answerTokens.indexOf(answerTokens[clash]);
+    throw new MarrUsageError(`"${names[other]}" and "${names[clash]}" start with the same token (${JSON.stringify(tok.tokenString(answerTokens[clash]))}) for this tokenizer, so the ${task} answers cannot be told apart by their first token; the circle analyses need a model whose vocabulary has the ${task} names as (distinct-first-token) words`);
+  }
   const problems: ModularProblem[] = [];
   for (let a = 0; a < p; a++) {
     for (const b of countsOf(task, resolved)) {

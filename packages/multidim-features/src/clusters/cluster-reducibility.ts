@@ -1,6 +1,6 @@
 /**
  * A cluster's irreducibility (gpt2_compute_reducibility.py and analyze_reducibilities.py): PCA of its
- * reconstructions to min(5, cluster size) components, M_ε and S on each consecutive pair of components
+ * reconstructions to min(5, cluster size) components (dropping those without variance), M_ε and S on each consecutive pair of components
  * (0-1, 1-2, ...), and the authors' ranking score: the mean of [0, (1 − M)·S for every pair with
  * M ≥ 0.01] (their list starts with a 0, which favours clusters with more pairs).
  */
@@ -11,6 +11,8 @@ import type { ClusterReconstruction } from './cluster-activations.js';
 
 /** Pairs with a mixture index below this are left out of the ranking (the authors' mixure_bottom_floor). */
 export const MIXTURE_FLOOR = 0.01;
+/** Principal components with a smaller share of the variance are dropped as rounding noise. */
+export const NEGLIGIBLE_VARIANCE = 1e-6;
 
 export interface PairIrreducibility {
   /** The components [i, i + 1]. */
@@ -36,20 +38,24 @@ export function clusterIrreducibility(rec: ClusterReconstruction, clusterSize: n
   const n = rec.tokens.length;
   const k = Math.min(options.components ?? 5, clusterSize, n - 1, rec.d);
   if (k < 2) return null;
-  const fit = pca({ rows: n, cols: rec.d, data: rec.data }, { components: k });
+  const full = pca({ rows: n, cols: rec.d, data: rec.data }, { components: k });
+  // Components without variance (a cluster spanning fewer dimensions than it has features) are rounding noise: drop them.
+  let used = 0;
+  while (used < k && full.explainedVarianceRatio[used] > NEGLIGIBLE_VARIANCE) used++;
+  if (used < 2) return null;
   const pairs: PairIrreducibility[] = [];
-  for (let c = 0; c + 1 < k; c++) {
+  for (let c = 0; c + 1 < used; c++) {
     const xy = new Float64Array(2 * n);
     for (let i = 0; i < n; i++) {
-      xy[2 * i] = fit.scores.data[i * k + c];
-      xy[2 * i + 1] = fit.scores.data[i * k + c + 1];
+      xy[2 * i] = full.scores.data[i * k + c];
+      xy[2 * i + 1] = full.scores.data[i * k + c + 1];
     }
     const cloud = pointCloud(n, 2, xy);
     pairs.push({ pcs: [c, c + 1], cloud, result: irreducibility(cloud, { ...options, seed: (options.seed ?? 0) + c }) });
   }
   return {
-    components: k,
-    explainedVarianceRatio: Array.from(fit.explainedVarianceRatio),
+    components: used,
+    explainedVarianceRatio: Array.from(full.explainedVarianceRatio.subarray(0, used)),
     pairs,
     score: rankingScore(pairs.map((p) => ({ mixture: p.result.mixture.index, separability: p.result.separability.index }))),
   };
