@@ -139,7 +139,7 @@ export const multidimFeaturesAnalysis = defineAnalysis({
           series: [
             { name: 'clusters', x: ranked.slice(p.figures).map((r) => mean(r.pairs.map((q) => q.mixtureIndex))), y: ranked.slice(p.figures).map((r) => mean(r.pairs.map((q) => q.separabilityIndex))) },
             ...ranked.slice(0, p.figures).map((r) => ({ name: `#${r.rank}: cluster ${r.cluster}`, x: [mean(r.pairs.map((q) => q.mixtureIndex))], y: [mean(r.pairs.map((q) => q.separabilityIndex))] })),
-          ],
+          ].filter((series) => series.x.length > 0),
         },
         caption: `Each point is an evaluated cluster. Irreducible multi-dimensional features sit top left (low M, high S); pairs with M < ${MIXTURE_FLOOR} do not count toward the ranking score.`,
       });
