@@ -96,3 +96,13 @@ test('bad input is refused with a clear message', () => {
   expect(() => separabilityIndex(pointCloud(2, 3, [1, 2, 3, 4, 5, 6]))).toThrow(/2-D point cloud/);
   expect(() => mixtureIndex(pointCloud(1, 2, [1, 2]))).toThrow(/at least 2 points/);
 });
+
+test('the ascent reports progress and stops when cancelled', () => {
+  const cloud = gaussianCloud(200, 1);
+  const seen: number[] = [];
+  mixtureIndex(cloud, { iterations: 1000, onProgress: (done) => seen.push(done) });
+  expect(seen).toEqual([0, 256, 512, 768]);
+  const ac = new AbortController();
+  ac.abort();
+  expect(() => mixtureIndex(cloud, { iterations: 1000, signal: ac.signal })).toThrow(/cancelled/);
+});

@@ -2,7 +2,7 @@
  * `irreducibility`: M_ε and S of a 2-D point cloud read from a table: two columns as they are, or a pair
  * of principal components of more columns (e.g. activations exported one column per dimension).
  */
-import { defineAnalysis, MarrUsageError, pca, z, type Report, type TableDataset } from '@marr/core';
+import { defineAnalysis, MarrUsageError, pca, phase, z, type Progress, type Report, type TableDataset } from '@marr/core';
 import { irreducibility, type Irreducibility } from '../irreducibility/irreducibility.js';
 import { pointCloud, type PointCloud } from '../irreducibility/mixture-index.js';
 import { fmt } from '../report/format.js';
@@ -85,8 +85,15 @@ export function verdict(r: Irreducibility): string {
   return lowM && highS ? 'irreducible (low M, high S)' : !highS ? 'separable (S near 0)' : 'a mixture (high M)';
 }
 
-export function irreducibilityStudy(plane: PlaneInput, p: IrreducibilityAnalysisParams, seed: number): Report {
-  const r = irreducibility(plane.points, irreducibilityOptions(p, seed));
+export function irreducibilityStudy(plane: PlaneInput, p: IrreducibilityAnalysisParams, seed: number, io: { progress?: Progress; signal?: AbortSignal } = {}): Report {
+  const steps = p.iterations * p.restarts;
+  const tick = io.progress ? phase(io.progress, 'mixture-index ascent', steps) : null;
+  let last = 0;
+  const r = irreducibility(plane.points, {
+    ...irreducibilityOptions(p, seed), signal: io.signal,
+    onProgress: (done) => { tick?.tick(done - last); last = done; },
+  });
+  tick?.done();
   const plain = plane.varianceShare === null ? `columns ${plane.xLabel} and ${plane.yLabel}` : `${plane.xLabel} and ${plane.yLabel} (${fmt(100 * plane.varianceShare, 1)}% of the variance)`;
   const summary =
     `Over ${plane.points.n} points (${plain}), the ε-mixture index is M = ${fmt(r.mixture.index)} (share of points within ε = ${p.epsilon} of the best projection) ` +
@@ -141,6 +148,6 @@ export const irreducibilityAnalysis = defineAnalysis({
   async run(ctx) {
     const table = ctx.data;
     if (!table || table.kind === 'text') throw new MarrUsageError('irreducibility needs a table: pass --data points.csv (two numeric columns, or more with --param pcs=...)');
-    return irreducibilityStudy(planeFromTable(table, ctx.params), ctx.params, ctx.seed);
+    return irreducibilityStudy(planeFromTable(table, ctx.params), ctx.params, ctx.seed, ctx);
   },
 });

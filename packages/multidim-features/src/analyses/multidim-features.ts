@@ -92,7 +92,7 @@ export const multidimFeaturesAnalysis = defineAnalysis({
     const evaluated: { id: number; features: number[]; points: number; irr: ClusterIrreducibility }[] = [];
     for (const id of candidates) {
       throwIfCancelled(ctx.signal);
-      const irr = clusterIrreducibility(recs[id], clusters[id].length, { ...irreducibilityOptions(p, ctx.seed), components: p.components });
+      const irr = clusterIrreducibility(recs[id], clusters[id].length, { ...irreducibilityOptions(p, ctx.seed), components: p.components, signal: ctx.signal });
       if (irr) evaluated.push({ id, features: clusters[id], points: recs[id].tokens.length, irr });
       tick.tick();
     }

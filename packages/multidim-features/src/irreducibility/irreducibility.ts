@@ -23,6 +23,9 @@ export interface IrreducibilityOptions {
   bins?: number;
   /** Override the setting's number of angles. */
   angles?: number;
+  signal?: AbortSignal;
+  /** Progress of the mixture-index ascent (steps done, steps in all). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface Irreducibility {
@@ -39,6 +42,7 @@ export function irreducibility(points: PointCloud, options: IrreducibilityOption
   const mixture = mixtureIndex(points, {
     epsilon: options.epsilon, iterations: options.iterations, learningRate: options.learningRate,
     restarts: options.restarts, seed: options.seed, temperature: demo ? 'anneal' : 'fixed',
+    signal: options.signal, onProgress: options.onProgress,
   });
   const angleCount = options.angles ?? (demo ? 1000 : 100);
   const separability = separabilityIndex(points, {

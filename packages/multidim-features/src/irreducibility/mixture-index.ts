@@ -9,7 +9,7 @@
  * with T fixed at 1 (their real-cluster code) or annealed T = 1 − i/N (their toy demos); the reported
  * index is the hard fraction mean(|z| < ε) at the final (a, b). Gradients are written out by hand.
  */
-import { createRng } from '@marr/core';
+import { createRng, throwIfCancelled } from '@marr/core';
 
 export interface MixtureIndexOptions {
   /** ε (default 0.1). */
@@ -24,6 +24,10 @@ export interface MixtureIndexOptions {
   seed?: number;
   /** Independent random starts; the best hard fraction wins (default 1, as the authors). */
   restarts?: number;
+  /** Checked every 256 steps. */
+  signal?: AbortSignal;
+  /** Called every 256 steps with (steps done, steps in all). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface MixtureIndex {
@@ -156,6 +160,10 @@ export function mixtureIndex(points: PointCloud, options: MixtureIndexOptions = 
     let b = 0;
     let P = 0;
     for (let i = 0; i < iterations; i++) {
+      if ((i & 255) === 0) {
+        throwIfCancelled(options.signal);
+        options.onProgress?.(start * iterations + i, restarts * iterations);
+      }
       const T = anneal ? 1 - i / iterations : 1;
       const [value, gb] = smoothedObjective(points, a, b, epsilon, T, ga, scratch, scratchG);
       P = value;
