@@ -5,14 +5,16 @@
 //  2. S (100 angles, 10 x 10 bins) on 20,000 points, against the authors' numpy code (python3 + numpy,
 //     when present on the machine);
 //  3. decoder cosine similarities and graph clustering of 4096 features of width 768 (a GPT-2-small-sized
-//     residual SAE, a sixth of the 24,576 the authors cluster), against plain nested loops.
+//     residual SAE, a sixth of the 24,576 the authors cluster), against plain nested loops;
+//  4. spectral clustering of 1024 features into 64 clusters: randomized subspace iteration against the dense
+//     eigendecomposition, and 4096 features with the randomized solver alone.
 // Run: node bench/irreducibility.mjs   (after building; prints times and ratios)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng } from '@marr/core';
-import { cosineSimilarities, fractionWithinEpsilon, graphClusters, mixtureIndex, pointCloud, separabilityIndex, smoothedObjective } from '../dist/index.js';
+import { cosineSimilarities, fractionWithinEpsilon, graphClusters, mixtureIndex, pointCloud, separabilityIndex, smoothedObjective, spectralClusters } from '../dist/index.js';
 
 const rng = createRng(1);
 const time = async (f) => { const t0 = performance.now(); const r = await f(); return [r, (performance.now() - t0) / 1000]; };
@@ -88,3 +90,16 @@ const [, tnaive] = await time(() => {
 const naiveFull = (tnaive * n) / 512;
 const multi = clusters.filter((c) => c.length > 1).length;
 console.log(`similarities of ${n} x ${d} decoder rows: ${tsim.toFixed(2)} s on core's matmul; plain loops ${naiveFull.toFixed(2)} s (extrapolated from 512 rows): ${(naiveFull / tsim).toFixed(1)}x; graph clustering ${tg.toFixed(2)} s, ${multi} clusters of 2+ (200 planted); ${mem()}`);
+
+// 4. Spectral clustering.
+{
+  const n1 = 1024;
+  const sub = sims.length === n * n ? new Float32Array(n1 * n1) : null;
+  for (let i = 0; i < n1; i++) for (let j = 0; j < n1; j++) sub[i * n1 + j] = sims[i * n + j];
+  const [dense, tDense] = await time(() => spectralClusters(sub, n1, { clusters: 64, seed: 0, solver: 'dense' }));
+  const [rand, tRand] = await time(() => spectralClusters(sub, n1, { clusters: 64, seed: 0, solver: 'randomized' }));
+  const same = (x, y) => { const key = (c) => c.map((q) => [...q].sort((a, b) => a - b).join(',')).sort().join('|'); return key(x) === key(y); };
+  console.log(`spectral clustering of ${n1} features into 64: dense eigendecomposition ${tDense.toFixed(2)} s, randomized ${tRand.toFixed(2)} s: ${(tDense / tRand).toFixed(1)}x; same clusters: ${same(dense, rand)}`);
+  const [big, tBig] = await time(() => spectralClusters(sims, n, { clusters: 64, seed: 0 }));
+  console.log(`spectral clustering of ${n} features into 64 (randomized): ${tBig.toFixed(2)} s, ${big.length} clusters; ${mem()}`);
+}

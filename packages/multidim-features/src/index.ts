@@ -20,6 +20,7 @@ export { circleProbeResults, circleInterventionResults } from './analyses/result
 export * from './clustering/cosine-similarity.js';
 export * from './clustering/graph-clusters.js';
 export * from './clustering/spectral-clusters.js';
+export * from './clustering/top-eigenvectors.js';
 export * from './clusters/cluster-activations.js';
 export * from './clusters/cluster-reducibility.js';
 export { multidimFeaturesAnalysis, multidimFeaturesParams, type MultidimFeaturesParams } from './analyses/multidim-features.js';

@@ -2,12 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { calendarAnswerWord, calendarPrompt, DAYS } from '@marr/zoo';
-import { createRng, runAnalysis } from '@marr/core';
+import { createRng, runAnalysis, symmetricEig } from '@marr/core';
 import { saveSae } from '@marr/sae';
 import { describe, expect, test } from 'vitest';
 import plugin, {
   clusterIrreducibility, clusterReconstructions, cosineSimilarities, graphClusters, multidimFeaturesResults, plantedCircleSae, rankingScore,
-  spectralClusters, type SparseLatents,
+  spectralClusters, topEigenvectors, type SparseLatents,
 } from '../src/index.js';
 import { defaultModel, strip } from './helpers.js';
 
@@ -96,9 +96,30 @@ describe('clustering and ranking on a planted dictionary', () => {
     const centres = Array.from({ length: groups }, () => Array.from({ length: dd }, () => rng.normal()));
     const data = new Float32Array(m * dd);
     for (let f = 0; f < m; f++) for (let j = 0; j < dd; j++) data[f * dd + j] = centres[Math.floor(f / per)][j] + 0.35 * rng.normal();
-    const clusters = spectralClusters(await cosineSimilarities({ n: m, d: dd, data }), m, { clusters: groups, seed: 0 });
-    const sorted = clusters.map((c) => [...c].sort((a, b) => a - b)).sort((a, b) => a[0] - b[0]);
-    expect(sorted).toEqual(Array.from({ length: groups }, (_, g) => Array.from({ length: per }, (_, k) => g * per + k)));
+    const sims = await cosineSimilarities({ n: m, d: dd, data });
+    const want = Array.from({ length: groups }, (_, g) => Array.from({ length: per }, (_, k) => g * per + k));
+    for (const solver of ['dense', 'randomized'] as const) {
+      const clusters = await spectralClusters(sims, m, { clusters: groups, seed: 0, solver });
+      expect(clusters.map((c) => [...c].sort((a, b) => a - b)).sort((a, b) => a[0] - b[0])).toEqual(want);
+    }
+  });
+
+  test('randomized subspace iteration finds the top eigenpairs of a dense decomposition', async () => {
+    const rng = createRng(8);
+    const m = 120, k = 6;
+    // A = U diag(λ) Uᵀ with a clear gap after the 6th eigenvalue.
+    const g = Float64Array.from({ length: m * m }, () => rng.normal());
+    const { vectors: U } = symmetricEig({ rows: m, cols: m, data: Float64Array.from({ length: m * m }, (_, i) => g[i] + g[(i % m) * m + Math.floor(i / m)]) });
+    const lambda = Array.from({ length: m }, (_, i) => (i < k ? 10 - i : 0.5 * Math.exp(-i / 20)));
+    const a = new Float32Array(m * m);
+    for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) { let s2 = 0; for (let c = 0; c < m; c++) s2 += U.data[i * m + c] * lambda[c] * U.data[j * m + c]; a[i * m + j] = s2; }
+    const top = await topEigenvectors(a, m, k, { seed: 0 });
+    for (let j = 0; j < k; j++) {
+      expect(top.values[j]).toBeCloseTo(lambda[j], 3);
+      let dot = 0;
+      for (let i = 0; i < m; i++) dot += top.vectors[i * k + j] * U.data[i * m + j];
+      expect(Math.abs(dot)).toBeGreaterThan(0.999);
+    }
   });
 
   test('the ranking score follows the authors: mean of [0, (1 − M)·S for pairs with M ≥ 0.01]', () => {

@@ -72,7 +72,7 @@ export const multidimFeaturesAnalysis = defineAnalysis({
     const sims = await cosineSimilarities({ n: dSae, d: dIn, data: W_dec });
     const clusters = p.method === 'graph'
       ? graphClusters(sims, dSae, { topK: p.topK, cutoff: p.cutoff })
-      : spectralClusters(sims, dSae, { clusters: p.spectralClusters, seed: ctx.seed, signal: ctx.signal });
+      : await spectralClusters(sims, dSae, { clusters: p.spectralClusters, seed: ctx.seed, signal: ctx.signal });
     const clusterOf = new Int32Array(dSae).fill(-1);
     const eligible = clusters.map((c, i) => [c, i] as const).filter(([c]) => c.length >= p.minClusterSize && c.length <= p.maxClusterSize);
     for (const [c, i] of eligible) for (const f of c) clusterOf[f] = i;

@@ -3,11 +3,14 @@
  * SpectralClustering with affinity="precomputed" on 1 − arccos(sim)/π): the normalised affinity
  * D^-1/2 A D^-1/2, its top-k eigenvectors divided by sqrt(degree) as the spectral embedding (as
  * scikit-learn's spectral_embedding), then k-means (k-means++ seeding, 10 starts, the lowest inertia
- * kept). The eigendecomposition is dense (core's symmetricEig), so this is for up to 3000 features.
+ * kept). Up to DENSE_SPECTRAL_FEATURES features the eigendecomposition is dense and exact (core's
+ * symmetricEig); above, the top-k eigenvectors come from randomized subspace iteration (top-eigenvectors.ts),
+ * as scikit-learn's default solver is an iterative one too (ARPACK).
  */
 import { createRng, MarrUsageError, symmetricEig, throwIfCancelled } from '@marr/core';
+import { topEigenvectors } from './top-eigenvectors.js';
 
-export const MAX_SPECTRAL_FEATURES = 3000;
+export const DENSE_SPECTRAL_FEATURES = 500;
 
 export function angularAffinity(sims: Float32Array, n: number): Float64Array {
   const a = new Float64Array(n * n);
@@ -76,8 +79,7 @@ export function kMeans(x: Float64Array, n: number, d: number, k: number, options
   return bestLabels;
 }
 
-export function spectralClusters(sims: Float32Array, n: number, options: { clusters: number; seed: number; signal?: AbortSignal }): number[][] {
-  if (n > MAX_SPECTRAL_FEATURES) throw new MarrUsageError(`spectral clustering here uses a dense eigendecomposition, fine up to ${MAX_SPECTRAL_FEATURES} features, but the SAE has ${n}; use --param method=graph`);
+export async function spectralClusters(sims: Float32Array, n: number, options: { clusters: number; seed: number; signal?: AbortSignal; solver?: 'dense' | 'randomized' }): Promise<number[][]> {
   const k = options.clusters;
   if (k > n) throw new MarrUsageError(`spectralClusters (${k}) exceeds the number of features (${n}); ask for fewer clusters`);
   const a = angularAffinity(sims, n);
@@ -88,15 +90,24 @@ export function spectralClusters(sims: Float32Array, n: number, options: { clust
   // Exact symmetry for the checked eigendecomposition.
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) a[j * n + i] = a[i * n + j];
   throwIfCancelled(options.signal);
-  const { vectors } = symmetricEig({ rows: n, cols: n, data: a });
+  const solver = options.solver ?? (n <= DENSE_SPECTRAL_FEATURES ? 'dense' : 'randomized');
+  // vec(i, c): entry i of the c-th largest eigenvector.
+  let vec: (i: number, c: number) => number;
+  if (solver === 'dense') {
+    const { vectors } = symmetricEig({ rows: n, cols: n, data: a });
+    vec = (i, c) => vectors.data[i * n + c];
+  } else {
+    const top = await topEigenvectors(Float32Array.from(a), n, k, { seed: options.seed, signal: options.signal });
+    vec = (i, c) => top.vectors[i * k + c];
+  }
   throwIfCancelled(options.signal);
   const emb = new Float64Array(n * k);
   for (let c = 0; c < k; c++) {
     // scikit-learn's deterministic sign: the entry of largest magnitude is positive.
     let big = 0;
-    for (let i = 0; i < n; i++) if (Math.abs(vectors.data[i * n + c]) > Math.abs(vectors.data[big * n + c])) big = i;
-    const sign = vectors.data[big * n + c] < 0 ? -1 : 1;
-    for (let i = 0; i < n; i++) emb[i * k + c] = (sign * vectors.data[i * n + c]) / dd[i];
+    for (let i = 0; i < n; i++) if (Math.abs(vec(i, c)) > Math.abs(vec(big, c))) big = i;
+    const sign = vec(big, c) < 0 ? -1 : 1;
+    for (let i = 0; i < n; i++) emb[i * k + c] = (sign * vec(i, c)) / dd[i];
   }
   const labels = kMeans(emb, n, k, k, { seed: options.seed });
   const out: number[][] = Array.from({ length: k }, () => []);
