@@ -117,7 +117,7 @@ export const multidimFeaturesAnalysis = defineAnalysis({
       `The ${dSae} decoder directions of the SAE at ${sae.cfg.hookName} form ${multi} cluster${multi === 1 ? "" : "s"} of two or more features (${p.method === 'graph' ? `graph method, top-${p.topK} neighbours above ${p.cutoff}` : `spectral clustering into ${p.spectralClusters}`}); ` +
       `${evaluated.length} of them fire${evaluated.length === 1 ? "s" : ""} on at least ${p.minPoints} of ${latents.tokens} tokens and ${evaluated.length === 1 ? "was" : "were"} evaluated. ` +
       (first
-        ? `The most irreducible is cluster ${first.cluster} (${first.features.length} features, ${first.points} tokens, score ${fmt(first.score)}; PCs 0-1: M = ${fmt(first.pairs[0].mixtureIndex)}, S = ${fmt(first.pairs[0].separabilityIndex)} bits), ` +
+        ? `The most irreducible (M and S in the authors' ${p.setting === 'cluster' ? 'real-cluster' : 'toy-demo'} setting) is cluster ${first.cluster} (${first.features.length} features, ${first.points} tokens, score ${fmt(first.score)}; PCs 0-1: M = ${fmt(first.pairs[0].mixtureIndex)}, S = ${fmt(first.pairs[0].separabilityIndex)} bits), ` +
           `firing mostly on ${first.topTokens.slice(0, 5).map((t) => JSON.stringify(t.token)).join(', ')}.`
         : multi === 0
           ? `No two decoder directions are linked (the largest cosine similarity between two of them is ${fmt(maxSimilarity(sims, dSae))}); lower --param cutoff or use --param method=spectral.`
