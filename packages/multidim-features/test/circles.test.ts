@@ -126,6 +126,9 @@ describe('the shipped default model (trained to do calendar arithmetic)', () => 
     expect(pr.bestR2).toBeGreaterThan(0.9);
     const best = pr.layers.find((l) => l.layer === pr.bestLayer)!;
     expect(best.shuffledR2Mean!).toBeLessThan(best.r2 - 0.1);
+    // The activations in the probe's plane: 7 points on a circle (a line passes through at most 2 of the 7 days).
+    expect(pr.bestPlane.separabilityIndex).toBeGreaterThan(1);
+    expect(pr.bestPlane.mixtureIndex).toBeLessThan(0.35);
 
     const a = await runAnalysis({ plugin, analysis: find('circle-intervention'), models: [model], params: { tasks: ['days'] } });
     const b = await runAnalysis({ plugin, analysis: find('circle-intervention'), models: [model], params: { tasks: ['days'] } });

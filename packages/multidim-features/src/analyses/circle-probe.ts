@@ -2,6 +2,7 @@
 import { createRng, defineAnalysis, z, type FigureSection, type HookedTransformer, type Progress, type Report, type ReportSection } from '@marr/core';
 import { fitCircleProbe, nameActivations, residHook, shuffledOrderR2, type CircleProbe } from '../circles/circle-probe.js';
 import { buildModularTask, type ModularTask } from '../circles/modular-tasks.js';
+import { irreducibility } from '../irreducibility/irreducibility.js';
 import { pointCloud } from '../irreducibility/mixture-index.js';
 import { fmt } from '../report/format.js';
 import { labelledSeries } from '../report/plane-figures.js';
@@ -74,9 +75,22 @@ export function circleFigures(t: TaskProbes, probe: CircleProbe): FigureSection[
   ];
 }
 
-export function circleProbeStudy(model: HookedTransformer, all: TaskProbes[], p: CircleProbeParams): Report {
+/** The activations at the name token projected on the probe's plane (orthonormal: scores · Q), [n, 2]. */
+export function probePlane(probe: CircleProbe, n: number): Float64Array {
+  const k = probe.components, S = probe.pca.scores.data, q = probe.q;
+  const out = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) {
+    out[2 * i] += S[i * k + c] * q[2 * c];
+    out[2 * i + 1] += S[i * k + c] * q[2 * c + 1];
+  }
+  return out;
+}
+
+export function circleProbeStudy(model: HookedTransformer, all: TaskProbes[], p: CircleProbeParams, seed = 0): Report {
   const tasks = all.map((t) => {
     const best = bestProbe(t);
+    const n = t.task.problems.length;
+    const plane = irreducibility(pointCloud(n, 2, probePlane(best, n)), { setting: 'cluster', seed });
     return {
       task: t.task.name, template: t.task.template, period: t.task.period, problems: t.task.problems.length,
       examplePrompt: t.task.problems[0].prompt,
@@ -88,12 +102,14 @@ export function circleProbeStudy(model: HookedTransformer, all: TaskProbes[], p:
         shuffledR2Max: t.shuffled[i].length ? Math.max(...t.shuffled[i]) : null,
       })),
       bestLayer: best.layer, bestR2: best.r2,
+      bestPlane: { mixtureIndex: plane.mixture.index, separabilityIndex: plane.separability.index },
     };
   });
   const sentences = tasks.map((t) => {
     const b = t.layers.find((l) => l.layer === t.bestLayer)!;
     return `${t.task} (${t.problems} prompts like "${t.examplePrompt}"): the circle probe reaches R² = ${fmt(b.r2)} (cos ${fmt(b.r2Cos)}, sin ${fmt(b.r2Sin)}) at layer ${b.layer} (${b.hook})` +
-      (b.shuffledR2Mean !== null ? `, against ${fmt(b.shuffledR2Mean)} on average (max ${fmt(b.shuffledR2Max!)}) with the names' order shuffled` : '');
+      (b.shuffledR2Mean !== null ? `, against ${fmt(b.shuffledR2Mean)} on average (max ${fmt(b.shuffledR2Max!)}) with the names' order shuffled` : '') +
+      `; in the probe's plane the activations have M = ${fmt(t.bestPlane.mixtureIndex)} and S = ${fmt(t.bestPlane.separabilityIndex)} bits`;
   });
   const summary = `Least squares from the top ${p.components} PCs of the activation at the day/month token onto (cos 2πa/p, sin 2πa/p). ${sentences.join('; ')}.`;
   const sections: ReportSection[] = [
@@ -141,6 +157,6 @@ export const circleProbeAnalysis = defineAnalysis({
     const layers = layersOf(model, p.layers);
     const all: TaskProbes[] = [];
     for (const name of p.tasks) all.push(await probeTask(model, buildModularTask(model, name, p.template), layers, p, ctx.seed, ctx));
-    return circleProbeStudy(model, all, p);
+    return circleProbeStudy(model, all, p, ctx.seed);
   },
 });

@@ -40,7 +40,10 @@ const taskHead = {
 
 export const circleProbeResults = z.object({
   components: z.number().int(),
-  tasks: z.array(z.object({ ...taskHead, layers: z.array(layerProbe), bestLayer: z.number().int(), bestR2: finite })),
+  tasks: z.array(z.object({
+    ...taskHead, layers: z.array(layerProbe), bestLayer: z.number().int(), bestR2: finite,
+    bestPlane: z.object({ mixtureIndex: finite, separabilityIndex: finite }).describe("M_ε and S (real-cluster setting) of the activations projected on the best layer's probe plane"),
+  })),
 });
 
 const arm = z.object({
