@@ -68,6 +68,18 @@ describe('the circle probe on planted activations', () => {
   });
 });
 
+test('a layer where the names do not differ gives a degenerate probe (R² 0) whose replacement is the mean', () => {
+  const d = 8, n = 14;
+  const acts = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) acts[i * d + j] = j + (i % 2) * 1e-3 * (j === 0 ? 1 : 0);
+  const values = Array.from({ length: n }, (_, i) => Math.floor(i / 2));
+  const probe = fitCircleProbe(acts, n, d, values, 7, 5, 0, 'same');
+  expect(probe.degenerate).toBe(true);
+  expect(probe.r2).toBeCloseTo(0, 9);
+  const x = circleReplacement(probe, 3, 7);
+  for (let j = 0; j < d; j++) expect(x[j]).toBeCloseTo(probe.mean[j], 12);
+});
+
 describe('the shipped default model (trained to do calendar arithmetic)', () => {
   test('the task uses the zoo corpus\'s own calendar prompts, and the name token sits where the name is', async () => {
     const model = await defaultModel();

@@ -156,7 +156,7 @@ export const circleProbeAnalysis = defineAnalysis({
     const p = ctx.params;
     const layers = layersOf(model, p.layers);
     const all: TaskProbes[] = [];
-    for (const name of p.tasks) all.push(await probeTask(model, buildModularTask(model, name, p.template), layers, p, ctx.seed, ctx));
+    for (const name of p.tasks) all.push(await probeTask(model, buildModularTask(model, name, p.template, { needAnswers: false }), layers, p, ctx.seed, ctx));
     return circleProbeStudy(model, all, p, ctx.seed);
   },
 });

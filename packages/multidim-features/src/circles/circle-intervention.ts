@@ -10,7 +10,8 @@
  * model should now answer c' = (b + t) mod p; the metric is logit(c) − logit(c') at the last position
  * before and after, plus how often the top token (over the whole vocabulary, and among the p answers)
  * becomes c'. Two controls run the same pairs: replacing the activation by μ alone (mean ablation) and by
- * the whole activation of the problem (t, b) (a full patch, the authors' "replace all").
+ * the whole activation of the problem (t, b) (a full patch, the authors' "replace all"). Where the probe is
+ * degenerate (rank < 2) its Q is zero and the replacement is the mean alone.
  */
 import { batches, type HookedTransformer, type Progress } from '@marr/core';
 import type { CircleProbe } from './circle-probe.js';

@@ -47,6 +47,8 @@ export interface CircleProbe {
   r2Sin: number;
   /** Mean of the two. */
   r2: number;
+  /** The probe has rank < 2 (e.g. the activations do not differ between the names): Q is zero, R the identity. */
+  degenerate: boolean;
 }
 
 /** The circle targets [cos 2πv/p, sin 2πv/p] for values v. */
@@ -123,9 +125,16 @@ export function fitCircleProbe(acts: Float64Array, n: number, d: number, values:
   const fit = pca({ rows: n, cols: d, data: acts }, { components: k });
   const y = circleTargets(values, period);
   const { weights, predictions } = fitOnScores(fit.scores.data, n, k, y);
-  const { q, r } = qr2(weights, k);
+  let qr: { q: Float64Array; r: [number, number, number, number] };
+  let degenerate = false;
+  try {
+    qr = qr2(weights, k);
+  } catch {
+    qr = { q: new Float64Array(2 * k), r: [1, 0, 0, 1] };
+    degenerate = true;
+  }
   const r2Cos = rSquared(y, predictions, 0, n), r2Sin = rSquared(y, predictions, 1, n);
-  return { layer, hook, components: k, pca: fit, mean: fit.mean, weights, q, r, predictions, r2Cos, r2Sin, r2: (r2Cos + r2Sin) / 2 };
+  return { layer, hook, components: k, pca: fit, mean: fit.mean, weights, q: qr.q, r: qr.r, predictions, r2Cos, r2Sin, r2: (r2Cos + r2Sin) / 2, degenerate };
 }
 
 /** R² of the same probe with the names' order shuffled (a permutation of 0..p−1 applied to every value): a control for "any p distinct points fit". */

@@ -89,8 +89,12 @@ export function resolveTemplate(model: HookedTransformer, task: CircleTaskName, 
   throw new MarrUsageError(`the model's tokenizer has no tokens for the ${task} prompts (both "${full('authors')}" and "${full('calendar')}" contain unknown tokens); this model cannot be asked the ${task} task`);
 }
 
-/** Every problem of the task, tokenized, with the position of the start's name and the answer tokens. */
-export function buildModularTask(model: HookedTransformer, task: CircleTaskName, template: PromptTemplate): ModularTask {
+/**
+ * Every problem of the task, tokenized, with the position of the start's name (its last token) and the
+ * answer tokens. `needAnswers` (default true): refuse tokenizers whose answers share their first token
+ * (the intervention's metric needs them apart; the probe does not).
+ */
+export function buildModularTask(model: HookedTransformer, task: CircleTaskName, template: PromptTemplate, options: { needAnswers?: boolean } = {}): ModularTask {
   const tok = model.tokenizer;
   if (!tok) throw new MarrUsageError('the circle analyses need a model with a tokenizer');
   const resolved = resolveTemplate(model, task, template);
@@ -107,7 +111,7 @@ export function buildModularTask(model: HookedTransformer, task: CircleTaskName,
     return ids[base.length];
   });
   const clash = answerTokens.findIndex((t, i) => answerTokens.indexOf(t) !== i);
-  if (clash >= 0) {
+  if (clash >= 0 && (options.needAnswers ?? true)) {
     const other = answerTokens.indexOf(answerTokens[clash]);
     throw new MarrUsageError(`"${names[other]}" and "${names[clash]}" start with the same token (${JSON.stringify(tok.tokenString(answerTokens[clash]))}) for this tokenizer, so the ${task} answers cannot be told apart by their first token; the circle analyses need a model whose vocabulary has the ${task} names as (distinct-first-token) words`);
   }
