@@ -46,9 +46,9 @@ export interface StudyResults {
 }
 
 export const LEVEL_HEADINGS: Readonly<Record<MarrLevel, string>> = {
-  computational: 'Computational level: what the model does',
-  algorithmic: 'Algorithmic level: how the information is represented',
-  implementational: 'Implementational level: which parts do it',
+  computational: 'Level 1 of 3, computational: what the model does',
+  algorithmic: 'Level 2 of 3, algorithmic: how the information is represented',
+  implementational: 'Level 3 of 3, implementational: which parts do it',
 };
 
 /** A metric value for prose: rates and probabilities as percentages, the others as numbers. */
@@ -106,7 +106,7 @@ export function buildStudyReport(results: StudyResults): Report {
   ].join(' ');
 
   const sections: ReportSection[] = [
-    { kind: 'note', title: LEVEL_HEADINGS.computational, text: `${b.description}\n\n${measured}` },
+    { kind: 'note', title: LEVEL_HEADINGS.computational, text: measured },
     {
       kind: 'table',
       title: `Behaviour: ${b.label} (${b.metric}) by group`,
@@ -127,7 +127,7 @@ export function buildStudyReport(results: StudyResults): Report {
   sections.push(
     {
       kind: 'note',
-      title: 'Closing intervention: the chain tested',
+      title: 'The chain tested: the closing intervention',
       text:
         `${iv.description ? `${iv.description}\n\n` : ''}The behaviour's prompts are run again with ${iv.components.join(', ')} ` +
         `${iv.method === 'zero' ? 'set to zero' : 'set to their mean over every position of every behaviour prompt'} (hook points ${iv.hooks.join(', ')}).\n\n${closing}`,
