@@ -130,9 +130,10 @@ export function createProgram(version: string): Command {
 
   program
     .command('quickstart')
-    .description('run the main analysis (stages) on the default shipped model and write a report')
+    .description('run the main job, a multilevel study (refusal), on the default shipped model and write its report')
     .option('--out <dir>', 'output folder (default: marr-quickstart)')
-    .option('--analysis <id>', 'another analysis taking one model and text (default: stages)')
+    .option('--study <name>', 'another shipped study (default: refusal; see marr study --list)')
+    .option('--analysis <id>', 'run one analysis taking one model and text instead (e.g. stages) on generated documents')
     .option('--documents <n>', 'generated documents to score (default 400)')
     .action(async (opts) => (await import('./commands/quickstart.js')).quickstartCommand(opts));
 

@@ -1,0 +1,105 @@
+/**
+ * `marr study`: the shipped refusal study end to end on the default model (its closing ablation checked
+ * against an independent hand-written re-run), the study list, the schema, and study files with typos.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadModel, type Hook } from '@marr/core';
+import '@marr/zoo';
+import { marr, repoRoot, withoutTimings } from './helpers.js';
+
+const studies = join(repoRoot, 'packages/zoo/studies');
+const inRepo = { cwd: repoRoot };
+
+describe('marr study', () => {
+  it('lists the studies installed packages ship and prints the study schema', () => {
+    const r = marr(['study', '--list', '--json'], inRepo);
+    expect(r.status, r.stderr).toBe(0);
+    const list = JSON.parse(r.stdout) as { name: string; package: string; model: string }[];
+    expect(list).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'refusal', package: '@marr/zoo', model: 'default' })]));
+    const s = marr(['study', '--schema'], inRepo);
+    expect(s.status).toBe(0);
+    expect(JSON.parse(s.stdout).properties.intervention).toBeDefined();
+  });
+
+  it('runs the refusal study; the closing ablation changes refusal by what a hand-written re-run measures', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'marr-study-')), 'refusal');
+    const r = marr(['study', 'refusal', '--model', 'default', '--out', out], inRepo);
+    expect(r.status, r.stderr).toBe(0);
+    const json = readFileSync(join(out, 'report.json'), 'utf8');
+    const report = JSON.parse(json);
+    const [decodable, heads, direct] = report.results.steps;
+    expect(decodable.analysis).toBe('probe-sweep');
+    // Forbidden-ness is not in the last position's embedding and is decodable after block 0's attention.
+    expect(decodable.results.features[0].layers[0].f1ByK.every((x: { f1: number }) => x.f1 < 0.7)).toBe(true);
+    expect(decodable.results.features[0].bestLayer).toBe('blocks.0.hook_resid_mid');
+    // The patching step's top heads went by link into path patching's senders and into the ablation.
+    const top = heads.results.top.map((t: { row: string; column: string }) => `${t.row}${t.column}`);
+    expect(direct.params.senders).toEqual(top);
+    expect(report.results.intervention.components).toEqual(top.slice(0, 3));
+
+    // The hand-written re-run: the default model, the behaviour file, each head's z zeroed by hand.
+    const model = await loadModel('default');
+    const lines = readFileSync(join(studies, 'data/refusal-behaviour.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const I = model.toSingleToken('I');
+    const { nHeads, dHead } = model.config;
+    const zeroHeads: Hook[] = report.results.intervention.components.map((c: string) => {
+      const [, l, h] = /^L(\d+)H(\d+)$/.exec(c)!.map(Number);
+      return { name: `blocks.${l}.attn.hook_z`, edit: (t) => { for (let k = 0; k < t.data.length; k++) if (Math.floor(k / dHead) % nHeads === h) t.data[k] = 0; } };
+    });
+    const rate = async (group: string, hooks: Hook[]) => {
+      const rows = lines.filter((l) => l.group === group);
+      let refused = 0;
+      for (const row of rows) {
+        const ids = model.tokenizer!.encode(row.prompt);
+        const logits = (await model.run([ids], { hooks })).logits!;
+        const V = logits.shape[2];
+        const last = logits.data.slice((ids.length - 1) * V, ids.length * V);
+        let arg = 0;
+        for (let i = 1; i < V; i++) if (last[i] > last[arg]) arg = i;
+        if (arg === I) refused++;
+      }
+      return refused / rows.length;
+    };
+    const byGroup = Object.fromEntries(report.results.intervention.groups.map((g: { group: string }) => [g.group, g]));
+    for (const group of ['forbidden', 'ordinary']) {
+      const before = await rate(group, []);
+      const after = await rate(group, zeroHeads);
+      expect(byGroup[group].before).toBe(before);
+      expect(byGroup[group].after).toBe(after);
+      expect(byGroup[group].change).toBeCloseTo(after - before, 12);
+    }
+    expect(byGroup.forbidden.before).toBe(1);
+    expect(byGroup.forbidden.after).toBeLessThan(0.5);
+    await model.dispose();
+    expect(report.summary).toContain(`changes the refusal rate on forbidden prompts from 100% to ${Math.round(100 * byGroup.forbidden.after)}%`);
+
+    // Same seed, same report apart from timings.
+    const again = join(mkdtempSync(join(tmpdir(), 'marr-study-')), 'again');
+    expect(marr(['study', join(studies, 'refusal.json'), '--out', again], inRepo).status).toBe(0);
+    const second = JSON.parse(readFileSync(join(again, 'report.json'), 'utf8'));
+    expect(JSON.stringify({ ...second, params: {} , timings: 0 })).toBe(JSON.stringify({ ...JSON.parse(withoutTimings(json)), params: {}, timings: 0 }));
+  });
+
+  it('a study file with a typo names the field and the fix; unknown names suggest the close one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'marr-study-'));
+    const study = JSON.parse(readFileSync(join(studies, 'refusal.json'), 'utf8'));
+    study.steps[1].parmas = study.steps[1].params;
+    delete study.steps[1].params;
+    writeFileSync(join(dir, 'typo.json'), JSON.stringify(study));
+    const r = marr(['study', join(dir, 'typo.json'), '--out', join(dir, 'out')], inRepo);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/typo\.json: steps\[1\]: unknown field "parmas"; did you mean "params"\?/);
+    const p = JSON.parse(readFileSync(join(studies, 'refusal.json'), 'utf8'));
+    p.steps[0].params.kValus = [1];
+    writeFileSync(join(dir, 'param.json'), JSON.stringify({ ...p, behaviour: { ...p.behaviour, prompts: join(studies, 'data/refusal-behaviour.jsonl') } }));
+    const q = marr(['study', join(dir, 'param.json'), '--out', join(dir, 'out2')], inRepo);
+    expect(q.status).toBe(2);
+    expect(q.stderr).toMatch(/steps\[0\]\.params\.kValus: probe-sweep has no parameter "kValus"; did you mean "kValues"\?/);
+    const u = marr(['study', 'refusl', '--out', join(dir, 'out3')], inRepo);
+    expect(u.status).toBe(2);
+    expect(u.stderr).toMatch(/unknown study "refusl"\. Did you mean "refusal"\?/);
+  });
+});
