@@ -47,7 +47,7 @@ describe('marr study', () => {
     const { nHeads, dHead } = model.config;
     const zeroHeads: Hook[] = report.results.intervention.components.map((c: string) => {
       const [, l, h] = /^L(\d+)H(\d+)$/.exec(c)!.map(Number);
-      return { name: `blocks.${l}.attn.hook_z`, edit: (t) => { for (let k = 0; k < t.data.length; k++) if (Math.floor(k / dHead) % nHeads === h) t.data[k] = 0; } };
+      return { name: `blocks.${l}.attn.hook_z`, edit: (t: { data: Float32Array }) => { for (let k = 0; k < t.data.length; k++) if (Math.floor(k / dHead) % nHeads === h) t.data[k] = 0; } };
     });
     const rate = async (group: string, hooks: Hook[]) => {
       const rows = lines.filter((l) => l.group === group);
