@@ -83,6 +83,67 @@ describe('marr study', () => {
     expect(JSON.stringify({ ...second, params: {} , timings: 0 })).toBe(JSON.stringify({ ...JSON.parse(withoutTimings(json)), params: {}, timings: 0 }));
   });
 
+  it('runs the German study; its closing mean ablation changes the loss by what a hand-written re-run measures', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'marr-study-')), 'german');
+    const r = marr(['study', 'german', '--out', out], inRepo);
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    const neurons = report.results.steps[1];
+    expect(neurons.analysis).toBe('sparse-probe');
+    const selected: string[] = neurons.results.byK[3].selected;
+    expect(neurons.results.byK[3]).toMatchObject({ method: 'mean-diff', k: 8 });
+    expect(report.results.intervention.components).toEqual(selected);
+
+    // By hand: every neuron's mean over every position of every behaviour prompt, then the loss per group.
+    const model = await loadModel('default');
+    const rows = readFileSync(join(studies, 'data/german-behaviour.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const tokens = rows.map((row) => model.tokenizer!.encode(row.prompt));
+    const dMlp = model.config.dMlp;
+    const parsed = selected.map((n) => /^L(\d+)N(\d+)$/.exec(n)!.slice(1).map(Number));
+    const sums = parsed.map(() => 0);
+    let positions = 0;
+    for (const ids of tokens) {
+      const { cache } = await model.runWithCache([ids]);
+      parsed.forEach(([l, i], j) => {
+        const act = cache.get(`blocks.${l}.mlp.hook_post`).data;
+        for (let p = 0; p < ids.length; p++) sums[j] += act[p * dMlp + i];
+      });
+      positions += ids.length;
+    }
+    const hooks: Hook[] = parsed.map(([l, i], j) => ({
+      name: `blocks.${l}.mlp.hook_post`,
+      edit: (t: { data: Float32Array }) => {
+        for (let k = i; k < t.data.length; k += dMlp) t.data[k] = sums[j] / positions;
+      },
+    }));
+    const loss = async (group: string, withHooks: Hook[]) => {
+      let total = 0;
+      let n = 0;
+      for (const [k, row] of rows.entries()) {
+        if (row.group !== group) continue;
+        const ids = tokens[k];
+        const logits = (await model.run([ids], { hooks: withHooks })).logits!;
+        const V = logits.shape[2];
+        const last = Array.from(logits.data.slice((ids.length - 1) * V, ids.length * V));
+        const max = Math.max(...last);
+        const lse = max + Math.log(last.reduce((a, v) => a + Math.exp(v - max), 0));
+        total += lse - last[model.tokenizer!.encode(row.answer, { addBos: false })[0]];
+        n++;
+      }
+      return total / n;
+    };
+    for (const g of report.results.intervention.groups) {
+      expect(g.before).toBeCloseTo(await loss(g.group, []), 4);
+      expect(g.after).toBeCloseTo(await loss(g.group, hooks), 4);
+    }
+    await model.dispose();
+    const german = report.results.intervention.groups.find((g: { group: string }) => g.group === 'german');
+    const english = report.results.intervention.groups.find((g: { group: string }) => g.group === 'english');
+    // Removing the German-context neurons hurts German prediction more than English prediction.
+    expect(german.change).toBeGreaterThan(0.05);
+    expect(german.change).toBeGreaterThan(english.change);
+  });
+
   it('a study file with a typo names the field and the fix; unknown names suggest the close one', () => {
     const dir = mkdtempSync(join(tmpdir(), 'marr-study-'));
     const study = JSON.parse(readFileSync(join(studies, 'refusal.json'), 'utf8'));
