@@ -96,7 +96,7 @@ export function buildStudyReport(results: StudyResults): Report {
   const others = iv.groups.filter((g) => g.group !== iv.target);
   const closing =
     `${iv.method === 'zero' ? 'Zero-ablating' : 'Mean-ablating'} ${iv.components.join(', ')} changes the ${b.label} on ${t.group} prompts from ${fmt(t.before)} to ${fmt(t.after)} (${formatChange(b.metric, t.change)}, measured)` +
-    (others.length ? `; on ${others.map((g) => `${g.group} prompts from ${fmt(g.before)} to ${fmt(g.after)}`).join(', ')}.` : '.');
+    (others.length ? `; on ${others.map((g) => `${g.group} prompts from ${fmt(g.before)} to ${fmt(g.after)} (${formatChange(b.metric, g.change)})`).join(', ')}.` : '.');
   const summary = [
     measured,
     ...byLevel('computational').map(stepSentence),
@@ -109,7 +109,7 @@ export function buildStudyReport(results: StudyResults): Report {
     { kind: 'note', title: LEVEL_HEADINGS.computational, text: measured },
     {
       kind: 'table',
-      title: `Behaviour: ${b.label} (${b.metric}) by group`,
+      title: `Behaviour: ${b.label === b.metric ? b.metric : `${b.label} (metric: ${b.metric})`} by group`,
       columns: ['group', 'prompts', b.label],
       rows: b.groups.map((g) => [g.group, g.prompts, g.value]),
     },
