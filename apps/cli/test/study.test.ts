@@ -19,6 +19,10 @@ describe('marr study', () => {
     expect(r.status, r.stderr).toBe(0);
     const list = JSON.parse(r.stdout) as { name: string; package: string; model: string }[];
     expect(list).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'refusal', package: '@marr/zoo', model: 'default' })]));
+    // A package that ships only studies is not a plugin, and not a broken one either.
+    const plugins = JSON.parse(marr(['plugins', '--json'], inRepo).stdout) as { plugins: { name: string }[]; problems: string[] };
+    expect(plugins.plugins.map((p) => p.name)).not.toContain('@marr/zoo');
+    expect(plugins.problems.filter((p) => p.includes('@marr/zoo'))).toEqual([]);
     const s = marr(['study', '--schema'], inRepo);
     expect(s.status).toBe(0);
     expect(JSON.parse(s.stdout).properties.intervention).toBeDefined();
