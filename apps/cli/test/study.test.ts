@@ -13,6 +13,45 @@ import { marr, repoRoot, withoutTimings } from './helpers.js';
 const studies = join(repoRoot, 'packages/zoo/studies');
 const inRepo = { cwd: repoRoot };
 
+/**
+ * The hand-written re-run of a study whose closing step zero-ablates heads and whose metric is accuracy:
+ * the default model, the behaviour file, each named head's slice of hook_z zeroed by hand, the greedy
+ * next token compared with each prompt's answer. Checks the report's before/after/change per group.
+ */
+async function checkZeroedHeads(report: any, behaviourFile: string): Promise<Record<string, { before: number; after: number; change: number }>> {
+  const model = await loadModel('default');
+  const lines = readFileSync(join(studies, behaviourFile), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const { nHeads, dHead } = model.config;
+  const zeroHeads: Hook[] = report.results.intervention.components.map((c: string) => {
+    const [, l, h] = /^L(\d+)H(\d+)$/.exec(c)!.map(Number);
+    return { name: `blocks.${l}.attn.hook_z`, edit: (t: { data: Float32Array }) => { for (let k = 0; k < t.data.length; k++) if (Math.floor(k / dHead) % nHeads === h) t.data[k] = 0; } };
+  });
+  const accuracy = async (group: string, hooks: Hook[]) => {
+    const rows = lines.filter((l) => l.group === group);
+    let right = 0;
+    for (const row of rows) {
+      const ids = model.tokenizer!.encode(row.prompt);
+      const logits = (await model.run([ids], { hooks })).logits!;
+      const V = logits.shape[2];
+      const last = logits.data.slice((ids.length - 1) * V, ids.length * V);
+      let arg = 0;
+      for (let i = 1; i < V; i++) if (last[i] > last[arg]) arg = i;
+      if (arg === model.toSingleToken(row.answer)) right++;
+    }
+    return right / rows.length;
+  };
+  const byGroup = Object.fromEntries(report.results.intervention.groups.map((g: { group: string }) => [g.group, g]));
+  for (const group of Object.keys(byGroup)) {
+    const before = await accuracy(group, []);
+    const after = await accuracy(group, zeroHeads);
+    expect(byGroup[group].before, group).toBe(before);
+    expect(byGroup[group].after, group).toBe(after);
+    expect(byGroup[group].change).toBeCloseTo(after - before, 12);
+  }
+  await model.dispose();
+  return byGroup;
+}
+
 describe('marr study', () => {
   it('lists the studies installed packages ship and prints the study schema', () => {
     const r = marr(['study', '--list', '--json'], inRepo);
@@ -44,40 +83,9 @@ describe('marr study', () => {
     expect(direct.params.senders).toEqual(top);
     expect(report.results.intervention.components).toEqual(top.slice(0, 3));
 
-    // The hand-written re-run: the default model, the behaviour file, each head's z zeroed by hand.
-    const model = await loadModel('default');
-    const lines = readFileSync(join(studies, 'data/refusal-behaviour.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    const I = model.toSingleToken('I');
-    const { nHeads, dHead } = model.config;
-    const zeroHeads: Hook[] = report.results.intervention.components.map((c: string) => {
-      const [, l, h] = /^L(\d+)H(\d+)$/.exec(c)!.map(Number);
-      return { name: `blocks.${l}.attn.hook_z`, edit: (t: { data: Float32Array }) => { for (let k = 0; k < t.data.length; k++) if (Math.floor(k / dHead) % nHeads === h) t.data[k] = 0; } };
-    });
-    const rate = async (group: string, hooks: Hook[]) => {
-      const rows = lines.filter((l) => l.group === group);
-      let refused = 0;
-      for (const row of rows) {
-        const ids = model.tokenizer!.encode(row.prompt);
-        const logits = (await model.run([ids], { hooks })).logits!;
-        const V = logits.shape[2];
-        const last = logits.data.slice((ids.length - 1) * V, ids.length * V);
-        let arg = 0;
-        for (let i = 1; i < V; i++) if (last[i] > last[arg]) arg = i;
-        if (arg === I) refused++;
-      }
-      return refused / rows.length;
-    };
-    const byGroup = Object.fromEntries(report.results.intervention.groups.map((g: { group: string }) => [g.group, g]));
-    for (const group of ['forbidden', 'ordinary']) {
-      const before = await rate(group, []);
-      const after = await rate(group, zeroHeads);
-      expect(byGroup[group].before).toBe(before);
-      expect(byGroup[group].after).toBe(after);
-      expect(byGroup[group].change).toBeCloseTo(after - before, 12);
-    }
+    const byGroup = await checkZeroedHeads(report, 'data/refusal-behaviour.jsonl');
     expect(byGroup.forbidden.before).toBe(1);
     expect(byGroup.forbidden.after).toBeLessThan(0.5);
-    await model.dispose();
     expect(report.summary).toContain(`changes the refusal rate on forbidden prompts from 100% to ${Math.round(100 * byGroup.forbidden.after)}%`);
 
     // Same seed, same report apart from timings.
@@ -85,6 +93,18 @@ describe('marr study', () => {
     expect(marr(['study', join(studies, 'refusal.json'), '--out', again], inRepo).status).toBe(0);
     const second = JSON.parse(readFileSync(join(again, 'report.json'), 'utf8'));
     expect(JSON.stringify({ ...second, params: {} , timings: 0 })).toBe(JSON.stringify({ ...JSON.parse(withoutTimings(json)), params: {}, timings: 0 }));
+  });
+
+  it('runs the calendar study; the closing ablation changes accuracy by what a hand-written re-run measures', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'marr-study-')), 'calendar');
+    const r = marr(['study', 'calendar', '--out', out], inRepo);
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    const heads = report.results.steps[2];
+    expect(report.results.intervention.components).toEqual(heads.results.top.slice(0, 2).map((t: { row: string; column: string }) => `${t.row}${t.column}`));
+    const byGroup = await checkZeroedHeads(report, 'data/calendar-behaviour.jsonl');
+    expect(byGroup.days.before).toBe(1);
+    expect(byGroup.days.after).toBeLessThan(0.6);
   });
 
   it('runs the German study; its closing mean ablation changes the loss by what a hand-written re-run measures', async () => {
