@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModel, type Hook } from '@marr/core';
 import '@marr/zoo';
-import { marr, repoRoot, withoutTimings } from './helpers.js';
+import { marr, repoRoot, scratchProject, withoutTimings } from './helpers.js';
 
 const studies = join(repoRoot, 'packages/zoo/studies');
 const inRepo = { cwd: repoRoot };
@@ -183,6 +183,10 @@ describe('marr study', () => {
     const q = marr(['study', join(dir, 'param.json'), '--out', join(dir, 'out2')], inRepo);
     expect(q.status).toBe(2);
     expect(q.stderr).toMatch(/steps\[0\]\.params\.kValus: probe-sweep has no parameter "kValus"; did you mean "kValues"\?/);
+    // Without the plugins a study needs, the message names the step and what to install.
+    const bare = marr(['study', join(studies, 'refusal.json'), '--out', join(dir, 'out4')], { cwd: scratchProject() });
+    expect(bare.status).toBe(2);
+    expect(bare.stderr).toMatch(/steps\[0\] \(decodable\): unknown analysis "probe-sweep"\.[\s\S]*No plugins are installed/);
     const u = marr(['study', 'refusl', '--out', join(dir, 'out3')], inRepo);
     expect(u.status).toBe(2);
     expect(u.stderr).toMatch(/unknown study "refusl"\. Did you mean "refusal"\?/);
