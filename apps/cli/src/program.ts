@@ -56,6 +56,19 @@ export function createProgram(version: string): Command {
     .action(async (id, opts) => (await import('./commands/run.js')).runCommand(id, opts));
 
   program
+    .command('study')
+    .description('run a multilevel study (behaviour, representation, components, closing ablation) and write one report')
+    .argument('[study]', 'a study name (see --list) or a study file (.json)')
+    .option('--model <path>', "the model (default: the study's own)")
+    .option('--tokenizer <path>', 'tokenizer for llama2.c models')
+    .option('--out <dir>', 'output folder')
+    .option('--seed <n>', 'random seed (default 0)')
+    .option('--list', 'the studies installed packages ship')
+    .option('--schema', 'print the JSON schema of study files')
+    .option('--json', 'machine-readable output')
+    .action(async (id, opts) => (await import('./commands/study.js')).studyCommand(id, opts));
+
+  program
     .command('plugins')
     .description('discovered plugins and their analyses')
     .option('--verify', 'import each plugin and check its package.json manifest against its module')
@@ -117,9 +130,10 @@ export function createProgram(version: string): Command {
 
   program
     .command('quickstart')
-    .description('run the main analysis (stages) on the default shipped model and write a report')
+    .description('run the main job, a multilevel study (refusal), on the default shipped model and write its report')
     .option('--out <dir>', 'output folder (default: marr-quickstart)')
-    .option('--analysis <id>', 'another analysis taking one model and text (default: stages)')
+    .option('--study <name>', 'another shipped study (default: refusal; see marr study --list)')
+    .option('--analysis <id>', 'run one analysis taking one model and text instead (e.g. stages) on generated documents')
     .option('--documents <n>', 'generated documents to score (default 400)')
     .action(async (opts) => (await import('./commands/quickstart.js')).quickstartCommand(opts));
 

@@ -1,7 +1,8 @@
 /**
- * `marr quickstart` (what the repository README's `npm run quickstart` ends with): the stages analysis
- * of @marr/layer-robustness on the default model of @marr/zoo (both dev dependencies of this package,
- * so they are built before these tests), on generated corpus documents.
+ * `marr quickstart` (what the repository README's `npm run quickstart` ends with): the refusal study of
+ * @marr/zoo on its default model, through @marr/probes and @marr/patching (dev dependencies of this
+ * package, so they are built before these tests); with --analysis, one analysis (stages of
+ * @marr/layer-robustness) on generated corpus documents.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -11,10 +12,27 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { expect, it } from 'vitest';
 import { marr, repoRoot } from './helpers.js';
 
-it('runs stages on the default shipped model and writes a valid, reproducible report', () => {
+it('runs the refusal study on the default shipped model: its report is the multilevel one', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'marr-quickstart-')), 'qs');
+  const r = marr(['quickstart', '--out', out], { cwd: repoRoot, env: { MARR_PLUGINS_FROM_CLI: '1' } });
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stderr).toContain(`marr study refusal --model default --out ${out}`);
+  const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  const schema = JSON.parse(readFileSync(join(repoRoot, 'docs/report.schema.json'), 'utf8'));
+  expect(new Ajv2020({ strict: false }).compile(schema)(report)).toBe(true);
+  expect(report.analysis.id).toBe('study:refusal');
+  expect(report.results.steps.map((s: { level: string }) => s.level)).toEqual(['algorithmic', 'implementational', 'implementational']);
+  expect(report.summary).toMatch(/refusal rate 100% on forbidden prompts, 0% on ordinary prompts/);
+  expect(report.summary).toMatch(/changes the refusal rate on forbidden prompts from 100% to/);
+  const html = readFileSync(join(out, 'report.html'), 'utf8');
+  for (const level of ['computational', 'algorithmic', 'implementational']) expect(html).toContain(`Level ${['computational', 'algorithmic', 'implementational'].indexOf(level) + 1} of 3, ${level}`);
+  expect(html).toContain('marr study refusal --model default --seed 0');
+});
+
+it('runs stages (--analysis) on the default shipped model and writes a valid, reproducible report', () => {
   const out = join(mkdtempSync(join(tmpdir(), 'marr-quickstart-')), 'qs');
   // From the repository root: the CLI's own installation reaches the workspace's plugins and zoo.
-  const r = marr(['quickstart', '--out', out, '--documents', '60'], { cwd: repoRoot, env: { MARR_PLUGINS_FROM_CLI: '1' } });
+  const r = marr(['quickstart', '--analysis', 'stages', '--out', out, '--documents', '60'], { cwd: repoRoot, env: { MARR_PLUGINS_FROM_CLI: '1' } });
   expect(r.status, r.stderr).toBe(0);
   expect(r.stderr).toContain(`marr run stages --model default --data ${join(out, 'data.jsonl')}`);
   const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));

@@ -115,6 +115,23 @@ export interface LibraryScript {
   seconds: number;
 }
 
+/** A shipped multilevel study, run with `marr study` while the site was built. */
+export interface CatalogStudy {
+  name: string;
+  title: string;
+  description: string;
+  /** The package that ships it. */
+  package: string;
+  model: string | null;
+  /** The study file's text, as shipped. */
+  source: string;
+  command: string;
+  /** Paths relative to generated/. */
+  reportJson: string;
+  reportHtml: string;
+  seconds: number;
+}
+
 export interface Catalog {
   schemaVersion: 1;
   marrVersion: string;
@@ -133,6 +150,8 @@ export interface Catalog {
   authoring: AuthoringExample;
   /** The library guide's scripts, run while the site was generated. */
   library: LibraryScript[];
+  /** The multilevel studies official packages ship, each run once (`marr study <name>`). */
+  studies: CatalogStudy[];
 }
 
 export type { ReportEnvelope };

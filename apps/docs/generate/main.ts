@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { hookPointShape, hookPointTable as coreHookPointTable, loadModel, writeJsonAtomic } from '@marr/core';
 import { sharedRoot } from '@marr/core/testing';
-import { LEVELS, type AnalysisDescription, type Catalog, type CatalogAnalysis, type CatalogPlugin, type HookPointTable, type ShippedModelInfo } from './catalog.js';
+import { LEVELS, type AnalysisDescription, type Catalog, type CatalogAnalysis, type CatalogPlugin, type CatalogStudy, type HookPointTable, type ShippedModelInfo } from './catalog.js';
 import { authoringExample } from './authoring.js';
 import { libraryScripts } from './library.js';
 import { runCli, runCliJson } from './cli.js';
@@ -88,6 +88,45 @@ async function runPool(jobs: readonly (() => Promise<void>)[], limit: number): P
   };
   await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
   if (errors.length > 0) throw errors[0];
+}
+
+interface StudyListEntry {
+  name: string;
+  title: string;
+  model: string | null;
+  package: string;
+  description: string;
+  file: string;
+}
+
+/** Runs every study an official package ships (`marr study <name>`) on its own model. */
+async function runStudies(): Promise<CatalogStudy[]> {
+  const listed = (await runCliJson<StudyListEntry[]>(['study', '--list', '--json'])).filter((s) => isOfficial(s.package));
+  const studies: CatalogStudy[] = [];
+  for (const s of listed) {
+    if (s.model && !(await isShippedModel(s.model))) {
+      log(`skip study ${s.name}: its model "${s.model}" is not installed`);
+      continue;
+    }
+    const outDir = join(reportsDir, 'studies', s.name);
+    const display = `npx marr study ${s.name} --out out/study-${s.name}`;
+    log(`run  study ${s.name}: ${display}`);
+    const { seconds } = await runCli(['study', s.name, '--out', outDir]);
+    log(`done study ${s.name} in ${seconds.toFixed(1)} s`);
+    studies.push({
+      name: s.name,
+      title: s.title,
+      description: s.description,
+      package: s.package,
+      model: s.model,
+      source: readFileSync(s.file, 'utf8'),
+      command: display,
+      reportJson: relative(generatedDir, join(outDir, 'report.json')),
+      reportHtml: relative(generatedDir, join(outDir, 'report.html')),
+      seconds,
+    });
+  }
+  return studies;
 }
 
 async function hookPointTable(): Promise<HookPointTable | null> {
@@ -172,6 +211,7 @@ async function main(): Promise<void> {
     hookPoints: await hookPointTable(),
     authoring: await authoringExample(),
     library: await libraryScripts(),
+    studies: await runStudies(),
   };
   await writeJsonAtomic(catalogPath, catalog);
   const runs = analyses.reduce((n, a) => n + a.examples.length, 0);

@@ -73,3 +73,4 @@ export * from './patching/index.js';
 export { checkTokenizerJson, TOKENIZER_PART_TYPES, MAX_TOKEN_ID_WITHOUT_MODEL, type TokenizerJsonCheckOptions } from './tokenizer/tokenizer-json-check.js';
 export { checkWeightsFinite, findNonFinite, nonFiniteOutputMessage, type NonFiniteWeights, type NonFiniteFinding } from './loading/finite-check.js';
 export { createAdamW, adamwStep, clipGradients, learningRate, type AdamWSettings, type AdamWState, type OptimArray } from './optim/adamw.js';
+export * from './study/index.js';

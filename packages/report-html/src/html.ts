@@ -136,9 +136,13 @@ export async function renderHtml(report: Report | ReportEnvelope, options: HtmlO
   const opts: Required<HtmlOptions> = { maxTableRows: options.maxTableRows ?? 2000, maxArtifactValues: options.maxArtifactValues ?? 64 };
   const env = 'analysis' in report ? report : null;
   const title = env ? env.analysis.title : 'marr report';
-  const meta = env
-    ? `<p class="meta">${e(env.analysis.id)} · ${e(env.analysis.level)} level · plugin ${e(env.analysis.plugin)} ${e(env.analysis.pluginVersion)} · seed ${env.seed} · marr ${e(env.marrVersion)}</p>`
-    : '';
+  // A study's report (analysis id `study:<name>`) spans the three levels rather than one.
+  const study = env?.analysis.id.startsWith('study:') ? env.analysis.id.slice('study:'.length) : null;
+  const meta = !env
+    ? ''
+    : study !== null
+      ? `<p class="meta">multilevel study ${e(study)} · computational, algorithmic and implementational levels · seed ${env.seed} · marr ${e(env.marrVersion)}</p>`
+      : `<p class="meta">${e(env.analysis.id)} · ${e(env.analysis.level)} level · plugin ${e(env.analysis.plugin)} ${e(env.analysis.pluginVersion)} · seed ${env.seed} · marr ${e(env.marrVersion)}</p>`;
   const body: string[] = [];
   for (const section of report.sections) body.push(await sectionHtml(section, opts));
   return [

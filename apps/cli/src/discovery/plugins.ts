@@ -61,7 +61,7 @@ export function nodeModulesChain(start: string): string[] {
   }
 }
 
-function packageDirs(nodeModules: string): string[] {
+export function packageDirs(nodeModules: string): string[] {
   const out: string[] = [];
   let entries: string[];
   try {
@@ -91,15 +91,24 @@ export function cliInstallDir(): string {
   return dir;
 }
 
+/** A `marr` field with studies and no plugin manifest. */
+export function isStudiesOnly(marr: unknown): boolean {
+  return !!marr && typeof marr === 'object' && !('plugin' in marr) && 'studies' in marr;
+}
+
+/** The node_modules folders discovery scans: the working directory's chain, then the CLI installation's. */
+export function searchRoots(cwd = process.cwd()): string[] {
+  // MARR_PLUGINS_FROM_CLI=0 limits the scan to the working directory's node_modules (used by tests that
+  // run the CLI from inside the repository, whose node_modules holds every official plugin).
+  const fromCli = settings().pluginsFromCli ? nodeModulesChain(cliInstallDir()) : [];
+  return [...new Set([...nodeModulesChain(cwd), ...fromCli])];
+}
+
 export function discoverPlugins(config: MarrConfig, cwd = process.cwd()): Discovery {
   const plugins: DiscoveredPlugin[] = [];
   const problems: string[] = [];
   const seen = new Set<string>();
-  // MARR_PLUGINS_FROM_CLI=0 limits the scan to the working directory's node_modules (used by tests that
-  // run the CLI from inside the repository, whose node_modules holds every official plugin).
-  const fromCli = settings().pluginsFromCli ? nodeModulesChain(cliInstallDir()) : [];
-  const searchRoots = [...nodeModulesChain(cwd), ...fromCli];
-  const roots = [...new Set(searchRoots)];
+  const roots = searchRoots(cwd);
 
   const consider = (dir: string, origin: DiscoveredPlugin['origin'], explicit: boolean) => {
     // Reading package.json first (through any symlink) keeps the scan of large node_modules cheap;
@@ -110,6 +119,8 @@ export function discoverPlugins(config: MarrConfig, cwd = process.cwd()): Discov
       return;
     }
     if (pkg.marr === undefined && !explicit) return;
+    // A package that only ships studies (`"marr": {"studies": [...]}`) is not a plugin (see discovery/studies.ts).
+    if (!explicit && isStudiesOnly(pkg.marr)) return;
     const real = realpathSync(dir);
     const manifest = checkManifest(pkg.marr);
     const name = pkg.name ?? real;

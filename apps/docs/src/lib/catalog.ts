@@ -4,9 +4,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Catalog, CatalogAnalysis, ExampleRun, Level, ReportEnvelope } from '../../generate/catalog.js';
+import type { Catalog, CatalogAnalysis, CatalogStudy, ExampleRun, Level, ReportEnvelope } from '../../generate/catalog.js';
 
-export type { Catalog, CatalogAnalysis, ExampleRun, Level, ReportEnvelope };
+export type { Catalog, CatalogAnalysis, CatalogStudy, ExampleRun, Level, ReportEnvelope };
 export { LEVELS } from '../../generate/catalog.js';
 
 export const generatedDir = resolve(process.cwd(), 'generated');
@@ -21,7 +21,7 @@ export function readCatalog(): Catalog {
   return cached;
 }
 
-export function readReport(example: ExampleRun): ReportEnvelope {
+export function readReport(example: Pick<ExampleRun, 'reportJson'>): ReportEnvelope {
   return JSON.parse(readFileSync(join(generatedDir, example.reportJson), 'utf8')) as ReportEnvelope;
 }
 

@@ -160,8 +160,11 @@ export async function writePluginManifest(dir: string): Promise<{ changed: boole
   const text = await readFile(path, 'utf8');
   const pkg = JSON.parse(text) as Record<string, unknown>;
   const manifest = pluginManifest(plugin);
-  if (JSON.stringify(pkg.marr) === JSON.stringify(manifest)) return { changed: false, manifest };
-  pkg.marr = manifest;
+  // The studies a plugin ships (`marr.studies`, listed by hand) stay as they are.
+  const studies = (pkg.marr as { studies?: unknown } | undefined)?.studies;
+  const next = studies === undefined ? manifest : { ...manifest, studies };
+  if (JSON.stringify(pkg.marr) === JSON.stringify(next)) return { changed: false, manifest };
+  pkg.marr = next;
   await writeFile(path, JSON.stringify(pkg, null, 2) + '\n');
   return { changed: true, manifest };
 }

@@ -14,6 +14,12 @@ function paramText(v: JsonValue): string {
 }
 
 export function rerunCommand(env: ReportEnvelope): string {
+  // A study's report (analysis id `study:<name>`) is re-run by `marr study` with the study as it was named.
+  if (env.analysis.id.startsWith('study:')) {
+    const study = typeof env.params.study === 'string' ? env.params.study : env.analysis.id.slice('study:'.length);
+    const args = ['marr', 'study', study, ...env.inputs.models.flatMap((m) => ['--model', m.spec]), '--seed', String(env.seed)];
+    return args.map(shellQuote).join(' ');
+  }
   const args = ['marr', 'run', env.analysis.id];
   for (const m of env.inputs.models) {
     args.push('--model', m.spec);

@@ -76,7 +76,9 @@ export function renderTerminal(report: Report | ReportEnvelope, options: Termina
   const lines: string[] = [];
   if ('analysis' in report) {
     const a = report.analysis;
-    lines.push(`# ${terminalSafe(a.title)} (${a.id}, ${a.level}; ${terminalSafe(a.plugin)} ${a.pluginVersion}; seed ${report.seed})`);
+    // A study's report (id `study:<name>`) spans the three levels rather than one.
+    if (a.id.startsWith('study:')) lines.push(`# ${terminalSafe(a.title)} (multilevel study ${terminalSafe(a.id.slice(6))}; marr ${a.pluginVersion}; seed ${report.seed})`);
+    else lines.push(`# ${terminalSafe(a.title)} (${a.id}, ${a.level}; ${terminalSafe(a.plugin)} ${a.pluginVersion}; seed ${report.seed})`);
   }
   lines.push(terminalSafe(report.summary));
   for (const section of report.sections) {

@@ -63,6 +63,13 @@ describe('plugin manifests', () => {
     expect(written.marr).toEqual({ plugin: true, apiVersion: 1, analyses: [{ id: 'a', title: 'A', level: 'algorithmic', summary: 'new' }] });
     expect(await checkPluginManifest(dir)).toEqual([]);
     expect((await writePluginManifest(dir)).changed).toBe(false);
+    // The studies a plugin lists by hand (`marr.studies`) survive regeneration.
+    const withStudies = { ...written, marr: { ...written.marr, analyses: [{ ...written.marr.analyses[0], summary: 'stale' }], studies: ['studies/s.json'] } };
+    writeFileSync(join(dir, 'package.json'), JSON.stringify(withStudies));
+    expect((await writePluginManifest(dir)).changed).toBe(true);
+    const again = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    expect(again.marr).toEqual({ plugin: true, apiVersion: 1, analyses: [{ id: 'a', title: 'A', level: 'algorithmic', summary: 'new' }], studies: ['studies/s.json'] });
+    expect((await writePluginManifest(dir)).changed).toBe(false);
   });
 
   it('takes a plugin\'s name and version from the package.json above its module', () => {

@@ -1,6 +1,6 @@
 /**
  * Serves the files the generation step wrote for download (each example's report.json and report.html,
- * the authoring example's report) at /generated/<path>, byte for byte as the CLI wrote them.
+ * the authoring example's report, each shipped study's report) at /generated/<path>, byte for byte as the CLI wrote them.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ export function getStaticPaths() {
     ...catalog.analyses.flatMap((a) => a.examples.flatMap((e) => [e.reportJson, e.reportHtml])),
     catalog.authoring.reportJson,
     catalog.authoring.reportHtml,
+    ...(catalog.studies ?? []).flatMap((s) => [s.reportJson, s.reportHtml]),
   ];
   return files.map((path) => ({ params: { path }, props: { path } }));
 }
