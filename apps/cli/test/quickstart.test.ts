@@ -5,7 +5,7 @@
  * @marr/layer-robustness) on generated corpus documents.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -47,4 +47,12 @@ it('runs stages (--analysis) on the default shipped model and writes a valid, re
   expect(report.inputs.data.sha256).toBe(createHash('sha256').update(data).digest('hex'));
   expect(data.toString().trim().split('\n')).toHaveLength(60);
   expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<svg');
+});
+
+it('leaves nothing behind when its run fails (no data file without a report)', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'marr-quickstart-')), 'qs');
+  const r = marr(['quickstart', '--analysis', 'no-such-analysis', '--out', out, '--documents', '5'], { cwd: repoRoot, env: { MARR_PLUGINS_FROM_CLI: '1' } });
+  expect(r.status).not.toBe(0);
+  expect(r.stderr).toMatch(/no-such-analysis/);
+  expect(existsSync(out)).toBe(false);
 });

@@ -5,7 +5,7 @@
  * `--analysis <id>` it runs that one analysis instead (`stages` of @marr/layer-robustness, say) on freshly
  * generated documents of the zoo's corpus. The command it runs is printed first, so it can be repeated.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '@marr/core';
 import { UsageError } from '../errors.js';
@@ -45,13 +45,21 @@ export async function quickstartCommand(options: { out?: string; analysis?: stri
   if (!Number.isInteger(count) || count < 1) throw new UsageError(`--documents must be a positive integer, got "${options.documents}"`);
 
   const dataPath = join(out, 'data.jsonl');
+  const outExisted = existsSync(out);
   const docs = zoo.generateCorpus(DATA_SEED, count);
   await writeFileAtomic(dataPath, docs.map((d) => JSON.stringify({ text: d.text })).join('\n') + '\n');
+  // The data file goes with the report: if the run fails, it goes too (and the folder, if we made it).
+  const removeData = () => rmSync(outExisted ? dataPath : out, { recursive: true, force: true });
 
   const analysis = options.analysis;
   const params = [`contextLength=${contextLength}`, `maxTokens=${contextLength * 64}`];
   process.stderr.write(
     `marr run ${analysis} --model default --data ${dataPath} ${params.map((p) => `--param ${p}`).join(' ')} --out ${out}\n\n`,
   );
-  await runCommand(analysis, { model: ['default'], data: dataPath, param: params, out });
+  try {
+    await runCommand(analysis, { model: ['default'], data: dataPath, param: params, out });
+  } catch (err) {
+    removeData();
+    throw err;
+  }
 }
