@@ -10,7 +10,7 @@
  *   { "builder": "zoo-stories" }        a data file written by a builder in data-builders.ts
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { shellQuote, z } from '@marr/core';
 import { sharedFixture } from '@marr/core/testing';
 import type { AnalysisDescription } from './catalog.js';
@@ -139,18 +139,21 @@ export async function resolveInput(ref: InputRef): Promise<ResolvedInput> {
   if ('shared' in ref) {
     const found = sharedFixture(ref.shared);
     if (!found.path) throw new MissingInput(found.reason);
-    return { arg: found.path, display: `../shared/${ref.shared}` };
+    const display = `../shared/${ref.shared}`;
+    // The CLI runs from the repository root, so the page's relative path is what it is given (and what its
+    // report records) whenever ../shared is the fixture folder; MARR_SHARED elsewhere needs the full path.
+    return { arg: resolve(repoRoot, display) === resolve(found.path) ? display : found.path, display };
   }
   if ('repo' in ref) {
     const path = join(repoRoot, ref.repo);
     if (!existsSync(path)) throw new Error(`example input ${ref.repo} does not exist in the repository`);
-    return { arg: path, display: ref.repo };
+    return { arg: ref.repo, display: ref.repo };
   }
   if (!(ref.builder in DATA_BUILDERS)) {
     throw new Error(`unknown data builder "${ref.builder}"; known builders: ${Object.keys(DATA_BUILDERS).join(', ')}`);
   }
-  const path = await buildData(ref.builder);
-  return { arg: path, display: relative(repoRoot, path) };
+  const path = relative(repoRoot, await buildData(ref.builder));
+  return { arg: path, display: path };
 }
 
 async function resolveParam(value: ParamValue): Promise<ResolvedInput> {

@@ -64,7 +64,7 @@ export { readLlama2c, parseLlama2c, parseLlama2cHeader, llama2cConfig, type Llam
 export { readMinGptJson, parseMinGptJson, type MinGptModel } from './loading/mingpt-json.js';
 export { writeHfGpt2Folder } from './loading/hf-gpt2-writer.js';
 export { fetchHubModel, hubCacheFolder, isHubId, type HubOptions, type FetchLike } from './loading/hub.js';
-export { recordFile, recordFiles, type FileRecord } from './loading/file-record.js';
+export { recordFile, recordFiles, recordedPath, type FileRecord } from './loading/file-record.js';
 export { Llama2cTokenizer } from './tokenizer/llama2c-tokenizer.js';
 export { readLlama2cVocab, parseLlama2cVocab, type Llama2cVocab } from './tokenizer/llama2c-tokenizer-file.js';
 export { HfTokenizer, templateBosId, type HfTokenizerOptions } from './tokenizer/hf-tokenizer.js';
