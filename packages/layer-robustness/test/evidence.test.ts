@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evidenceMarks, stageEvidence, type LayerInterventionMetrics, type LayerNeuronCounts, type LogitLensLayer, type LayerLocality } from '../src/index.js';
+import { evidenceMarks, stageEvidence, stageSummary, type LayerInterventionMetrics, type LayerNeuronCounts, type LogitLensLayer, type LayerLocality } from '../src/index.js';
 
 const metrics = (layer: number, kl: number, retention: number): LayerInterventionMetrics => ({
   layer, kl, crossEntropy: 3, crossEntropyOriginal: 2, entropy: 3, entropyOriginal: 2, accuracy: retention / 2, accuracyOriginal: 0.5,
@@ -50,5 +50,29 @@ describe('stage evidence', () => {
     });
     expect(ev[0].evidence).toMatch(/no prediction neuron passes the kurtosis threshold in any layer \(the largest kurtosis, 21.0, is in layer 1\)/);
     expect(ev[0].value).toBe(0);
+  });
+});
+
+describe('stage evidence strength and the short summary', () => {
+  const metrics = (layer: number, kl: number, retention: number): LayerInterventionMetrics =>
+    ({ layer, kl, klStdErr: 0, crossEntropy: 0, crossEntropyOriginal: 0, entropy: 1, entropyOriginal: 1, accuracy: retention, accuracyOriginal: 1, accuracyRetention: retention, argmaxAgreement: retention, tokens: 10 }) as unknown as LayerInterventionMetrics;
+  it('grades each item by its stated rule and names one item per stage', () => {
+    const deletion = [metrics(0, 6, 0.2), metrics(1, 1, 0.95), metrics(2, 1, 0.93), metrics(3, 3, 0.5)];
+    const ev = stageEvidence({
+      nLayers: 4,
+      sweep: { deletion, swap: [], tokens: 10, windows: 1 } as never,
+      lens: [],
+      // Previous-token attention peaks in the last layer: late, so weak evidence for detokenization.
+      locality: [0, 1, 2, 3].map((layer) => ({ layer, relativeDepth: layer / 3, total: layer === 3 ? 0.9 : 0.3, byOffset: [0.1] })) as unknown as LayerLocality[],
+      neurons: [],
+    });
+    const by = (stage: string) => ev.filter((e) => e.stage === stage).map((e) => e.strength);
+    expect(by('detokenization')).toEqual(['strong', 'weak']); // 6 / median(1, 1) = 6x; locality peak at depth 1
+    expect(by('feature engineering')).toEqual(['strong']); // mean inner retention 0.94
+    expect(by('residual sharpening')).toEqual(['strong']); // 3 / 1 = 3x the inner median
+    const summary = stageSummary(ev, 4);
+    expect(summary).toMatch(/^Stage evidence, each stage's strongest item: detokenization: strong \(deleting layer 0 gives KL 6\.0000 nats, 6\.0x/);
+    expect(summary).toMatch(/prediction ensembling: no evidence measured/);
+    expect(stageSummary([], 2)).toMatch(/feature engineering: not testable with 2 layers/);
   });
 });

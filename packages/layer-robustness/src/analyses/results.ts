@@ -101,6 +101,7 @@ export const predictionNeuronsResults = z.object({
 
 export const stageEvidenceSchema = z.object({
   stage: z.enum(['detokenization', 'feature engineering', 'prediction ensembling', 'residual sharpening']),
+  strength: z.enum(['strong', 'moderate', 'weak', 'none']).describe('how strongly it supports the stage, by the rules stated in the report (STRENGTH_RULES)'),
   evidence: z.string(),
   value: z.number(),
   from: z.number(),

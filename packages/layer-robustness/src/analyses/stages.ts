@@ -9,7 +9,7 @@ import { predictionNeuronsAnalysis } from './prediction-neurons.js';
 import { stagesResults } from './results.js';
 import { toJsonValue } from '../report/json.js';
 import { lensSections, localitySections, neuronSections, robustnessSections } from '../report/sections.js';
-import { evidenceMarks, stageEvidence } from '../stages/evidence.js';
+import { evidenceMarks, stageEvidence, stageSummary, STRENGTH_RULES } from '../stages/evidence.js';
 import { robustnessSummary } from './layer-robustness.js';
 import { localityParams, neuronParams, textParams } from './params.js';
 import { PAPER } from './reference.js';
@@ -81,9 +81,10 @@ export const stagesAnalysis = defineAnalysis({
       {
         kind: 'table',
         title: 'Evidence for each stage (measured, not asserted)',
-        columns: ['stage', 'evidence', 'relative depth'],
-        rows: evidence.map((e) => [e.stage, e.evidence, e.from === e.to ? e.from.toFixed(2) : `${e.from.toFixed(2)}-${e.to.toFixed(2)}`]),
+        columns: ['stage', 'strength', 'evidence', 'relative depth'],
+        rows: evidence.map((e) => [e.stage, e.strength, e.evidence, e.from === e.to ? e.from.toFixed(2) : `${e.from.toFixed(2)}-${e.to.toFixed(2)}`]),
       },
+      { kind: 'note', title: 'How strength is graded', text: STRENGTH_RULES },
       {
         kind: 'note',
         title: 'Reading the stages',
@@ -115,7 +116,7 @@ export const stagesAnalysis = defineAnalysis({
       });
     }
     return {
-      summary: `${robustnessSummary(sweep)} Stage evidence: ${evidence.map((e) => `${e.stage}: ${e.evidence}`).join('; ')}.`,
+      summary: `${robustnessSummary(sweep)} ${stageSummary(evidence, L)}`,
       results: {
         deletion: toJsonValue(sweep.deletion, 'results.deletion'),
         swap: toJsonValue(sweep.swap, 'results.swap'),

@@ -13,8 +13,16 @@ import { fmt, pct } from '../report/format.js';
 
 export type StageName = 'detokenization' | 'feature engineering' | 'prediction ensembling' | 'residual sharpening';
 
+/**
+ * How strongly an item supports its stage, by the fixed rules of `strengthOf` (stated in the report): the
+ * size of the effect and whether it appears where the paper places the stage.
+ */
+export type EvidenceStrength = 'strong' | 'moderate' | 'weak' | 'none';
+
 export interface StageEvidence {
   stage: StageName;
+  /** How strongly it supports the stage (see STRENGTH_RULES). */
+  strength: EvidenceStrength;
   /** What was measured, in words, with the numbers. */
   evidence: string;
   /** The headline number of the evidence. */
@@ -40,8 +48,25 @@ function median(xs: number[]): number {
 
 const argmaxBy = <T>(xs: T[], f: (x: T) => number): T => xs.reduce((a, b) => (f(b) > f(a) ? b : a));
 
-export function stageEvidence({ nLayers: L, sweep, lens, locality, neurons }: StageInputs): StageEvidence[] {
-  const out: StageEvidence[] = [];
+/** The rules behind `strength`, in words (shown with the evidence table). */
+export const STRENGTH_RULES =
+  'Strength: deleting layer 0 vs the inner median, strong at >= 3x, moderate at >= 1.5x; the previous-token attention peak, ' +
+  'strong when it is at depth <= 1/3 and >= 1.5x the layer average, moderate at depth <= 1/2, else weak (detokenization is early); ' +
+  'inner-layer deletion keeping >= 90% of accuracy on average is strong, >= 70% moderate; prediction (suppression) neurons densest ' +
+  'at depth >= 1/2 (>= 3/4) with >= 5% of the layer strong, fewer moderate, elsewhere weak, none found none; the largest logit-lens ' +
+  'entropy drop strong at >= 1 bit in the second half, moderate at >= 0.25 bits, a rise none; deleting the last layer strong at ' +
+  '>= 1.5x the inner median KL, moderate at >= 0.75x. With two layers there are no inner layers, so feature engineering cannot be tested.';
+
+type Draft = Omit<StageEvidence, 'strength'> & { rule: (e: Omit<StageEvidence, 'strength'>) => EvidenceStrength };
+
+const grade = (x: number, strong: number, moderate: number): EvidenceStrength => (x >= strong ? 'strong' : x >= moderate ? 'moderate' : 'weak');
+
+export function stageEvidence(inputs: StageInputs): StageEvidence[] {
+  return stageEvidenceDrafts(inputs).map(({ rule, ...e }) => ({ ...e, strength: rule(e) }));
+}
+
+function stageEvidenceDrafts({ nLayers: L, sweep, lens, locality, neurons }: StageInputs): Draft[] {
+  const out: Draft[] = [];
   const depth = (l: number) => relativeDepth(l, L);
   const del = sweep.deletion;
   const inner = del.slice(1, -1);
@@ -54,6 +79,7 @@ export function stageEvidence({ nLayers: L, sweep, lens, locality, neurons }: St
       value: del[0].kl / Math.max(med, 1e-12),
       from: 0,
       to: 0,
+      rule: (e) => grade(e.value, 3, 1.5),
     });
   }
   if (locality.length > 0) {
@@ -65,6 +91,7 @@ export function stageEvidence({ nLayers: L, sweep, lens, locality, neurons }: St
       value: top.total,
       from: top.relativeDepth,
       to: top.relativeDepth,
+      rule: (e) => (e.from <= 1 / 3 && top.total >= 1.5 * meanAll ? 'strong' : e.from <= 0.5 ? 'moderate' : 'weak'),
     });
   }
   if (inner.length > 0) {
@@ -80,6 +107,7 @@ export function stageEvidence({ nLayers: L, sweep, lens, locality, neurons }: St
       value: rets.reduce((a, b) => a + b, 0) / rets.length,
       from: depth(1),
       to: depth(L - 2),
+      rule: (e) => grade(e.value, 0.9, 0.7),
     });
   }
   if (neurons.length > 0) out.push(neuronEvidence(neurons, 'prediction'));
@@ -93,23 +121,27 @@ export function stageEvidence({ nLayers: L, sweep, lens, locality, neurons }: St
       value: drop,
       from: lens[at - 1].relativeDepth,
       to: lens[at].relativeDepth,
+      rule: (e) => (e.value <= 0 ? 'none' : e.value >= 1 && e.to >= 0.5 ? 'strong' : e.value >= 0.25 ? 'moderate' : 'weak'),
     });
   }
   if (neurons.length > 0) out.push(neuronEvidence(neurons, 'suppression'));
   if (del.length > 1) {
     const last = del[del.length - 1];
+    const innerMedian = inner.length > 0 ? median(inner.map((r) => r.kl)) : null;
     out.push({
       stage: 'residual sharpening',
       evidence: `deleting the last layer gives KL ${fmt(last.kl, 4)} nats and changes the entropy from ${fmt(last.entropyOriginal)} to ${fmt(last.entropy)} bits`,
       value: last.kl,
       from: 1,
       to: 1,
+      // Without inner layers there is nothing to compare the last layer's deletion with.
+      rule: (e) => (innerMedian === null ? 'weak' : grade(e.value / Math.max(innerMedian, 1e-12), 1.5, 0.75)),
     });
   }
   return out;
 }
 
-function neuronEvidence(neurons: LayerNeuronCounts[], kind: 'prediction' | 'suppression'): StageEvidence {
+function neuronEvidence(neurons: LayerNeuronCounts[], kind: 'prediction' | 'suppression'): Draft {
   const stage: StageName = kind === 'prediction' ? 'prediction ensembling' : 'residual sharpening';
   const fraction = (r: LayerNeuronCounts) => (kind === 'prediction' ? r.predictionFraction : r.suppressionFraction);
   const top = argmaxBy(neurons, fraction);
@@ -121,6 +153,7 @@ function neuronEvidence(neurons: LayerNeuronCounts[], kind: 'prediction' | 'supp
       value: 0,
       from: k.relativeDepth,
       to: k.relativeDepth,
+      rule: () => 'none',
     };
   }
   return {
@@ -129,7 +162,25 @@ function neuronEvidence(neurons: LayerNeuronCounts[], kind: 'prediction' | 'supp
     value: fraction(top),
     from: top.relativeDepth,
     to: top.relativeDepth,
+    rule: (e) => (e.from < (kind === 'prediction' ? 0.5 : 0.75) ? 'weak' : e.value >= 0.05 ? 'strong' : 'moderate'),
   };
+}
+
+const STRENGTH_ORDER: Record<EvidenceStrength, number> = { strong: 3, moderate: 2, weak: 1, none: 0 };
+
+/**
+ * One clause per stage for a report's summary: the stage, how strong its best evidence is, and that
+ * evidence's words (the table keeps every item).
+ */
+export function stageSummary(evidence: readonly StageEvidence[], nLayers: number): string {
+  const stages: StageName[] = ['detokenization', 'feature engineering', 'prediction ensembling', 'residual sharpening'];
+  const clauses = stages.map((stage) => {
+    const items = evidence.filter((e) => e.stage === stage);
+    if (items.length === 0) return stage === 'feature engineering' && nLayers < 3 ? `${stage}: not testable with ${nLayers} layers` : `${stage}: no evidence measured`;
+    const best = items.reduce((a, b) => (STRENGTH_ORDER[b.strength] > STRENGTH_ORDER[a.strength] ? b : a));
+    return `${stage}: ${best.strength} (${best.evidence})`;
+  });
+  return `Stage evidence, each stage's strongest item: ${clauses.join('; ')}.`;
 }
 
 /** Figure marks for the evidence of the given stages (a rule at a point, a band over a range). */
