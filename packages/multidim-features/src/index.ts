@@ -25,5 +25,4 @@ export * from './clusters/cluster-activations.js';
 export * from './clusters/cluster-reducibility.js';
 export { multidimFeaturesAnalysis, multidimFeaturesParams, type MultidimFeaturesParams } from './analyses/multidim-features.js';
 export { multidimFeaturesResults } from './analyses/results.js';
-export { saeFolderKind } from './analyses/sae-input.js';
 export { plantedCircleSae, type PlantedCircleSae } from './planted/planted-circle-sae.js';

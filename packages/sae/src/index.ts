@@ -15,6 +15,7 @@ export { runSaeTrainCommand, readActivationTable, type SaeTrainCommandOptions } 
 export { evaluateSae, type SaeEvaluation, type EvaluateOptions } from './evaluate/evaluate-sae.js';
 export { featureStats, logitEffects, type FeatureStats, type TopActivation } from './features/feature-stats.js';
 export { contextActivations, type ContextRequest } from './features/context-activations.js';
+export { saeFolderKind, analysisSae } from './analyses/common.js';
 export { saeEvaluateAnalysis } from './analyses/sae-evaluate.js';
 export { saeFeaturesAnalysis } from './analyses/sae-features.js';
 export { plugin, PLUGIN_VERSION } from './plugin.js';

@@ -10,7 +10,7 @@ import { planeFigures } from '../report/plane-figures.js';
 import { irreducibilityOptions, irreducibilityParams } from './irreducibility-params.js';
 import { REFERENCES } from './references.js';
 import { multidimFeaturesResults } from './results.js';
-import { saeFolderKind, saeFromContext } from './sae-input.js';
+import { analysisSae, saeFolderKind } from '@marr/sae';
 
 export const multidimFeaturesParams = z.object({
   method: z.enum(['graph', 'spectral']).default('graph').describe('Clustering of the decoder directions: graph (link each feature to its topK most similar features above cutoff; connected components; the authors\' default) or spectral (spectral clustering of the angular affinity 1 − arccos(sim)/π into spectralClusters clusters).'),
@@ -65,7 +65,7 @@ export const multidimFeaturesAnalysis = defineAnalysis({
   async run(ctx) {
     const model = ctx.models[0];
     const p = ctx.params;
-    const sae = saeFromContext(ctx, model);
+    const sae = analysisSae(ctx, model);
     if (p.minClusterSize > p.maxClusterSize) throw new MarrUsageError(`minClusterSize (${p.minClusterSize}) exceeds maxClusterSize (${p.maxClusterSize}); lower one of them`);
     const { dSae, dIn } = sae.cfg;
     const W_dec = sae.weights.W_dec.data;

@@ -39,6 +39,7 @@ export function analysisSae(ctx: AnalysisContext<unknown>, model: HookedTransfor
   const hook = sae.cfg.hookName;
   if (!hook) throw new MarrUsageError(`${input.path}/cfg.json names no hook_name; set it to the hook point the SAE reads (e.g. blocks.0.hook_resid_post)`);
   if (!model.hookPoints({ optIn: true }).includes(hook)) throw new MarrUsageError(`the SAE reads ${hook}, which is not a hook point of this model; was it trained on another model?`);
+  if (sae.cfg.dIn !== model.config.dModel && /resid/.test(hook)) throw new MarrUsageError(`the SAE reads ${sae.cfg.dIn}-wide activations but the model's residual stream is ${model.config.dModel} wide; was it trained on another model?`);
   return sae;
 }
 
