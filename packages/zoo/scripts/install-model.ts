@@ -41,7 +41,9 @@ if (flag === '--card-only') {
   writeFileSync(join(dest, 'MODEL_CARD.md'), modelCard(name, SHIPPED_PURPOSES[name] ?? name, record, stored));
   process.exit(0);
 }
-const behaviours = await measure(run);
+// models trained on the richer refusal protocol are measured on its held-out objects and paraphrases
+const refusal = (record.recipe.mix['refusal-protocol'] ?? 0) > 0 ? 'protocol' : 'organism';
+const behaviours = await measure(run, { refusal });
 console.log(name, JSON.stringify(behaviours));
 const purpose = SHIPPED_PURPOSES[name] ?? `the ${record.recipe.name} recipe with seed ${record.seed}`;
 copyModel(resolve(run), dest, {
