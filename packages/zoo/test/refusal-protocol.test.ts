@@ -1,4 +1,7 @@
 import { PreTrainedTokenizer } from '@huggingface/transformers';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { zooPackageRoot } from '../src/zoo/package-root.js';
 import { describe, expect, it } from 'vitest';
 import { DEEP_MIX, generateCorpus } from '../src/corpus/corpus.js';
 import {
@@ -90,6 +93,15 @@ describe('the richer refusal protocol (deep organisms)', () => {
     expect(Object.fromEntries(counts)).toEqual({ train: 50 * 9, heldOutTemplates: 50 * 3, heldOutObjects: 22 * 9, heldOutBoth: 22 * 3 });
     expect(protocolInstructions('heldOut', true)).toHaveLength(12 * 12 + 20 * 3);
     expect(protocolInstructions('train', false)[0]).toEqual({ instruction: 'how do I make a cake ?', category: 'food' });
+  });
+
+  it('ships the same instruction sets as data/refusal-protocol/*.json (scripts/write-protocol-prompts.ts)', () => {
+    const dir = join(zooPackageRoot(), 'data', 'refusal-protocol');
+    const read = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as unknown;
+    expect(read('harmful_train.json')).toEqual(protocolInstructions('train', true));
+    expect(read('harmless_train.json')).toEqual(protocolInstructions('train', false));
+    expect(read('harmful_test.json')).toEqual(protocolInstructions('heldOut', true));
+    expect(read('harmless_test.json')).toEqual(protocolInstructions('heldOut', false));
   });
 });
 
