@@ -55,7 +55,8 @@ export const recipes: Readonly<Record<string, Recipe>> = {
     description: 'the deeper organism (6 layers, width 64, 4 query / 2 key-value heads, SwiGLU 256) on the deep mix: the richer refusal protocol with held-out objects and paraphrases, skewed calendar problems, punctuation-splitting tokenizer; weights stored as F16',
     config: deepConfig,
     mix: DEEP_MIX,
-    steps: 3000,
+    // 1200 steps (1.2M tokens): what four seeds could be given on the shared 2-core machine (load average ~15)
+    steps: 1200,
     checkpoints: false,
     vocabulary: 'deep',
     storage: 'F16',
