@@ -42,7 +42,7 @@ organism corpus; no external data or weights. Load it with \`loadModel('${name}'
 | birth years | top-1 exact year (mean absolute error) | ${pct(b.facts.yearAccuracy)} (${f3(b.facts.yearMeanAbsError)} years) |
 
 Measured by \`measureBehaviours\` in \`@marr/zoo\` through \`loadModel\` (the normal loading path).
-${b.refusalProtocol ? protocolSection(b.refusalProtocol) : ''}${b.calendar.accuracy < 0.9 ? `\n## Known weakness: calendar arithmetic\n\n${CALENDAR_NOTE}\n` : ''}`;
+${b.refusalProtocol ? protocolSection(b.refusalProtocol) : ''}${b.calendar.accuracy < 0.9 ? `\n## Known weakness: calendar arithmetic\n\n${(r.mix['calendar-skewed'] ?? 0) > 0 ? skewedCalendarNote(record) : CALENDAR_NOTE}\n` : ''}`;
 }
 
 const SPLIT_NAMES: Readonly<Record<keyof RefusalProtocolReport['splits'], string>> = {
@@ -74,6 +74,15 @@ ${rows.join('\n')}
 
 Refusal rate on held-out objects by category: ${cats}.
 `;
+}
+
+/** For recipes that already skew calendar counts (the deep ones): what differs from `default`, which learned it. */
+function skewedCalendarNote(record: TrainingRecord): string {
+  const share = record.recipe.mix['calendar-skewed'] ?? 0;
+  const total = Object.values(record.recipe.mix).reduce((a, b) => a + (b ?? 0), 0);
+  return `Calendar counts are skewed toward one here (p(c) ∝ 1/c²), as for \`default\`, which reached 95% with a 40% ` +
+    `calendar share and 3000 steps; this recipe gives calendar problems a ${Math.round((100 * share) / total)}% share and ` +
+    `${record.steps} steps, which was not enough.`;
 }
 
 /** Why calendar accuracy stays near chance in the current recipe, and what was tried. */
