@@ -7,7 +7,7 @@ import { measureRefusalProtocol, type BehaviourReport } from '../src/evaluate/be
 import { vocabularyFromTokenizerJson } from '../src/tokenizer/word-tokenizer.js';
 import { resolveShippedModel } from '../src/zoo/shipped.js';
 
-const DEEP_MODELS = ['deep-seed0', 'deep-seed1'];
+const DEEP_MODELS = ['deep-seed0', 'deep-seed1', 'deep-seed2', 'deep-seed3'];
 
 describe.each(DEEP_MODELS)('shipped deep organism %s', (name) => {
   const dir = resolveShippedModel(name);
