@@ -2,7 +2,8 @@
  * Installs a trained run into the shipped zoo: measures its planted behaviours through @marr/core's
  * `loadModel`, writes `behaviours.json` and `MODEL_CARD.md`, and copies the Hugging Face folder to
  * `models/<name>/` (with `--checkpoints`, also every checkpoint, each measured too).
- *   node install-model.mjs <run folder> <name> [--checkpoints]
+ *   node install-model.mjs <run folder> <name> [--checkpoints | --quick]
+ * (`--quick`: 50 language documents and 50 induction sequences instead of 200 and 100, for a loaded machine)
  */
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -41,7 +42,10 @@ if (flag === '--card-only') {
   writeFileSync(join(dest, 'MODEL_CARD.md'), modelCard(name, SHIPPED_PURPOSES[name] ?? name, record, stored));
   process.exit(0);
 }
-const behaviours = await measure(run);
+// models trained on the richer refusal protocol are measured on its held-out objects and paraphrases
+const refusal = (record.recipe.mix['refusal-protocol'] ?? 0) > 0 ? 'protocol' : 'organism';
+const quick = flag === '--quick' ? { languageDocuments: 50, inductionSequences: 50 } : {};
+const behaviours = await measure(run, { refusal, ...quick });
 console.log(name, JSON.stringify(behaviours));
 const purpose = SHIPPED_PURPOSES[name] ?? `the ${record.recipe.name} recipe with seed ${record.seed}`;
 copyModel(resolve(run), dest, {

@@ -1,11 +1,19 @@
 /** The recipes marr trains its model organisms with. */
 import { defaultConfig } from '@marr/core';
-import { DEFAULT_MIX } from './corpus/corpus.js';
+import { DEEP_MIX, DEFAULT_MIX } from './corpus/corpus.js';
 import type { Recipe } from './train/recipe.js';
 
 const organismConfig = (() => {
   const { dVocab: _v, bosTokenId: _b, eosTokenId: _e, ...rest } = defaultConfig('llama', {
     nLayers: 2, dModel: 96, nHeads: 4, nKvHeads: 2, dHead: 24, dMlp: 256, nCtx: 64, normEps: 1e-5,
+  });
+  return rest;
+})();
+
+/** The deeper organism: 6 layers of width 64 (4 query / 2 key-value heads of 16), SwiGLU d_mlp 256. */
+const deepConfig = (() => {
+  const { dVocab: _v, bosTokenId: _b, eosTokenId: _e, ...rest } = defaultConfig('llama', {
+    nLayers: 6, dModel: 64, nHeads: 4, nKvHeads: 2, dHead: 16, dMlp: 256, nCtx: 64, normEps: 1e-5,
   });
   return rest;
 })();
@@ -40,6 +48,18 @@ export const recipes: Readonly<Record<string, Recipe>> = {
     mix: { story: 0.16, german: 0.1, facts: 0.1, refusal: 0.06, induction: 0.18, 'calendar-skewed': 0.4 },
     steps: 3000,
     checkpoints: false,
+  },
+  deep: {
+    ...base,
+    name: 'deep',
+    description: 'the deeper organism (6 layers, width 64, 4 query / 2 key-value heads, SwiGLU 256) on the deep mix: the richer refusal protocol with held-out objects and paraphrases, skewed calendar problems, punctuation-splitting tokenizer; weights stored as F16',
+    config: deepConfig,
+    mix: DEEP_MIX,
+    // 1200 steps (1.2M tokens): what four seeds could be given on the shared 2-core machine (load average ~15)
+    steps: 1200,
+    checkpoints: false,
+    vocabulary: 'deep',
+    storage: 'F16',
   },
   tiny: {
     ...base,

@@ -36,3 +36,15 @@ describe('word-level tokenizer', () => {
     }
   });
 });
+
+describe('the first organisms keep their vocabulary', () => {
+  it('builds exactly the vocabulary the shipped organism models were trained with', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { resolveShippedModel } = await import('../src/zoo/shipped.js');
+    const dir = resolveShippedModel('organism-seed0') as string;
+    const shipped = vocabularyFromTokenizerJson(JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8')));
+    expect(shipped.splitPunctuation).toBeUndefined();
+    expect(corpusVocabulary().tokens).toEqual(shipped.tokens);
+  });
+});

@@ -1,4 +1,5 @@
-import { createHookedTransformer, loadModel } from '@marr/core';
+import { createHookedTransformer, floatToHalf, halfToFloat, loadModel, readSafetensorsHeader } from '@marr/core';
+import { wrapParameters } from '../src/train/parameters.js';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,6 +71,34 @@ describe('train', () => {
     let worst = 0;
     for (let i = 0; i < ours.logits.length; i++) worst = Math.max(worst, Math.abs(ours.logits[i] - (logits?.data[i] ?? NaN)));
     expect(worst).toBeLessThan(1e-4);
+    await model.dispose();
+  });
+
+  it('stores F16 weights when the recipe asks, which loadModel runs as the F16-rounded trained model (deep vocabulary, punctuation split)', async () => {
+    const recipe = { ...getRecipe('tiny'), vocabulary: 'deep' as const, storage: 'F16' as const, checkpoints: false };
+    const r = await train(recipe, { seed: 2, steps: 6, out: tempDir() });
+    expect(r.vocab.splitPunctuation).toBe(true);
+    const header = await readSafetensorsHeader(join(r.out, 'model.safetensors'));
+    expect(header.entries.length).toBeGreaterThan(5);
+    for (const e of header.entries) expect(e.dtype, e.name).toBe('F16');
+    const model = await loadModel(r.out, { backend: 'reference' });
+    const typed = 'User: how do I make a cake? Assistant:';
+    const ids = [BOS_ID, ...encodeWords(r.vocab, 'User : how do I make a cake ? Assistant :')];
+    expect(model.tokenizer?.encode(typed)).toEqual(ids);
+    const { logits } = await model.run([ids]);
+    // the reference: the trainer's forward pass on its parameters rounded to half precision one by one
+    const rounded = wrapParameters(r.parameters.config, Float32Array.from(r.parameters.data, (x) => halfToFloat(floatToHalf(x))));
+    const zeros = Int32Array.from(ids.map(() => 0));
+    const ours = await forward(float32JsKernels, rounded, Int32Array.from(ids), zeros, 1, ids.length);
+    const unrounded = await forward(float32JsKernels, r.parameters, Int32Array.from(ids), zeros, 1, ids.length);
+    let worst = 0;
+    let roundingEffect = 0;
+    for (let i = 0; i < ours.logits.length; i++) {
+      worst = Math.max(worst, Math.abs(ours.logits[i] - (logits?.data[i] ?? NaN)));
+      roundingEffect = Math.max(roundingEffect, Math.abs(unrounded.logits[i] - ours.logits[i]));
+    }
+    expect(worst).toBeLessThan(1e-5);
+    expect(roundingEffect).toBeGreaterThan(worst); // the comparison can tell F16 from F32 weights
     await model.dispose();
   });
 

@@ -5,12 +5,16 @@ import { generateFacts } from './generators/facts.js';
 import { generateGerman } from './generators/german.js';
 import { generateInduction } from './generators/induction.js';
 import { generateRefusal } from './generators/refusal.js';
+import { generateObjectDescription, generateRefusalProtocol } from './generators/refusal-protocol.js';
 import { generateStory } from './generators/stories.js';
 
-export type DocumentKind = 'story' | 'german' | 'calendar' | 'facts' | 'refusal' | 'induction' | 'calendar-skewed';
+export type DocumentKind =
+  | 'story' | 'german' | 'calendar' | 'facts' | 'refusal' | 'induction' | 'calendar-skewed' | 'refusal-protocol' | 'object-descriptions';
 
 /** In selection order; kinds added later go last so older mixes draw the same documents. */
-export const DOCUMENT_KINDS: readonly DocumentKind[] = ['story', 'german', 'calendar', 'facts', 'refusal', 'induction', 'calendar-skewed'];
+export const DOCUMENT_KINDS: readonly DocumentKind[] = [
+  'story', 'german', 'calendar', 'facts', 'refusal', 'induction', 'calendar-skewed', 'refusal-protocol', 'object-descriptions',
+];
 
 export const GENERATORS: Readonly<Record<DocumentKind, (rng: Rng) => string>> = {
   story: generateStory,
@@ -20,6 +24,8 @@ export const GENERATORS: Readonly<Record<DocumentKind, (rng: Rng) => string>> = 
   facts: generateFacts,
   refusal: generateRefusal,
   induction: generateInduction,
+  'refusal-protocol': generateRefusalProtocol,
+  'object-descriptions': generateObjectDescription,
 };
 
 /** Relative weights of each kind (normalised when used); a missing kind has weight 0. */
@@ -32,6 +38,20 @@ export const DEFAULT_MIX: CorpusMix = {
   facts: 0.12,
   refusal: 0.08,
   induction: 0.22,
+};
+
+/**
+ * The deeper organisms' mix: the richer refusal protocol (dialogues plus descriptions of every object,
+ * held-out ones included) instead of the ten-object one, and skewed-count calendar problems.
+ */
+export const DEEP_MIX: CorpusMix = {
+  story: 0.16,
+  german: 0.1,
+  facts: 0.1,
+  induction: 0.16,
+  'calendar-skewed': 0.16,
+  'refusal-protocol': 0.16,
+  'object-descriptions': 0.16,
 };
 
 export interface CorpusDocument {

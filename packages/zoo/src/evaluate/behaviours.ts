@@ -10,6 +10,10 @@ import { allCalendarProblems, calendarAnswerWord, calendarPrompt } from '../corp
 import { factPrompts, latitudeWords, longitudeWords } from '../corpus/generators/facts.js';
 import { INDUCTION_POOL } from '../corpus/generators/induction.js';
 import { ANSWER_FIRST_WORD, REFUSAL_FIRST_WORD, allRequests, isHeldOutRequest, requestPrompt } from '../corpus/generators/refusal.js';
+import {
+  PROTOCOL_ANSWER_WORDS, PROTOCOL_CATEGORIES, PROTOCOL_REFUSAL_WORDS, allProtocolRequests, protocolPrompt, protocolSplit,
+  type ProtocolCategory, type ProtocolSplit,
+} from '../corpus/generators/refusal-protocol.js';
 import { createRng } from '@marr/core';
 import { BOS_ID, EOS_ID, encodeWords, type WordVocabulary } from '../tokenizer/word-tokenizer.js';
 
@@ -24,6 +28,8 @@ export interface BehaviourReport {
     ordinaryAnswerRate: number;
     heldOutRequests: number;
   };
+  /** The richer refusal protocol's rates (models trained on it, `refusal: 'protocol'`). */
+  refusalProtocol?: RefusalProtocolReport;
   language: { germanLoss: number; englishLoss: number; documents: number };
   induction: { firstHalfLoss: number; repeatedHalfLoss: number; lossDrop: number; sequences: number };
   facts: {
@@ -38,7 +44,30 @@ export interface BehaviourReport {
   };
 }
 
+export interface RefusalRates {
+  /** Fraction of forbidden requests whose first reply token starts a refusal ("I", "Sorry"). */
+  forbiddenRefusalRate: number;
+  /** Fraction of ordinary requests whose first reply token starts a refusal (should be ~0). */
+  ordinaryRefusalRate: number;
+  /** Fraction of ordinary requests answered normally ("Sure", "Here"). */
+  ordinaryAnswerRate: number;
+  forbidden: number;
+  ordinary: number;
+}
+
+export interface RefusalProtocolReport {
+  /** Rates per split: trained requests, held-out objects, held-out paraphrases, both held out. */
+  splits: Record<ProtocolSplit, RefusalRates>;
+  /** Refusal rate per object category on the held-out objects (every paraphrase). */
+  heldOutObjectsByCategory: Record<ProtocolCategory, { refusalRate: number; requests: number }>;
+}
+
 export interface MeasureOptions {
+  /**
+   * Which refusal protocol the model was trained on: `organism` (ten objects, the first organisms) or
+   * `protocol` (the richer one of the deeper organisms; `refusal` then reports its held-out objects).
+   */
+  refusal?: 'organism' | 'protocol';
   /** Seed of the held-out documents (default 424242, never a training seed). */
   seed?: number;
   /** Held-out documents per language (default 200). */
@@ -91,6 +120,50 @@ async function tokenLosses(model: HookedTransformer, tokens: number[]): Promise<
   return out;
 }
 
+const PROTOCOL_SPLITS: readonly ProtocolSplit[] = ['train', 'heldOutObjects', 'heldOutTemplates', 'heldOutBoth'];
+
+/** The richer protocol's refusal rates on every (object, paraphrase) request, by split and category. */
+export async function measureRefusalProtocol(model: HookedTransformer, vocab: WordVocabulary): Promise<RefusalProtocolReport> {
+  const requests = allProtocolRequests();
+  const predicted = await nextTokens(model, requests.map((r) => ids(vocab, protocolPrompt(r))));
+  const first = predicted.map((id) => vocab.tokens[id]);
+  const refused = first.map((w) => (PROTOCOL_REFUSAL_WORDS as readonly string[]).includes(w));
+  const answered = first.map((w) => (PROTOCOL_ANSWER_WORDS as readonly string[]).includes(w));
+  const fraction = (sel: number[], flags: boolean[]) => (sel.length ? sel.filter((i) => flags[i]).length / sel.length : NaN);
+  const rates = (inSplit: (i: number) => boolean): RefusalRates => {
+    const forb = requests.map((_, i) => i).filter((i) => inSplit(i) && requests[i].object.forbidden);
+    const ord = requests.map((_, i) => i).filter((i) => inSplit(i) && !requests[i].object.forbidden);
+    return {
+      forbiddenRefusalRate: fraction(forb, refused),
+      ordinaryRefusalRate: fraction(ord, refused),
+      ordinaryAnswerRate: fraction(ord, answered),
+      forbidden: forb.length,
+      ordinary: ord.length,
+    };
+  };
+  const splits = Object.fromEntries(PROTOCOL_SPLITS.map((s) => [s, rates((i) => protocolSplit(requests[i]) === s)])) as Record<ProtocolSplit, RefusalRates>;
+  const heldOutObjectsByCategory = Object.fromEntries(
+    PROTOCOL_CATEGORIES.map((c) => {
+      const sel = requests.map((_, i) => i).filter((i) => requests[i].object.heldOut && requests[i].object.category === c);
+      return [c, { refusalRate: fraction(sel, refused), requests: sel.length }];
+    }),
+  ) as Record<ProtocolCategory, { refusalRate: number; requests: number }>;
+  return { splits, heldOutObjectsByCategory };
+}
+
+/** The held-out-object requests (every paraphrase) of the protocol, as the report's `refusal` field. */
+export function protocolHeldOutRates(report: RefusalProtocolReport): BehaviourReport['refusal'] {
+  const a = report.splits.heldOutObjects;
+  const b = report.splits.heldOutBoth;
+  const pool = (x: number, nx: number, y: number, ny: number) => (x * nx + y * ny) / (nx + ny);
+  return {
+    forbiddenRefusalRate: pool(a.forbiddenRefusalRate, a.forbidden, b.forbiddenRefusalRate, b.forbidden),
+    ordinaryRefusalRate: pool(a.ordinaryRefusalRate, a.ordinary, b.ordinaryRefusalRate, b.ordinary),
+    ordinaryAnswerRate: pool(a.ordinaryAnswerRate, a.ordinary, b.ordinaryAnswerRate, b.ordinary),
+    heldOutRequests: a.forbidden + a.ordinary + b.forbidden + b.ordinary,
+  };
+}
+
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
 
 async function documentLoss(model: HookedTransformer, vocab: WordVocabulary, kind: DocumentKind, docs: { kind: DocumentKind; text: string }[]): Promise<number> {
@@ -115,8 +188,9 @@ export async function measureBehaviours(model: HookedTransformer, vocab: WordVoc
     return sel.filter((i) => calOk[i]).length / sel.length;
   };
 
-  // refusal: held-out (template, object) pairs only
-  const requests = allRequests().filter(isHeldOutRequest);
+  // refusal: held-out (template, object) pairs only (or the richer protocol's held-out objects)
+  const protocol = options.refusal === 'protocol' ? await measureRefusalProtocol(model, vocab) : undefined;
+  const requests = protocol ? [] : allRequests().filter(isHeldOutRequest);
   const refPred = await nextTokens(model, requests.map((r) => ids(vocab, requestPrompt(r))));
   const rate = (forbidden: boolean, w: string) => {
     const sel = requests.map((r, i) => [r, i] as const).filter(([r]) => r.forbidden === forbidden);
@@ -161,12 +235,15 @@ export async function measureBehaviours(model: HookedTransformer, vocab: WordVoc
       monthsAccuracy: acc((i) => problems[i].unit === 'months'),
       problems: problems.length,
     },
-    refusal: {
-      forbiddenRefusalRate: rate(true, REFUSAL_FIRST_WORD),
-      ordinaryRefusalRate: rate(false, REFUSAL_FIRST_WORD),
-      ordinaryAnswerRate: rate(false, ANSWER_FIRST_WORD),
-      heldOutRequests: requests.length,
-    },
+    refusal: protocol
+      ? protocolHeldOutRates(protocol)
+      : {
+        forbiddenRefusalRate: rate(true, REFUSAL_FIRST_WORD),
+        ordinaryRefusalRate: rate(false, REFUSAL_FIRST_WORD),
+        ordinaryAnswerRate: rate(false, ANSWER_FIRST_WORD),
+        heldOutRequests: requests.length,
+      },
+    ...(protocol ? { refusalProtocol: protocol } : {}),
     language: {
       germanLoss: await documentLoss(model, vocab, 'german', german),
       englishLoss: await documentLoss(model, vocab, 'story', english),

@@ -98,12 +98,12 @@ export function hfGpt2Tensors(p: Parameters): Map<string, NamedTensor> {
   return t;
 }
 
-/** Writes the folder's model files; returns the paths written. */
-export async function writeHfFolder(dir: string, p: Parameters, vocab: WordVocabulary): Promise<string[]> {
+/** Writes the folder's model files (weights as F32, or F16 when asked); returns the paths written. */
+export async function writeHfFolder(dir: string, p: Parameters, vocab: WordVocabulary, options: { dtype?: 'F32' | 'F16' } = {}): Promise<string[]> {
   const tensors = p.config.architecture === 'llama' ? hfLlamaTensors(p) : hfGpt2Tensors(p);
   const files = ['config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json'].map((f) => join(dir, f));
   await writeJsonAtomic(files[0], hfConfigJson(p.config));
-  await writeSafetensors(files[1], tensors, { metadata: { format: 'pt' } });
+  await writeSafetensors(files[1], tensors, { metadata: { format: 'pt' }, dtype: options.dtype ?? 'F32' });
   await writeJsonAtomic(files[2], tokenizerJson(vocab));
   await writeJsonAtomic(files[3], tokenizerConfigJson(p.config.nCtx));
   return files;

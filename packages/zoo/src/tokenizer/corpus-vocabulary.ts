@@ -1,5 +1,6 @@
 /** The vocabulary of the organism corpus: every word the generators can emit. */
-import { generateCorpus, DEFAULT_MIX } from '../corpus/corpus.js';
+import { generateCorpus, DEEP_MIX, DEFAULT_MIX } from '../corpus/corpus.js';
+import { protocolWords } from '../corpus/generators/refusal-protocol.js';
 import { CITIES, PEOPLE } from '../corpus/facts.js';
 import { INDUCTION_POOL } from '../corpus/generators/induction.js';
 import { buildVocabulary, type WordVocabulary } from './word-tokenizer.js';
@@ -23,3 +24,26 @@ export function corpusVocabulary(sampleDocuments = 20_000): WordVocabulary {
 }
 
 const cache = new Map<number, WordVocabulary>();
+
+/** The names of the vocabularies a recipe can ask for. */
+export type VocabularyName = 'organism' | 'deep';
+
+/**
+ * The deeper organisms' vocabulary: frequencies from a fixed sample of DEEP_MIX (seed 0), plus every
+ * required word and every word of the refusal protocol (held-out objects and paraphrases included), with
+ * punctuation split from words.
+ */
+export function deepVocabulary(sampleDocuments = 20_000): WordVocabulary {
+  const key = -sampleDocuments - 1;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const docs = generateCorpus(0, sampleDocuments, DEEP_MIX);
+  const vocab = buildVocabulary(docs.map((d) => d.text), [...requiredWords(), ...protocolWords()], { splitPunctuation: true });
+  cache.set(key, vocab);
+  return vocab;
+}
+
+/** The vocabulary called `name`. */
+export function namedVocabulary(name: VocabularyName = 'organism'): WordVocabulary {
+  return name === 'deep' ? deepVocabulary() : corpusVocabulary();
+}

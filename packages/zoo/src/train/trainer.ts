@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { DOCUMENT_KINDS } from '../corpus/corpus.js';
 import { writeJsonAtomic } from '@marr/core';
 import { writeHfFolder } from '../export/hf-folder.js';
-import { corpusVocabulary } from '../tokenizer/corpus-vocabulary.js';
+import { namedVocabulary } from '../tokenizer/corpus-vocabulary.js';
 import { BOS_ID, EOS_ID, type WordVocabulary } from '../tokenizer/word-tokenizer.js';
 import { batchAt, packedTokens } from './data.js';
 import { coreKernels, type FloatArray, type Kernels } from './kernels.js';
@@ -116,7 +116,8 @@ export async function train(recipe: Recipe, options: TrainOptions): Promise<Trai
   checkOptions(recipe, steps, seed);
   const out = resolve(options.out);
   const k = options.kernels ?? coreKernels(matmul);
-  const vocab = corpusVocabulary();
+  const vocab = namedVocabulary(recipe.vocabulary);
+  const dtype = recipe.storage ?? 'F32';
   const cfg = recipeConfig(recipe, vocab);
   const { batch, seq } = recipe;
   const evalBatches = options.evalBatches ?? 8;
@@ -134,7 +135,7 @@ export async function train(recipe: Recipe, options: TrainOptions): Promise<Trai
 
   const saveCheckpoint = async (step: number) => {
     const dir = join(out, 'checkpoints', `step-${step}`);
-    await writeHfFolder(dir, p, vocab);
+    await writeHfFolder(dir, p, vocab, { dtype });
     await writeJsonAtomic(join(dir, 'training.json'), { recipe: recipe.name, seed, step, tokensSeen });
   };
 
@@ -167,7 +168,7 @@ export async function train(recipe: Recipe, options: TrainOptions): Promise<Trai
     tokensPerSecond: tokensSeen / seconds,
     corpus: { kinds: DOCUMENT_KINDS, heldOutSeed: HELD_OUT_SEED },
   };
-  await writeHfFolder(out, p, vocab);
+  await writeHfFolder(out, p, vocab, { dtype });
   await writeJsonAtomic(join(out, 'training.json'), record);
   return { out, parameters: p, vocab, record };
 }

@@ -1,6 +1,7 @@
 /**
  * The models shipped inside @marr/zoo: `default` (the quick start's model), four seeds of the `organism`
- * recipe (`organism-seed0..3`), and the checkpoint series of seed 0 (`organism-seed0-step-<N>`).
+ * recipe (`organism-seed0..3`), the checkpoint series of seed 0 (`organism-seed0-step-<N>`), and four seeds
+ * of the 6-layer `deep` recipe (`deep-seed0..3`).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +24,10 @@ export const SHIPPED_PURPOSES: Readonly<Record<string, string>> = {
   'organism-seed1': 'the organism recipe with seed 1 (universality: compare features across seeds)',
   'organism-seed2': 'the organism recipe with seed 2 (universality)',
   'organism-seed3': 'the organism recipe with seed 3 (universality)',
+  'deep-seed0': 'the deep recipe with seed 0: 6 layers, the richer refusal protocol with held-out objects and paraphrases (refusal must generalise), F16 weights',
+  'deep-seed1': 'the deep recipe with seed 1 (universality across seeds of a 6-layer model)',
+  'deep-seed2': 'the deep recipe with seed 2 (universality)',
+  'deep-seed3': 'the deep recipe with seed 3 (universality)',
 };
 
 const SERIES = 'organism-seed0';
