@@ -18,7 +18,9 @@ export function corpusVocabulary(sampleDocuments = 20_000): WordVocabulary {
   const hit = cache.get(sampleDocuments);
   if (hit) return hit;
   const docs = generateCorpus(0, sampleDocuments, DEFAULT_MIX);
-  const vocab = buildVocabulary(docs.map((d) => d.text), requiredWords());
+  // Punctuation is split from words (BertPreTokenizer): the corpus spaces it, so its tokens are the same,
+  // and typed text such as `Thursday.` or `cake?` no longer becomes <unk>.
+  const vocab = buildVocabulary(docs.map((d) => d.text), requiredWords(), { splitPunctuation: true });
   cache.set(sampleDocuments, vocab);
   return vocab;
 }

@@ -24,7 +24,7 @@ organism corpus; no external data or weights. Load it with \`loadModel('${name}'
 | architecture | ${c.architecture} (HF LlamaForCausalLM layout): ${c.nLayers} layers, d_model ${c.dModel}, ${c.nHeads} query / ${c.nKvHeads} key-value heads of ${c.dHead}, d_mlp ${c.dMlp}, context ${c.nCtx}, ${c.normType}, ${c.positional} positions${c.gatedMlp ? ', SwiGLU' : ''} |
 | parameters | ${record.parameters.toLocaleString('en-US')} |
 | training | ${record.steps} steps × ${r.batch} × ${r.seq} tokens = ${record.tokensSeen.toLocaleString('en-US')} tokens; AdamW (β ${r.beta1}/${r.beta2}, weight decay ${r.weightDecay}), lr ${r.maxLr} → ${r.minLr} (warmup ${r.warmup}, cosine), clip ${r.gradClip} |
-| weights | ${r.storage ?? 'F32'} safetensors (loaded as float32); tokenizer: word-level, ${r.vocabulary === 'deep' ? 'whitespace and punctuation split (BertPreTokenizer)' : 'whitespace split'} |
+| weights | ${r.storage ?? 'F32'} safetensors (loaded as float32); tokenizer: word-level, whitespace and punctuation split (BertPreTokenizer) |
 | training time | ${record.seconds.toFixed(0)} s at ${Math.round(record.tokensPerSecond)} tokens/s (one shared CPU core) |
 | final training loss | ${f3(record.lossCurve[record.lossCurve.length - 1]?.loss ?? NaN)} |
 | held-out loss | ${f3(record.heldOutLoss)} (nats/token, corpus seed ${record.corpus.heldOutSeed}) |
