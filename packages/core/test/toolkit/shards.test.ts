@@ -30,7 +30,7 @@ const correlation: ShardedRun<z.output<typeof params>> = {
         for (let j = 0; j < k; j++) ss.data[i * k + j] += x * data.numeric[cols[j]][r] * ctx.params.scale;
       }
     }
-    return { items: range, sums: { n: partialArray([1], new Float64Array([range.end - range.start])), s, ss }, constants: { columns: partialArray([1], new Float64Array([k])) } };
+    return { items: range, sums: { n: partialArray([1], new Float64Array([range.end - range.start])), s, ss }, constants: { columns: partialArray([1], new Float64Array([k])) }, text: { columns: cols } };
   },
   async finish(_ctx, state) {
     const n = state.sums.n.data[0];
@@ -46,7 +46,7 @@ const correlation: ShardedRun<z.output<typeof params>> = {
         r[i].push(cov / Math.sqrt(vi * vj));
       }
     }
-    return { summary: `correlations of ${k} columns over ${n} rows`, results: { n, r }, sections: [] };
+    return { summary: `correlations of ${k} columns (${state.text!.columns.join(', ')}) over ${n} rows`, results: { n, r }, sections: [] };
   },
 };
 const analysis = defineAnalysis({
@@ -133,7 +133,8 @@ describe('runAnalysisShard and mergeShards', () => {
     const direct = await runAnalysisShard({ plugin, analysis, dataPath: csvPath, shard: { index: 1, count: 3 } });
     expect([...folders[2].state.sums.ss.data]).toEqual([...direct.state.sums.ss.data]);
     const header = JSON.parse(readFileSync(join(dirs[0], 'partial.json'), 'utf8'));
-    expect(header).toMatchObject({ kind: 'marr-partial', shard: { index: 2, count: 3 }, items: { start: 666, end: 1000, total: 1000 } });
+    expect(header).toMatchObject({ kind: 'marr-partial', shard: { index: 2, count: 3 }, items: { start: 666, end: 1000, total: 1000 }, text: { columns: ['t', 'y0', 'y1', 'y2'] } });
+    expect(merged.summary).toContain('(t, y0, y1, y2)');
   });
 
   it('says why shards do not belong together', async () => {

@@ -29,6 +29,8 @@ export interface PartialEnvelope {
   items: ItemRange;
   /** The arrays in partial.safetensors, in file order. */
   arrays: { name: string; role: PartialRole; shape: number[] }[];
+  /** The state's text constants. */
+  text: Record<string, string[]>;
   timings: ReportTimings;
 }
 
@@ -61,17 +63,18 @@ function encodeF64(entries: { key: string; array: PartialArray }[]): Uint8Array 
 }
 
 /** The two files of a shard folder (write them with writeFileSet, all or nothing). */
-export function partialFiles(envelope: Omit<PartialEnvelope, 'arrays' | 'items'>, state: PartialState): FileSetEntry[] {
+export function partialFiles(envelope: Omit<PartialEnvelope, 'arrays' | 'items' | 'text'>, state: PartialState): FileSetEntry[] {
   const arrays = stateArrays(state);
   const full: PartialEnvelope = {
     ...envelope,
     items: state.items,
     arrays: arrays.map(({ name, role, array }) => ({ name, role, shape: array.shape })),
+    text: Object.fromEntries(Object.keys(state.text ?? {}).sort().map((k) => [k, state.text![k]])),
   };
   // Keys in the order the fields are declared, so partial.json reads like report.json.
   const ordered: PartialEnvelope = {
     kind: full.kind, schemaVersion: full.schemaVersion, analysis: full.analysis, marrVersion: full.marrVersion, seed: full.seed,
-    params: full.params, inputs: full.inputs, shard: full.shard, items: full.items, arrays: full.arrays, timings: full.timings,
+    params: full.params, inputs: full.inputs, shard: full.shard, items: full.items, arrays: full.arrays, text: full.text, timings: full.timings,
   };
   return [
     { name: PARTIAL_JSON, data: JSON.stringify(ordered, null, 2) + '\n' },
@@ -123,7 +126,9 @@ export async function readShardFolder(dir: string): Promise<ShardFolder> {
   if (!(await stat(arraysPath).catch(() => null))) bad(dir, `${PARTIAL_ARRAYS} is missing`);
   const header = await readSafetensorsHeader(arraysPath);
   const byKey = new Map(header.entries.map((e) => [e.name, e]));
-  const state: PartialState = { items: envelope.items, sums: {}, constants: {} };
+  const textConstants = envelope.text ?? {};
+  if (typeof textConstants !== 'object' || Object.values(textConstants).some((v) => !Array.isArray(v) || v.some((x) => typeof x !== 'string'))) bad(dir, `${PARTIAL_JSON} has a "text" that is not lists of strings`);
+  const state: PartialState = { items: envelope.items, sums: {}, constants: {}, text: textConstants };
   const fh = await open(arraysPath, 'r');
   try {
     for (const a of envelope.arrays) {

@@ -21,6 +21,8 @@ export interface PartialState {
   sums: Record<string, PartialArray>;
   /** The same in every shard; checked equal, not added. */
   constants: Record<string, PartialArray>;
+  /** Strings the same in every shard (token strings, names), checked equal; stored in partial.json. */
+  text?: Record<string, string[]>;
 }
 
 export type PartialRole = 'sum' | 'constant';
@@ -86,6 +88,10 @@ export function mergeStates(states: readonly PartialState[], labels: readonly st
     if (layout(states[i]) !== layout(first)) {
       throw new MarrUsageError(`${labels[i]} holds other statistics than ${labels[order[0]]} (${layout(states[i])} vs ${layout(first)}); they were written by different versions or settings`);
     }
+    const text = JSON.stringify(sortedText(states[i].text));
+    if (text !== JSON.stringify(sortedText(first.text))) {
+      throw new MarrUsageError(`${labels[i]} and ${labels[order[0]]} disagree on their text constants (${Object.keys(states[i].text ?? {}).join(', ') || 'none'}): they come from different models or versions`);
+    }
     for (const [name, c] of Object.entries(states[i].constants)) {
       if (!sameBits(c.data, first.constants[name].data)) {
         throw new MarrUsageError(`${labels[i]} and ${labels[order[0]]} disagree on ${name}, which every shard of one run computes identically: they come from different models, parameters or versions`);
@@ -106,5 +112,11 @@ export function mergeStates(states: readonly PartialState[], labels: readonly st
   }
   const constants: Record<string, PartialArray> = {};
   for (const [name, c] of Object.entries(first.constants)) constants[name] = partialArray(c.shape, c.data.slice());
-  return { items: { start: 0, end: first.items.total, total: first.items.total }, sums, constants };
+  const merged: PartialState = { items: { start: 0, end: first.items.total, total: first.items.total }, sums, constants };
+  if (first.text) merged.text = sortedText(first.text);
+  return merged;
+}
+
+function sortedText(text: Record<string, string[]> | undefined): Record<string, string[]> {
+  return Object.fromEntries(Object.keys(text ?? {}).sort().map((k) => [k, [...text![k]]]));
 }
