@@ -1,0 +1,167 @@
+/**
+ * The running float64 sums of the method, one batch of kept positions at a time:
+ * - model 1's neurons (the rows): sum x, x^2, x^3, x^4 and how often x > 0;
+ * - each other model's neurons and its baseline (the columns): sum y, y^2;
+ * - the cross products x y and x b for every row/column pair. These are one matrix product per batch,
+ *   X1^T [Y_2 B_2 Y_3 B_3 ...], on core's matmul (ONNX Runtime, float32 products summed within the
+ *   batch), added into float64 accumulators;
+ * - optionally, per token, previous token and position: counts and sums of x, x^2 (the grouped sums the
+ *   variance-reduction explanations need).
+ * Every sum adds across shards, so the state is a core PartialState.
+ */
+import { matmul, partialArray, tensor, type ItemRange, type PartialArray, type PartialState } from '@marr/core';
+
+export interface SumsShape {
+  /** Model 1's neurons (the selected layers, concatenated). */
+  rows: number;
+  /** Each other model's neurons (all layers, concatenated). */
+  cols: number;
+  /** Other models. */
+  others: number;
+  /** Vocabulary size (0: no grouped sums). */
+  vocab: number;
+  /** Window length (0: no grouped sums). */
+  positions: number;
+}
+
+/** One batch: kept positions' activations, row-major float32, plus the tokens for the grouped sums. */
+export interface SumsBatch {
+  n: number;
+  /** [n, rows] */
+  x: Float32Array;
+  /** Per other model: [n, cols] activations and [n, cols] baseline. */
+  y: Float32Array[];
+  b: Float32Array[];
+  token: Int32Array;
+  previous: Int32Array;
+  position: Int32Array;
+}
+
+export class StreamingSums {
+  readonly shape: SumsShape;
+  readonly sums: Record<string, PartialArray>;
+
+  constructor(shape: SumsShape) {
+    this.shape = shape;
+    const { rows, cols, others, vocab, positions } = shape;
+    this.sums = {
+      n: partialArray([1]),
+      'x.sum': partialArray([rows]),
+      'x.sq': partialArray([rows]),
+      'x.cube': partialArray([rows]),
+      'x.fourth': partialArray([rows]),
+      'x.positive': partialArray([rows]),
+      'y.sum': partialArray([others, cols]),
+      'y.sq': partialArray([others, cols]),
+      'b.sum': partialArray([others, cols]),
+      'b.sq': partialArray([others, cols]),
+      xy: partialArray([others, rows, cols]),
+      xb: partialArray([others, rows, cols]),
+    };
+    if (vocab > 0 && positions > 0) {
+      for (const g of ['token', 'previous'] as const) {
+        this.sums[`${g}.count`] = partialArray([vocab]);
+        this.sums[`${g}.sum`] = partialArray([vocab, rows]);
+        this.sums[`${g}.sq`] = partialArray([vocab, rows]);
+      }
+      this.sums['position.count'] = partialArray([positions]);
+      this.sums['position.sum'] = partialArray([positions, rows]);
+      this.sums['position.sq'] = partialArray([positions, rows]);
+    }
+  }
+
+  /** Float64 values the state holds (for the memory check before a run). */
+  static values(shape: SumsShape): number {
+    const { rows, cols, others, vocab, positions } = shape;
+    const grouped = vocab > 0 && positions > 0 ? (2 * vocab + positions) * (2 * rows + 1) : 0;
+    return 1 + 5 * rows + 4 * others * cols + 2 * others * rows * cols + grouped;
+  }
+
+  get grouped(): boolean {
+    return 'token.count' in this.sums;
+  }
+
+  async add(batch: SumsBatch): Promise<void> {
+    const { rows, cols, others } = this.shape;
+    const { n, x } = batch;
+    if (n === 0) return;
+    this.sums.n.data[0] += n;
+    // Moments and firing of model 1's neurons.
+    const s1 = this.sums['x.sum'].data, s2 = this.sums['x.sq'].data, s3 = this.sums['x.cube'].data, s4 = this.sums['x.fourth'].data, pos = this.sums['x.positive'].data;
+    for (let t = 0; t < n; t++) {
+      const base = t * rows;
+      for (let i = 0; i < rows; i++) {
+        const v = x[base + i];
+        const v2 = v * v;
+        s1[i] += v;
+        s2[i] += v2;
+        s3[i] += v2 * v;
+        s4[i] += v2 * v2;
+        if (v > 0) pos[i] += 1;
+      }
+    }
+    // Column sums of the other models and baselines.
+    for (let m = 0; m < others; m++) {
+      addColumnSums(batch.y[m], n, cols, this.sums['y.sum'].data, this.sums['y.sq'].data, m * cols);
+      addColumnSums(batch.b[m], n, cols, this.sums['b.sum'].data, this.sums['b.sq'].data, m * cols);
+    }
+    // The cross products: one GEMM, X1^T [Y_2 B_2 Y_3 B_3 ...].
+    const width = 2 * others * cols;
+    const z = new Float32Array(n * width);
+    for (let t = 0; t < n; t++) {
+      for (let m = 0; m < others; m++) {
+        z.set(batch.y[m].subarray(t * cols, (t + 1) * cols), t * width + 2 * m * cols);
+        z.set(batch.b[m].subarray(t * cols, (t + 1) * cols), t * width + (2 * m + 1) * cols);
+      }
+    }
+    const g = (await matmul(tensor([n, rows], x), tensor([n, width], z), { transposeA: true })).data;
+    const xy = this.sums.xy.data, xb = this.sums.xb.data;
+    for (let i = 0; i < rows; i++) {
+      for (let m = 0; m < others; m++) {
+        const src = i * width + 2 * m * cols;
+        const dst = (m * rows + i) * cols;
+        for (let j = 0; j < cols; j++) {
+          xy[dst + j] += g[src + j];
+          xb[dst + j] += g[src + cols + j];
+        }
+      }
+    }
+    if (this.grouped) {
+      this.addGrouped('token', batch.token, x, n);
+      this.addGrouped('previous', batch.previous, x, n);
+      this.addGrouped('position', batch.position, x, n);
+    }
+  }
+
+  private addGrouped(group: 'token' | 'previous' | 'position', keys: Int32Array, x: Float32Array, n: number): void {
+    const { rows } = this.shape;
+    const count = this.sums[`${group}.count`].data, sum = this.sums[`${group}.sum`].data, sq = this.sums[`${group}.sq`].data;
+    for (let t = 0; t < n; t++) {
+      const k = keys[t];
+      if (k < 0 || k >= count.length) continue;
+      count[k] += 1;
+      const dst = k * rows;
+      const src = t * rows;
+      for (let i = 0; i < rows; i++) {
+        const v = x[src + i];
+        sum[dst + i] += v;
+        sq[dst + i] += v * v;
+      }
+    }
+  }
+
+  state(items: ItemRange, constants: Record<string, PartialArray>): PartialState {
+    return { items, sums: this.sums, constants };
+  }
+}
+
+function addColumnSums(a: Float32Array, n: number, cols: number, sum: Float64Array, sq: Float64Array, offset: number): void {
+  for (let t = 0; t < n; t++) {
+    const base = t * cols;
+    for (let j = 0; j < cols; j++) {
+      const v = a[base + j];
+      sum[offset + j] += v;
+      sq[offset + j] += v * v;
+    }
+  }
+}
