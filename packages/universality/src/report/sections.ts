@@ -10,6 +10,9 @@ const STAT_LABELS: [keyof NeuronResult['stats'], string][] = [
   ['firingFrequency', 'firing frequency'], ['vocabMean', 'vocab cos mean'], ['vocabVar', 'vocab cos variance'], ['vocabSkew', 'vocab cos skew'], ['vocabKurtosis', 'vocab cos kurtosis'],
 ];
 
+/** A rounded number, or null where a group is empty. */
+const orNull = (x: number) => (Number.isFinite(x) ? Number(x.toFixed(4)) : null);
+
 const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN);
 const std = (v: number[]) => {
   const m = mean(v);
@@ -94,7 +97,7 @@ export function universalitySections(results: UniversalNeuronsResults, vocabular
   sections.push({
     kind: 'table', title: 'Statistics of universal and other neurons',
     columns: ['statistic', 'universal (mean)', 'others (mean)', 'difference (SD of all neurons)'],
-    rows: contrast.map((c) => [c.label, Number(c.universal.toFixed(4)), Number(c.others.toFixed(4)), Number(c.effect.toFixed(3))]),
+    rows: contrast.map((c) => [c.label, orNull(c.universal), orNull(c.others), Number(c.effect.toFixed(3))]),
   });
   if (results.universal > 0 && results.universal < total) {
     sections.push({
