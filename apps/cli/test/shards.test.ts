@@ -12,6 +12,12 @@ const common = ['run', 'universal-neurons', '--model', 'organism-seed0', '--mode
 const out = (name: string) => join(dir, name);
 
 describe('marr run --shard and marr merge', () => {
+  it('describe says which analyses run in shards', () => {
+    expect(marr(['describe', 'universal-neurons']).stdout).toMatch(/^shards: +yes/m);
+    expect(JSON.parse(marr(['describe', 'universal-neurons', '--json']).stdout).shardable).toBe(true);
+    expect(JSON.parse(marr(['describe', 'logit-lens', '--json']).stdout).shardable).toBe(false);
+  });
+
   it('shards (explicit and from JOB_COMPLETION_INDEX / SLURM_ARRAY_TASK_ID) merge into the report of one run', () => {
     const s0 = marr([...common, '--shard', '0/3', '--out', out('s0')]);
     expect(s0.status, s0.stderr).toBe(0);
