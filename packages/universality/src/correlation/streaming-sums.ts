@@ -114,7 +114,10 @@ export class StreamingSums {
         z.set(batch.b[m].subarray(t * cols, (t + 1) * cols), t * width + (2 * m + 1) * cols);
       }
     }
-    const g = (await matmul(tensor([n, rows], x), tensor([n, width], z), { transposeA: true })).data;
+    // X1 transposed here (n x rows values) rather than by the matmul: ONNX Runtime's transposed-A path is slower.
+    const xt = new Float32Array(rows * n);
+    for (let t = 0; t < n; t++) for (let i = 0; i < rows; i++) xt[i * n + t] = x[t * rows + i];
+    const g = (await matmul(tensor([rows, n], xt), tensor([n, width], z))).data;
     const xy = this.sums.xy.data, xb = this.sums.xb.data;
     for (let i = 0; i < rows; i++) {
       for (let m = 0; m < others; m++) {

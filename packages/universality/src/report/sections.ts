@@ -50,7 +50,7 @@ function excessHistogram(results: UniversalNeuronsResults): FigureSection {
       x: { label: 'excess = mean max correlation - mean baseline max correlation' }, y: { label: 'neurons' }, series,
       marks: [{ kind: 'rule', from: results.threshold, label: `universal above ${results.threshold}` }],
     },
-    caption: `Histogram (${bins} bins) of each neuron's excess: its best correlation with any neuron of each other model, averaged over the ${results.models - 1} other model(s), minus the same for randomly rotated activations.`,
+    caption: `Histogram (${bins} bins) of each neuron's excess: its best correlation with any neuron of ${results.models === 2 ? 'the other model' : `each other model, averaged over the ${results.models - 1} other models,`} minus the same for randomly rotated activations.`,
   };
 }
 
@@ -85,11 +85,12 @@ export function universalitySections(results: UniversalNeuronsResults, vocabular
   const tokenOf = (id: number) => (id >= 0 && vocabulary ? vocabulary[id] ?? String(id) : '');
   const topTable: TableSection = {
     kind: 'table', title: `The ${Math.min(top, ranked.length)} neurons with the highest excess`,
-    columns: ['neuron', 'mean max corr', 'baseline', 'excess', 'universal', 'partners (layer.neuron)', 'families', 'best token (VR)'],
+    columns: ['neuron', 'mean max corr', 'baseline', 'excess', 'universal', 'partners (layer.neuron)', 'families', 'best token (VR)', 'best previous token (VR)'],
     rows: ranked.slice(0, top).map((v) => [
       `${v.layer}.${v.neuron}`, Number(v.maxCorr.toFixed(4)), Number(v.baselineMaxCorr.toFixed(4)), Number(v.excess.toFixed(4)), v.universal,
       v.partners.map((p) => `${p.layer}.${p.neuron}`).join(', '), v.families.join(', '),
       v.explanation && v.explanation.token >= 0 ? `${tokenOf(v.explanation.token)} (${fmt(v.explanation.tokenReduction, 2)})` : '',
+      v.explanation && v.explanation.previousToken >= 0 ? `${tokenOf(v.explanation.previousToken)} (${fmt(v.explanation.previousTokenReduction, 2)})` : '',
     ]),
   };
   sections.push(topTable);
@@ -106,7 +107,7 @@ export function universalitySections(results: UniversalNeuronsResults, vocabular
         type: 'bar', title: 'Universal minus other neurons, per statistic', x: { label: 'statistic' }, y: { label: 'difference in SD of all neurons' },
         categories: contrast.map((c) => c.label), series: [{ name: 'universal - others', values: contrast.map((c) => Number(c.effect.toFixed(4))) }],
       },
-      caption: 'Positive: universal neurons have a larger value. The paper finds universal neurons have larger weight norms, lower firing frequency, higher activation skew and kurtosis, and heavier vocabulary tails.',
+      caption: 'Positive: universal neurons have a larger value. In GPT-2 the paper finds universal neurons sparser (lower firing frequency), with larger weight norms, more negative input bias, and higher activation skew and kurtosis.',
     });
   }
   sections.push({
@@ -136,8 +137,8 @@ export function universalitySummary(results: UniversalNeuronsResults): string {
     ? ` Universal neurons differ most in ${contrast.map((c) => `${c.label} (${c.effect > 0 ? '+' : ''}${fmt(c.effect, 2)} SD)`).join(', ')}.`
     : '';
   return (
-    `${results.universal} of model 1's ${total} neurons (${pct(results.percent)}) are universal across ${results.models} models: their best correlation with a neuron of each other model, ` +
-    `averaged over the ${results.models - 1} other model(s), exceeds that with randomly rotated activations by more than ${results.threshold} (over ${results.tokens} tokens). By layer: ${byLayer}.${where}${stats} ` +
+    `${results.universal} of model 1's ${total} neurons (${pct(results.percent)}) are universal across ${results.models} models: their best correlation with a neuron of ` +
+    `${results.models === 2 ? 'the other model' : `each other model, averaged over the ${results.models - 1} other models,`} exceeds that with randomly rotated activations by more than ${results.threshold} (over ${results.tokens} tokens). By layer: ${byLayer}.${where}${stats} ` +
     'The paper reports 1-5% for GPT-2 and Pythia, concentrated in the first layers and the last.'
   );
 }
