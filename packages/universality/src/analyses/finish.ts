@@ -62,7 +62,7 @@ export function universalityResults(state: PartialState, params: Pick<UniversalN
       layer: layers[Math.floor(i / d)], neuron: i % d,
       maxCorr: mean, minMaxCorr: Math.min(...corr), maxMaxCorr: Math.max(...corr),
       partner: { layer: partners[0].layer, neuron: partners[0].neuron }, partners,
-      baselineMaxCorr: baseMean, excess, universal: excess > params.threshold,
+      baselineMaxCorr: baseMean, minBaselineMaxCorr: Math.min(...base), maxBaselineMaxCorr: Math.max(...base), excess, universal: excess > params.threshold,
       stats,
       families: familiesOf({
         vocabSkew: stats.vocabSkew, vocabKurtosis: stats.vocabKurtosis,

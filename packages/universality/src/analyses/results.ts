@@ -21,6 +21,8 @@ export const neuronSchema = z.object({
   partner: z.object({ layer: z.number().int(), neuron: z.number().int() }).describe("the best-matching neuron of model 2"),
   partners: z.array(partnerSchema).describe('the best-matching neuron of each other model, in model order'),
   baselineMaxCorr: z.number().describe('mean over the other models of the max correlation with their randomly rotated activations'),
+  minBaselineMaxCorr: z.number().describe('min over the other models of that baseline max'),
+  maxBaselineMaxCorr: z.number().describe('max over the other models of that baseline max'),
   excess: z.number().describe('maxCorr - baselineMaxCorr'),
   universal: z.boolean().describe('excess > threshold'),
   stats: neuronStatsSchema,
