@@ -18,3 +18,5 @@ for first in 1 2 3; do
   rest=$(for s in 0 1 2 3; do [ $s -ne $first ] && printf -- '--model organism-seed%s ' $s; done)
   $marr run universal-neurons --model organism-seed$first $rest --data "$work/heldout.txt" --seed 0 --out "$work/first-seed$first" > "$work/first-seed$first.txt"
 done
+# The default model (same architecture and tokenizer, calendar-heavy training mix) against the four seeds.
+$marr run universal-neurons --model default $models --data "$work/heldout.txt" --seed 0 --out "$work/default-first" > "$work/default-first.txt"
