@@ -1,7 +1,7 @@
-// The cost of universal-neurons is the xy sums: per batch one GEMM X1^T [Y_2 B_2 ...] added into float64.
+// The cost of universal-neurons is the xy sums: per batch the GEMMs X1^T Y_m and X1^T B_m added into float64.
 // Prints StreamingSums.add's throughput as a ratio of the GEMM roofline measured in the same run (core's
 // matmul on a large square product, the best this machine's ONNX Runtime does), and of the bare GEMM of
-// the same shape (what the float64 accumulation and the column concatenation cost). Then a GPT-2-small
+// the same shape (what the float64 accumulation and the moments cost). Then a GPT-2-small
 // shape (model 1's layer 0 = 3072 neurons against 12 x 3072 neurons of one other model and its baseline)
 // to check memory. Usage: node bench/xy-sums.mjs [--quick]
 import { createRng, matmul, tensor } from '@marr/core';

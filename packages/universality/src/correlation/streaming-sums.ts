@@ -2,9 +2,9 @@
  * The running float64 sums of the method, one batch of kept positions at a time:
  * - model 1's neurons (the rows): sum x, x^2, x^3, x^4 and how often x > 0;
  * - each other model's neurons and its baseline (the columns): sum y, y^2;
- * - the cross products x y and x b for every row/column pair. These are one matrix product per batch,
- *   X1^T [Y_2 B_2 Y_3 B_3 ...], on core's matmul (ONNX Runtime, float32 products summed within the
- *   batch), added into float64 accumulators;
+ * - the cross products x y and x b for every row/column pair: matrix products per batch, X1^T Y_m and
+ *   X1^T B_m, on core's matmul (ONNX Runtime, float32 products summed within the batch), added into
+ *   float64 accumulators;
  * - optionally, per token, previous token and position: counts and sums of x, x^2 (the grouped sums the
  *   variance-reduction explanations need).
  * Every sum adds across shards, so the state is a core PartialState.
@@ -105,28 +105,18 @@ export class StreamingSums {
       addColumnSums(batch.y[m], n, cols, this.sums['y.sum'].data, this.sums['y.sq'].data, m * cols);
       addColumnSums(batch.b[m], n, cols, this.sums['b.sum'].data, this.sums['b.sq'].data, m * cols);
     }
-    // The cross products: one GEMM, X1^T [Y_2 B_2 Y_3 B_3 ...].
-    const width = 2 * others * cols;
-    const z = new Float32Array(n * width);
-    for (let t = 0; t < n; t++) {
-      for (let m = 0; m < others; m++) {
-        z.set(batch.y[m].subarray(t * cols, (t + 1) * cols), t * width + 2 * m * cols);
-        z.set(batch.b[m].subarray(t * cols, (t + 1) * cols), t * width + (2 * m + 1) * cols);
-      }
-    }
-    // X1 transposed here (n x rows values) rather than by the matmul: ONNX Runtime's transposed-A path is slower.
+    // The cross products, X1^T Y_m and X1^T B_m for every other model m: one GEMM each (core's matmul),
+    // added into the float64 sums. X1 is transposed here (n x rows values) rather than by the matmul:
+    // ONNX Runtime's transposed-A path is slower.
     const xt = new Float32Array(rows * n);
     for (let t = 0; t < n; t++) for (let i = 0; i < rows; i++) xt[i * n + t] = x[t * rows + i];
-    const g = (await matmul(tensor([rows, n], xt), tensor([n, width], z))).data;
-    const xy = this.sums.xy.data, xb = this.sums.xb.data;
-    for (let i = 0; i < rows; i++) {
-      for (let m = 0; m < others; m++) {
-        const src = i * width + 2 * m * cols;
-        const dst = (m * rows + i) * cols;
-        for (let j = 0; j < cols; j++) {
-          xy[dst + j] += g[src + j];
-          xb[dst + j] += g[src + cols + j];
-        }
+    const left = tensor([rows, n], xt);
+    const block = rows * cols;
+    for (let m = 0; m < others; m++) {
+      for (const [source, sums] of [[batch.y[m], this.sums.xy.data], [batch.b[m], this.sums.xb.data]] as const) {
+        const g = (await matmul(left, tensor([n, cols], source))).data;
+        const dst = sums.subarray(m * block, (m + 1) * block);
+        for (let k = 0; k < block; k++) dst[k] += g[k];
       }
     }
     if (this.grouped) {
