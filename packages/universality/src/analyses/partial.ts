@@ -23,6 +23,12 @@ function concatLayers(blocks: readonly Float32Array[], n: number, d: number): Fl
   return out;
 }
 
+function transposed(a: Float32Array, d: number): Float32Array {
+  const out = new Float32Array(d * d);
+  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) out[j * d + i] = a[i * d + j];
+  return out;
+}
+
 export async function universalityPartial(ctx: AnalysisContext<UniversalNeuronsParams>, shard: ShardSelection): Promise<PartialState> {
   const { models, params } = ctx;
   checkComparable(models);
@@ -48,7 +54,8 @@ export async function universalityPartial(ctx: AnalysisContext<UniversalNeuronsP
   for (let start = 0; start < windows.length; start += params.batchSize) allBatches.push(windows.slice(start, start + params.batchSize));
   const { items, range } = shardItems(allBatches, shard);
   const excluded = excludedTokens(first.tokenizer);
-  const rotations = others.map((_, m) => Array.from({ length: L }, (_, l) => tensor([d, d], baselineMatrix(ctx.seed, m + 1, l, d))));
+  // The baseline is Y R^T; R^T is formed once here (ONNX Runtime's transposed-operand path is slower).
+  const rotations = others.map((_, m) => Array.from({ length: L }, (_, l) => tensor([d, d], transposed(baselineMatrix(ctx.seed, m + 1, l, d), d))));
   const all = Array.from({ length: L }, (_, l) => l);
   const sums = new StreamingSums(shape);
   for await (const { items: [batchWindows] } of batches(items, { size: 1, signal: ctx.signal, progress: ctx.progress, label: `correlating ${models.length} models` })) {
@@ -62,7 +69,7 @@ export async function universalityPartial(ctx: AnalysisContext<UniversalNeuronsP
       const acts = await mlpActivations(model, batchWindows, kept, all);
       y.push(concatLayers(acts, n, d));
       const rotated: Float32Array[] = [];
-      for (let l = 0; l < L; l++) rotated.push((await matmul(tensor([n, d], acts[l]), rotations[m][l], { transposeB: true })).data);
+      for (let l = 0; l < L; l++) rotated.push((await matmul(tensor([n, d], acts[l]), rotations[m][l])).data);
       b.push(concatLayers(rotated, n, d));
     }
     await sums.add({ n, x, y, b, token: kept.token, previous: kept.previous, position: kept.position });
