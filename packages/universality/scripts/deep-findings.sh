@@ -1,13 +1,14 @@
 #!/bin/sh
-# The README's findings on the zoo's deeper organism (6 layers, four seeds), by path, run once by hand.
-# Usage: sh scripts/deep-findings.sh <models-folder> <work-dir>   (models-folder holds deep-seed0..3)
+# The README's findings on the zoo's deeper organism (6 layers), by path, run once by hand: each seed
+# present in <models-folder> (deep-seed0, deep-seed1, ...) as model 1 against the others, on held-out
+# documents of the deep recipe's mix written to <work-dir>/deep-heldout.txt beforehand (see the README).
+# Usage: sh scripts/deep-findings.sh <models-folder> <work-dir>
 set -eu
 models_dir=$1
 work=${2:-/tmp/universality-deep}
-mkdir -p "$work"
 marr="node $(dirname "$0")/../../../apps/cli/dist/main.js"
-node "$(dirname "$0")/heldout-corpus.mjs" 3000 "$work/heldout.txt"
-for first in 0 1 2 3; do
-  rest=$(for s in 0 1 2 3; do [ $s -ne $first ] && printf -- '--model %s/deep-seed%s ' "$models_dir" $s; done)
-  $marr run universal-neurons --model "$models_dir/deep-seed$first" $rest --data "$work/heldout.txt" --seed 0 --out "$work/first-seed$first" > "$work/first-seed$first.txt"
+seeds=$(ls "$models_dir" | sed -n 's/^deep-seed\([0-9]*\)$/\1/p')
+for first in $seeds; do
+  rest=$(for s in $seeds; do [ "$s" != "$first" ] && printf -- '--model %s/deep-seed%s ' "$models_dir" "$s"; done)
+  $marr run universal-neurons --model "$models_dir/deep-seed$first" $rest --data "$work/deep-heldout.txt" --seed 0 --out "$work/deep-first-seed$first" > "$work/deep-first-seed$first.txt"
 done
