@@ -9,6 +9,6 @@ work=${2:-/tmp/universality-deep}
 marr="node $(dirname "$0")/../../../apps/cli/dist/main.js"
 seeds=$(ls "$models_dir" | sed -n 's/^deep-seed\([0-9]*\)$/\1/p')
 for first in $seeds; do
-  rest=$(for s in $seeds; do [ "$s" != "$first" ] && printf -- '--model %s/deep-seed%s ' "$models_dir" "$s"; done)
+  rest=$(for s in $seeds; do if [ "$s" != "$first" ]; then printf -- '--model %s/deep-seed%s ' "$models_dir" "$s"; fi; done)
   $marr run universal-neurons --model "$models_dir/deep-seed$first" $rest --data "$work/deep-heldout.txt" --seed 0 --out "$work/deep-first-seed$first" > "$work/deep-first-seed$first.txt"
 done

@@ -15,7 +15,7 @@ done
 $marr merge "$work/shard-0" "$work/shard-1" --out "$work/merged" > "$work/merged.txt"
 # Each other seed as model 1 against the remaining three.
 for first in 1 2 3; do
-  rest=$(for s in 0 1 2 3; do [ $s -ne $first ] && printf -- '--model organism-seed%s ' $s; done)
+  rest=$(for s in 0 1 2 3; do if [ $s -ne $first ]; then printf -- '--model organism-seed%s ' $s; fi; done)
   $marr run universal-neurons --model organism-seed$first $rest --data "$work/heldout.txt" --seed 0 --out "$work/first-seed$first" > "$work/first-seed$first.txt"
 done
 # The default model (same architecture and tokenizer, calendar-heavy training mix) against the four seeds.

@@ -22,7 +22,7 @@ export const universalNeuronsAnalysis = defineAnalysis({
   summary: 'Neurons of one model whose activations another seed of the same architecture reproduces (max Pearson correlation over its neurons, minus a random-rotation baseline; Gurnee et al. 2024)',
   description:
     "Every MLP neuron (mlp.hook_post) of model 1 is correlated with every neuron of every layer of each other model over the same token windows (BOS, EOS and newline positions dropped), " +
-    'from float64 running sums of x, x², y, y² and xy (the xy sums a matrix product per batch on the fast matmul). Its max correlation per other model, averaged over the other models, minus the same ' +
+    'from float64 running sums of x, x², y, y² and xy (the xy sums matrix products per batch on the fast matmul). Its max correlation per other model, averaged over the other models, minus the same ' +
     'for the other models\' activations multiplied by a seeded Gaussian matrix with unit-norm rows, is its excess; above the threshold (0.5) it is universal. Per neuron also: weight norms, ' +
     'cos(w_in, w_out), activation moments and firing frequency, moments of cos(w_out, W_U columns), and families (prediction, suppression, unigram, previous-token, position). ' +
     'Runs in shards (--shard i/N, then marr merge): the statistics are sums that add across machines.',

@@ -119,7 +119,7 @@ export function universalitySections(results: UniversalNeuronsResults, vocabular
     kind: 'note', title: 'Method',
     text:
       `Pearson correlation of every neuron of model 1${specs ? ` (${specs[0]})` : ''} with every neuron of every layer of each other model, from float64 running sums over ${results.tokens} token positions ` +
-      `(BOS, EOS and newline positions dropped); the cross products are one matrix product per batch. Baseline: each other model's activations times a seeded Gaussian matrix with unit-norm rows, per layer. ` +
+      `(BOS, EOS and newline positions dropped); the cross products are matrix products per batch. Baseline: each other model's activations times a seeded Gaussian matrix with unit-norm rows, per layer. ` +
       `Families: prediction / suppression = vocabulary kurtosis of cos(w_out, W_U) above the threshold with positive / negative skew; unigram / previous-token = one (previous) token's indicator explains over half the variance; position = the position does. ` +
       'Alphabet, syntax, semantic, partition, entropy and attention families need annotations or interventions and are not computed.',
   });
