@@ -53,6 +53,7 @@ export function createProgram(version: string): Command {
     .option('--out <dir>', 'output folder')
     .option('--seed <n>', 'random seed (default 0)')
     .option('--json', 'print report.json instead of the summary')
+    .option('--shard <i/N>', 'run shard i of N (from 0; auto/N: the index from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID) and write its partial statistics for marr merge')
     .action(async (id, opts) => (await import('./commands/run.js')).runCommand(id, opts));
 
   program
@@ -67,6 +68,14 @@ export function createProgram(version: string): Command {
     .option('--schema', 'print the JSON schema of study files')
     .option('--json', 'machine-readable output')
     .action(async (id, opts) => (await import('./commands/study.js')).studyCommand(id, opts));
+
+  program
+    .command('merge')
+    .description('merge the shard folders of a run (marr run --shard i/N) into <out>/report.json and <out>/report.html')
+    .argument('<dirs...>', 'the --out folders of every shard')
+    .option('--out <dir>', 'output folder')
+    .option('--json', 'print report.json instead of the summary')
+    .action(async (dirs, opts) => (await import('./commands/merge.js')).mergeCommand(dirs, opts));
 
   program
     .command('plugins')

@@ -30,6 +30,7 @@ export * from './analysis/named-inputs.js';
 export * from './analysis/manifest.js';
 export * from './analysis/package-info.js';
 export * from './analysis/runner.js';
+export * from './analysis/sharded-runner.js';
 export * from './analysis/version.js';
 export * from './report/schema.js';
 export * from './report/format.js';

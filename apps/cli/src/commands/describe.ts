@@ -27,6 +27,7 @@ export async function describeCommand(id: string, options: { json?: boolean }): 
       params,
       results: resultsJsonSchema(analysis),
       references: analysis.references ?? [],
+      shardable: analysis.shards !== undefined,
     };
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
     return;
@@ -38,6 +39,7 @@ export async function describeCommand(id: string, options: { json?: boolean }): 
     `plugin:  ${t(entry.plugin.name)} ${t(entry.plugin.version)}`,
     `summary: ${t(analysis.summary)}`,
   ];
+  if (analysis.shards) lines.push('shards:  yes (marr run --shard i/N on each machine, then marr merge; see the sharding guide)');
   if (analysis.description) lines.push('', t(analysis.description));
   lines.push('', `inputs: ${t(describeInputs(analysis.inputs))}`);
   for (const line of describeNamedInputs(analysis.inputs.files)) lines.push(`  ${t(line)}`);

@@ -2,7 +2,10 @@
  * `marr run <analysis>`: validate everything the user typed, load models and data, run the analysis
  * with a seeded RNG and a progress bar, write report.json + report.html atomically, print a summary.
  */
-import { loadModel, parseInputAssignments, parseParamAssignments, renderTerminal, runAnalysis } from '@marr/core';
+import {
+  loadModel, parseInputAssignments, parseParamAssignments, parseShard, renderTerminal, requireShardable, runAnalysis, runAnalysisShard, writeFileSet,
+  type RunAnalysisOptions,
+} from '@marr/core';
 import { resolveAnalysis } from '../discovery/resolve.js';
 import { UsageError } from '../errors.js';
 import { createProgress } from '../progress.js';
@@ -18,6 +21,8 @@ export interface RunCommandOptions {
   out?: string;
   seed?: string;
   json?: boolean;
+  /** `i/N` or `auto/N`: run one shard and write its partial statistics instead of a report. */
+  shard?: string;
 }
 
 export function parseSeed(raw: string | undefined): number {
@@ -32,7 +37,9 @@ export function parseSeed(raw: string | undefined): number {
 export async function runCommand(id: string, options: RunCommandOptions): Promise<void> {
   if (!options.out) throw new UsageError('marr run needs --out <dir> for report.json and report.html');
   const seed = parseSeed(options.seed);
+  const shard = options.shard !== undefined ? parseShard(options.shard) : null;
   const { plugin, analysis } = await resolveAnalysis(id);
+  if (shard) requireShardable(analysis);
   const params = parseParamAssignments(analysis.params, options.param ?? []);
   const inputs = parseInputAssignments(options.input ?? []);
   await prepareOutDir(options.out);
@@ -42,7 +49,7 @@ export async function runCommand(id: string, options: RunCommandOptions): Promis
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const envelope = await runAnalysis({
+    const runOptions: RunAnalysisOptions = {
       plugin,
       analysis,
       modelSpecs: await resolveModelSpecs(options.model ?? []),
@@ -57,7 +64,21 @@ export async function runCommand(id: string, options: RunCommandOptions): Promis
       log: (message) => {
         if (!options.json) process.stderr.write(`${message}\n`);
       },
-    });
+    };
+    if (shard) {
+      const { envelope, files } = await runAnalysisShard({ ...runOptions, shard });
+      const [json] = await writeFileSet(options.out, files);
+      if (options.json) process.stdout.write(JSON.stringify(envelope, null, 2) + '\n');
+      else {
+        const { start, end, total } = envelope.items;
+        process.stdout.write(
+          `Shard ${shard.index}/${shard.count} of ${analysis.id}: work items ${start}-${end} of ${total}.\nWrote ${json} and its partial.safetensors; ` +
+            `when all ${shard.count} shards are done: marr merge <their --out folders> --out <dir>\n`,
+        );
+      }
+      return;
+    }
+    const envelope = await runAnalysis(runOptions);
     const paths = await writeReportFiles(options.out, envelope);
     if (options.json) {
       process.stdout.write(JSON.stringify(envelope, null, 2) + '\n');

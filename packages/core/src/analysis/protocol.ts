@@ -8,6 +8,8 @@ import type { z } from 'zod';
 import type { HookedTransformer, Tokenizer } from '../model/types.js';
 import type { Rng } from '../random/rng.js';
 import type { Report } from '../report/types.js';
+import type { PartialState } from '../toolkit/shards/partial-state.js';
+import type { ShardSelection } from '../toolkit/shards/shard-selection.js';
 
 /** Marr's three levels of analysis (Marr, *Vision*, 1982, chapter 1: computational theory, representation and algorithm, implementation). */
 export type MarrLevel = 'computational' | 'algorithmic' | 'implementational';
@@ -183,9 +185,25 @@ export interface AnalysisDefinition<S extends z.ZodType = z.ZodType, R extends z
    */
   results?: R;
   run(ctx: AnalysisContext<z.output<S>>): Promise<Report>;
+  /** Present when the analysis can run in shards whose statistics merge (see ShardedRun). */
+  shards?: ShardedRun<z.output<S>>;
 }
 
 export type AnyAnalysis = AnalysisDefinition<z.ZodType, z.ZodType>;
+
+/** What `finish` gets when it turns merged statistics into a report: no models, data or files. */
+export type FinishContext<P> = Pick<AnalysisContext<P>, 'params' | 'rng' | 'seed' | 'progress' | 'signal' | 'log'>;
+
+/**
+ * How an analysis whose statistics add up declares that it can run in shards (`marr run --shard i/N`,
+ * then `marr merge`): `partial` computes the float64 statistics of one shard's work items (see
+ * `shardItems`), `finish` turns the statistics of all shards, added in a fixed order, into the report.
+ * Its `run` should be `runWhole(shards)`, so one run and N merged shards compute the same thing.
+ */
+export interface ShardedRun<P> {
+  partial(ctx: AnalysisContext<P>, shard: ShardSelection): Promise<PartialState>;
+  finish(ctx: FinishContext<P>, state: PartialState): Promise<Report>;
+}
 
 export interface PluginDefinition {
   name: string;
@@ -205,6 +223,9 @@ export function defineAnalysis<S extends z.ZodType, R extends z.ZodType = z.ZodT
     throw new Error(`defineAnalysis(${def.id}): level "${def.level}" must be one of ${MARR_LEVELS.join(', ')}`);
   }
   if (typeof def.run !== 'function') throw new Error(`defineAnalysis(${def.id}): run must be a function`);
+  if (def.shards && (typeof def.shards.partial !== 'function' || typeof def.shards.finish !== 'function')) {
+    throw new Error(`defineAnalysis(${def.id}): shards needs partial and finish functions`);
+  }
   return def;
 }
 

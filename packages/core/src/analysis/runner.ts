@@ -70,7 +70,23 @@ export function checkResults(analysis: AnyAnalysis, report: Report): unknown {
   );
 }
 
-export async function runAnalysis(options: RunAnalysisOptions): Promise<RunEnvelope> {
+/** What a prepared run hands to its body: the analysis's context and the envelope's description of the run. */
+export interface PreparedRun {
+  context: AnalysisContext<unknown>;
+  /** The envelope fields that describe what ran (analysis, versions, seed, parameters, inputs). */
+  head: Omit<RunEnvelope, 'summary' | 'results' | 'sections' | 'timings'>;
+  /** Runs `work` as a timed phase. */
+  timed<T>(phase: string, work: () => Promise<T>): Promise<T>;
+  /** The timings so far. */
+  timings(): RunEnvelope['timings'];
+}
+
+/**
+ * The preparation every run shares (`runAnalysis`, `runAnalysisShard`): check what the user gave before
+ * any work, load models, data and named inputs, build the context; then `body`; models loaded here are
+ * disposed however it ends.
+ */
+export async function withPreparedRun<T>(options: RunAnalysisOptions, body: (run: PreparedRun) => Promise<T>): Promise<T> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const phases: Record<string, number> = {};
@@ -163,8 +179,40 @@ export async function runAnalysis(options: RunAnalysisOptions): Promise<RunEnvel
       },
     });
 
+    return await body({
+      context: contextFor(analysis, params, inputs),
+      head: {
+        schemaVersion: 1,
+        analysis: {
+          id: analysis.id,
+          title: analysis.title,
+          level: analysis.level,
+          plugin: plugin.name,
+          pluginVersion: plugin.version,
+        },
+        marrVersion: MARR_VERSION,
+        seed,
+        params: toJson(params),
+        inputs: {
+          models: models.map((m) => ({ spec: m.source.spec, format: m.source.format, files: m.source.files })),
+          // The path as the user gave it (not made absolute), so the envelope does not depend on the working directory.
+          data: dataHash ? { ...dataHash, path: options.dataPath! } : null,
+          files: recorder.files,
+        },
+      },
+      timed,
+      timings: () => ({ startedAt, totalSeconds: (performance.now() - started) / 1000, phases: { ...phases } }),
+    });
+  } finally {
+    if (!options.models) await Promise.all(models.map((m) => m.dispose()));
+  }
+}
+
+export async function runAnalysis(options: RunAnalysisOptions): Promise<RunEnvelope> {
+  const { analysis, signal } = options;
+  return withPreparedRun(options, async ({ context, head, timed, timings }) => {
     const report = await timed('analysis', () =>
-      analysis.run(contextFor(analysis, params, inputs)).catch((err: unknown) => {
+      analysis.run(context).catch((err: unknown) => {
         // Whatever an analysis throws once the run is cancelled, the cause is the cancellation.
         if (signal?.aborted) throw cancelledError();
         throw err;
@@ -173,31 +221,6 @@ export async function runAnalysis(options: RunAnalysisOptions): Promise<RunEnvel
     throwIfCancelled(signal);
     const checked = validateReport(report, `the report returned by ${analysis.id}`);
     checkResults(analysis, checked);
-
-    return {
-      schemaVersion: 1,
-      analysis: {
-        id: analysis.id,
-        title: analysis.title,
-        level: analysis.level,
-        plugin: plugin.name,
-        pluginVersion: plugin.version,
-      },
-      marrVersion: MARR_VERSION,
-      seed,
-      params: toJson(params),
-      inputs: {
-        models: models.map((m) => ({ spec: m.source.spec, format: m.source.format, files: m.source.files })),
-        // The path as the user gave it (not made absolute), so the envelope does not depend on the working directory.
-        data: dataHash ? { ...dataHash, path: options.dataPath! } : null,
-        files: recorder.files,
-      },
-      summary: checked.summary,
-      results: checked.results,
-      sections: checked.sections,
-      timings: { startedAt, totalSeconds: (performance.now() - started) / 1000, phases },
-    };
-  } finally {
-    if (!options.models) await Promise.all(models.map((m) => m.dispose()));
-  }
+    return { ...head, summary: checked.summary, results: checked.results, sections: checked.sections, timings: timings() };
+  });
 }

@@ -3,3 +3,4 @@ export * from './cancellation.js';
 export * from './batches.js';
 export * from './activations.js';
 export * from './text-windows.js';
+export * from './shards/index.js';
