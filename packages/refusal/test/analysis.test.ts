@@ -1,0 +1,102 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadModel, manifestProblems, MarrUsageError, runAnalysis, type RunEnvelope } from '@marr/core';
+import { sharedFixture } from '@marr/core/testing';
+import { renderHtml } from '@marr/report-html';
+import { describe, expect, it } from 'vitest';
+import plugin, { refusalDirectionResults, type RefusalDirectionResults } from '../src/index.js';
+import { defaultModel, ORGANISM } from './helpers.js';
+
+const here = join(ORGANISM, '..', '..');
+const analysis = plugin.analyses[0];
+const organismInputs = [
+  { name: 'harmful', label: null, path: join(ORGANISM, 'harmful.json') },
+  { name: 'harmless', label: null, path: join(ORGANISM, 'harmless.json') },
+  { name: 'harmfulTest', label: null, path: join(ORGANISM, 'harmful_test.json') },
+  { name: 'harmlessTest', label: null, path: join(ORGANISM, 'harmless_test.json') },
+];
+const strip = (e: RunEnvelope) => JSON.stringify({ ...e, timings: null });
+
+describe('the plugin', () => {
+  it('has a package.json manifest that matches the module', () => {
+    const pkg = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8'));
+    expect(manifestProblems(pkg, plugin)).toEqual([]);
+    expect(plugin.analyses.map((a) => a.id)).toEqual(['refusal-direction']);
+  });
+});
+
+describe('refusal-direction on the shipped default model (2 layers, ten forbidden objects)', () => {
+  it('measures that one direction does not mediate its refusal: ablation leaves it at 100%, addition induces it; same seed, same report', async () => {
+    const model = await defaultModel();
+    const params = { nTrain: 32, nVal: 16, maxNewTokens: 10 };
+    const a = await runAnalysis({ plugin, analysis, models: [model], inputs: organismInputs, params });
+    const r = refusalDirectionResults.parse(a.results) as RefusalDirectionResults;
+    expect(r.positions).toEqual(['Assistant', ':']);
+    // The paper's filter keeps layers < int(0.8 * 2) = 1: only the embeddings, which are the same template tokens for every prompt.
+    expect(r.candidates.filter((c) => c.layer === 0).every((c) => c.norm === 0 && c.discarded)).toBe(true);
+    expect(r.selected!.passedFilter).toBe(false);
+    const e = r.evaluation!;
+    expect(e.baseline.harmfulRefusalRate).toBe(1);
+    expect(e.baseline.harmlessRefusalRate).toBe(0);
+    expect(e.ablation.harmfulRefusalRate).toBe(1);
+    expect(e.actAdd.harmlessRefusalRate).toBeGreaterThanOrEqual(0.8);
+    expect(r.verdict).toBe('not-mediated');
+    expect(e.orthogonalizedMaxLogitDifference!).toBeLessThan(1e-3);
+    expect(a.inputs.files.map((f) => f.role)).toEqual(expect.arrayContaining(['harmful', 'harmless', 'harmfulTest', 'harmlessTest']));
+    const b = await runAnalysis({ plugin, analysis, models: [model], inputs: organismInputs, params });
+    expect(strip(b)).toBe(strip(a));
+    const html = await renderHtml(a);
+    expect(html).toContain('Refusal rate on held-out prompts under each intervention');
+    expect(html).not.toContain('<script>alert');
+  });
+
+  it('with the layer filter off, the last layer\'s direction passes and still does not remove refusal', async () => {
+    const model = await defaultModel();
+    const a = await runAnalysis({ plugin, analysis, models: [model], inputs: organismInputs, params: { nTrain: 32, nVal: 16, maxNewTokens: 8, pruneLayerFraction: 0, judge: 'phrases' } });
+    const r = a.results as unknown as RefusalDirectionResults;
+    expect(r.selected).toMatchObject({ layer: 1, position: -1, passedFilter: true });
+    expect(r.evaluation!.ablation.harmfulRefusalRate).toBe(1);
+  });
+});
+
+describe('bad input: one clear message, before any work', () => {
+  const run = (params: Record<string, unknown>, inputs = organismInputs) => defaultModel().then((model) => runAnalysis({ plugin, analysis, models: [model], inputs, params }));
+
+  it('names the problem and the fix', async () => {
+    await expect(run({ template: 'User : Assistant :' })).rejects.toThrow(/must contain \{instruction\} exactly once/);
+    await expect(run({ nTrain: 32, nVal: 16, refusalTokens: ['I cannot'] })).rejects.toThrow(/refusal token "I cannot" is 2 tokens .* pass --param refusalTokens/);
+    await expect(run({})).rejects.toThrow(/the harmful prompts hold 48 instructions but nTrain \+ nVal = 160.*--param nTrain/);
+    const dir = mkdtempSync(join(tmpdir(), 'marr-refusal-'));
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    await expect(run({ nTrain: 8, nVal: 4, saveModel: file })).rejects.toThrow(/saveModel "[^"]+" is a file, not a folder/);
+    await expect(run({ nTrain: 8, nVal: 4, saveDirection: join(dir, 'd.txt') })).rejects.toThrow(/must be a \.json file/);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '[{"text": "no instruction here"}]');
+    await expect(run({}, [{ name: 'harmful', label: null, path: bad }, organismInputs[1]])).rejects.toThrow(/bad\.json: item 0 needs a non-empty "instruction" string/);
+    await expect(run({}, [organismInputs[0]])).rejects.toThrow(MarrUsageError);
+  });
+});
+
+const stories = sharedFixture('models/stories260K/stories260K.bin');
+const refusalData = sharedFixture('data/refusal/harmful_train.json');
+
+describe.skipIf(!stories.path || !refusalData.path)(`a real non-chat model on ../shared/data/refusal ${stories.reason || refusalData.reason}`, () => {
+  it('stories260K: the mechanics run end to end and the report says the model does not refuse', async () => {
+    const model = await loadModel(stories.path!);
+    const data = join(refusalData.path!, '..');
+    const inputs = [
+      { name: 'harmful', label: null, path: join(data, 'harmful_train.json') },
+      { name: 'harmless', label: null, path: join(data, 'harmless_val.json') },
+    ];
+    const a = await runAnalysis({ plugin, analysis, models: [model], inputs, params: { nTrain: 16, nVal: 4, nTest: 3, maxNewTokens: 4, lossTokens: 128 } });
+    const r = a.results as unknown as RefusalDirectionResults;
+    expect(r.splits.filterFallback).toBe(true); // no harmful prompt gets a refusal score > 0
+    expect(r.baseline.harmfulTrainRefusing).toBe(0);
+    expect(r.verdict).toBe('does-not-refuse');
+    expect(a.summary).toMatch(/the model does not refuse the harmful prompts/);
+    expect(r.evaluation!.orthogonalizedMaxLogitDifference!).toBeLessThan(1e-3);
+    await model.dispose();
+  });
+});
