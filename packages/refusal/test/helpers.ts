@@ -21,7 +21,7 @@ export function defaultModel(): Promise<HookedTransformer> {
 }
 
 export const silent: Progress = { start() {}, tick() {}, done() {} };
-export const io = (seed = 0) => ({ progress: silent, signal: new AbortController().signal, seed });
+export const io = (seed = 0): { progress: Progress; signal: AbortSignal; seed: number } => ({ progress: silent, signal: new AbortController().signal, seed });
 
 /** A whitespace word tokenizer over a fixed vocabulary (id 0 is BOS, 1 EOS). */
 export class WordTokenizer implements Tokenizer {
