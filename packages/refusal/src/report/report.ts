@@ -162,18 +162,20 @@ export function buildReport(x: ReportInput): Report {
     saved: x.saved,
   };
 
+  const classRow = (name: string, c: ReportInput['split']['harmful'], refusing: number) =>
+    [name, c.pool, c.train.length, c.val.length, c.test.length, c.trainDropped, c.valDropped, Number(f(refusing, 3))];
   const sections: ReportSection[] = [
     {
-      kind: 'scalars',
+      kind: 'table',
       title: 'Prompts',
+      columns: ['class', 'in the file', 'train', 'val', 'test', 'train dropped by the filter', 'val dropped', 'train share with refusal score > 0'],
+      rows: [classRow('harmful', split.harmful, x.trainRefusing.harmful), classRow('harmless', split.harmless, x.trainRefusing.harmless)],
+    },
+    {
+      kind: 'scalars',
+      title: 'Baseline refusal scores (validation prompts)',
       items: [
-        { name: 'harmful train / val / test', value: split.harmful.train.length, help: `${split.harmful.train.length} / ${split.harmful.val.length} / ${split.harmful.test.length} of ${split.harmful.pool}` },
-        { name: 'harmless train / val / test', value: split.harmless.train.length, help: `${split.harmless.train.length} / ${split.harmless.val.length} / ${split.harmless.test.length} of ${split.harmless.pool}` },
-        { name: 'harmful train prompts dropped by the filter', value: split.harmful.trainDropped },
-        { name: 'harmless train prompts dropped by the filter', value: split.harmless.trainDropped },
-        { name: 'harmful train prompts the model refuses (score > 0)', value: x.trainRefusing.harmful },
-        { name: 'harmless train prompts the model refuses (score > 0)', value: x.trainRefusing.harmless },
-        { name: 'mean refusal score, harmful val', value: s.baselineHarmful },
+        { name: 'mean refusal score, harmful val', value: s.baselineHarmful, help: 'log p - log(1 - p), p the probability of the refusal tokens at the last position' },
         { name: 'mean refusal score, harmless val', value: s.baselineHarmless },
       ],
     },
