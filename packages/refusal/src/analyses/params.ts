@@ -23,7 +23,7 @@ export const refusalDirectionParams = z.object({
   evaluate: z.boolean().default(true).describe('Generate on the held-out prompts under baseline, ablation, activation addition and orthogonalised weights.'),
   examples: z.number().int().min(0).default(3).describe('Generations per condition and class shown in the report.'),
   lossTokens: z.number().int().min(1).default(4096).describe('At most this many tokens of ordinary text for the loss change (the lossText input, else the harmless baseline completions).'),
-  batchSize: z.number().int().min(1).default(64).describe('Rows per forward pass when scoring (each row a prompt under one candidate).'),
+  batchSize: z.number().int().min(1).default(32).describe('Rows per forward pass when scoring (each row a prompt under one candidate; rows of equal-length prompts share a pass).'),
   saveDirection: z.string().min(1).optional().describe('Write the selected direction (layer, position, the raw difference in means) to this .json file.'),
   saveModel: z.string().min(1).optional().describe('Write the orthogonalised model to this folder as a Hugging Face folder of the source\'s format (Llama or GPT-2), loadable by every marr command.'),
 });

@@ -1,7 +1,8 @@
 /**
- * Last-position next-token distributions of many (prompt, intervention) rows, batched: each forward pass
- * holds up to `rowsPerPass` rows, left-padded, and the hooks know which intervention each row carries
- * (so one pass scores many candidate directions). Only the last position is normed and unembedded.
+ * Last-position next-token distributions of many (prompt, intervention) rows, batched: rows are ordered by
+ * prompt length and each forward pass holds up to `rowsPerPass` of them, left-padded, with hooks that know
+ * which intervention each row carries (so one pass scores many candidate directions on prompts of about
+ * the same length). Only the last position is normed and unembedded.
  */
 import { batches, tensor, type Hook, type HookedTransformer } from '@marr/core';
 import type { RunIo } from '../direction/mean-difference.js';
@@ -26,14 +27,18 @@ export async function lastPositionLogits(
   options: RunIo & { rowsPerPass: number; label: string },
 ): Promise<void> {
   const { dModel: d, dVocab: V } = model.config;
-  for await (const { items, start } of batches(rows, { size: options.rowsPerPass, signal: options.signal, progress: options.progress, label: options.label })) {
+  // Rows of equal-length prompts share a pass (least padding), whatever the candidates; ties keep the given order.
+  const lengths = prompts.map((p) => model.tokenizer!.encode(p).length);
+  const order = rows.map((_, i) => i).sort((a, b) => lengths[rows[a].prompt] - lengths[rows[b].prompt] || a - b);
+  for await (const { items: picked } of batches(order, { size: options.rowsPerPass, signal: options.signal, progress: options.progress, label: options.label })) {
+    const items = picked.map((i) => rows[i]);
     const batch = model.toTokens(items.map((r) => prompts[r.prompt]));
     const { residual } = await model.run(batch, { hooks: hooksFor(items), returnLogits: false });
     const [B, T] = residual.shape;
     const last = tensor([B, 1, d], new Float32Array(B * d));
     for (let b = 0; b < B; b++) last.data.set(residual.data.subarray((b * T + T - 1) * d, (b * T + T) * d), b * d);
     const logits = (await model.unembed(model.finalNorm(last))).data;
-    items.forEach((row, b) => onRow(row, logits.subarray(b * V, (b + 1) * V), start + b));
+    items.forEach((row, b) => onRow(row, logits.subarray(b * V, (b + 1) * V), picked[b]));
   }
 }
 
