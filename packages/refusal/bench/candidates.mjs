@@ -25,6 +25,19 @@ async function batched(model, prompts, units, rowsPerPass) {
   return sum;
 }
 
+// The authors' loop: one candidate per pass, its prompts left-padded into one batch.
+async function perCandidate(model, prompts, units) {
+  const V = model.config.dVocab;
+  let sum = 0;
+  const batch = model.toTokens(prompts);
+  for (const u of units) {
+    const { logits } = await model.run(batch, { hooks: ablationHooks(model.config.nLayers, u) });
+    const T = batch.tokens[0].length;
+    for (let b = 0; b < prompts.length; b++) sum += softmax64(logits.data, (b * T + T - 1) * V, V)[0];
+  }
+  return sum;
+}
+
 async function naive(model, prompts, units) {
   const V = model.config.dVocab;
   let sum = 0;
@@ -48,7 +61,7 @@ async function compare(name, model, prompts, C, rounds = 3) {
     const a = await batched(model, prompts, units, 32);
     times.batched.push(performance.now() - t);
     t = performance.now();
-    await batched(model, prompts, units, prompts.length); // one candidate per pass, its prompts batched (the authors' loop)
+    await perCandidate(model, prompts, units);
     times.perCandidate.push(performance.now() - t);
     t = performance.now();
     const b = await naive(model, prompts, units);

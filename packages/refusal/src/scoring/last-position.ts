@@ -1,8 +1,8 @@
 /**
- * Last-position next-token distributions of many (prompt, intervention) rows, batched: rows are ordered by
- * prompt length and each forward pass holds up to `rowsPerPass` of them, left-padded, with hooks that know
- * which intervention each row carries (so one pass scores many candidate directions on prompts of about
- * the same length). Only the last position is normed and unembedded.
+ * Last-position next-token distributions of many (prompt, intervention) rows, batched: each forward pass
+ * holds up to `rowsPerPass` rows whose prompts have the same length (so nothing is padded), with hooks that
+ * know which intervention each row carries (so one pass scores many candidate directions). Only the last
+ * position is normed and unembedded.
  */
 import { batches, tensor, type Hook, type HookedTransformer } from '@marr/core';
 import type { RunIo } from '../direction/mean-difference.js';
@@ -27,10 +27,16 @@ export async function lastPositionLogits(
   options: RunIo & { rowsPerPass: number; label: string },
 ): Promise<void> {
   const { dModel: d, dVocab: V } = model.config;
-  // Rows of equal-length prompts share a pass (least padding), whatever the candidates; ties keep the given order.
+  // Rows of equal-length prompts share a pass (no padding), whatever the candidates; ties keep the given order.
   const lengths = prompts.map((p) => model.tokenizer!.encode(p).length);
   const order = rows.map((_, i) => i).sort((a, b) => lengths[rows[a].prompt] - lengths[rows[b].prompt] || a - b);
-  for await (const { items: picked } of batches(order, { size: options.rowsPerPass, signal: options.signal, progress: options.progress, label: options.label })) {
+  const passes: number[][] = [];
+  for (const i of order) {
+    const last = passes[passes.length - 1];
+    if (last && last.length < options.rowsPerPass && lengths[rows[last[0]].prompt] === lengths[rows[i].prompt]) last.push(i);
+    else passes.push([i]);
+  }
+  for await (const { items: [picked] } of batches(passes, { size: 1, signal: options.signal, progress: options.progress, label: options.label })) {
     const items = picked.map((i) => rows[i]);
     const batch = model.toTokens(items.map((r) => prompts[r.prompt]));
     const { residual } = await model.run(batch, { hooks: hooksFor(items), returnLogits: false });
