@@ -13,6 +13,7 @@ export { refusalDirectionResults, candidateSchema, type RefusalDirectionResults 
 export { refusalDirectionStudy, type StudyInputs, type StudyIo } from './analyses/study.js';
 export * from './prompts/instructions.js';
 export * from './prompts/template.js';
+export * from './prompts/chat-template.js';
 export * from './prompts/splits.js';
 export * from './scoring/refusal-score.js';
 export * from './scoring/refusal-tokens.js';

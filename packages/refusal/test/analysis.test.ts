@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModel, manifestProblems, MarrUsageError, runAnalysis, type RunEnvelope } from '@marr/core';
 import { sharedFixture } from '@marr/core/testing';
 import { renderHtml } from '@marr/report-html';
 import { describe, expect, it } from 'vitest';
-import plugin, { refusalDirectionResults, type RefusalDirectionResults } from '../src/index.js';
+import plugin, { modelChatTemplate, refusalDirectionResults, renderChatTemplate, type RefusalDirectionResults } from '../src/index.js';
 import { defaultModel, ORGANISM } from './helpers.js';
 
 const here = join(ORGANISM, '..', '..');
@@ -97,6 +97,27 @@ describe.skipIf(!stories.path || !refusalData.path)(`a real non-chat model on ..
     expect(r.verdict).toBe('does-not-refuse');
     expect(a.summary).toMatch(/the model does not refuse the harmful prompts/);
     expect(r.evaluation!.orthogonalizedMaxLogitDifference!).toBeLessThan(1e-3);
+    await model.dispose();
+  });
+});
+
+describe("the model's own chat template", () => {
+  it('is rendered from tokenizer_config.json for one user turn and used when no template is given', async () => {
+    const src = join(here, '..', 'zoo', 'models', 'default');
+    const dir = join(mkdtempSync(join(tmpdir(), 'marr-refusal-')), 'chat');
+    mkdirSync(dir);
+    for (const f of ['config.json', 'model.safetensors', 'tokenizer.json']) copyFileSync(join(src, f), join(dir, f));
+    const config = JSON.parse(readFileSync(join(src, 'tokenizer_config.json'), 'utf8'));
+    config.chat_template = "{{ bos_token }}{% for m in messages %}{% if m['role'] == 'user' %}User : {{ m['content'] }}{% endif %}{% endfor %}{% if add_generation_prompt %} Assistant :{% endif %}";
+    writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify(config));
+    const model = await loadModel(dir);
+    expect(modelChatTemplate(model)?.template).toBe('User : {instruction} Assistant :');
+    const params = { nTrain: 16, nVal: 8, evaluate: false };
+    const a = await runAnalysis({ plugin, analysis, models: [model], inputs: organismInputs, params });
+    const b = await runAnalysis({ plugin, analysis, models: [await defaultModel()], inputs: organismInputs, params: { ...params, template: 'User : {instruction} Assistant :' } });
+    expect((a.results as unknown as RefusalDirectionResults).template).toBe('User : {instruction} Assistant :');
+    expect(JSON.stringify(a.results.candidates)).toBe(JSON.stringify(b.results.candidates));
+    expect(() => renderChatTemplate('{{ messages[0].content }}{{ messages[0].content }}', {}, 'x.json')).toThrow(/does not put the user message in the prompt once/);
     await model.dispose();
   });
 });

@@ -2,7 +2,10 @@ import { z } from '@marr/core';
 import { DEFAULT_TEMPLATE } from '../prompts/template.js';
 
 export const refusalDirectionParams = z.object({
-  template: z.string().default(DEFAULT_TEMPLATE).describe('The chat template, with {instruction} once; the tokens after it are the candidate positions. The shipped models use "User : {instruction} Assistant :".'),
+  template: z
+    .string()
+    .optional()
+    .describe(`The chat template, with {instruction} once; the tokens after it are the candidate positions. Default: the model's own chat_template (tokenizer_config.json) when it has one, else "${DEFAULT_TEMPLATE}" (the shipped models' protocol).`),
   refusalTokens: z
     .array(z.string().min(1))
     .min(1)

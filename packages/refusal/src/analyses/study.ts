@@ -10,7 +10,8 @@ import { unitVector } from '../interventions/vectors.js';
 import { checkDirectionFile, checkModelFolderSupported, METHOD, saveDirection, saveOrthogonalizedModel } from '../output/save.js';
 import type { Instruction } from '../prompts/instructions.js';
 import { splitClass } from '../prompts/splits.js';
-import { applyTemplate, checkTemplate, postInstructionLength } from '../prompts/template.js';
+import { modelChatTemplate } from '../prompts/chat-template.js';
+import { applyTemplate, checkTemplate, DEFAULT_TEMPLATE, postInstructionLength } from '../prompts/template.js';
 import { buildReport, type ReportInput } from '../report/report.js';
 import { baselineProbs } from '../scoring/last-position.js';
 import { refusalScoreOfProbs } from '../scoring/refusal-score.js';
@@ -39,7 +40,8 @@ export const MIN_FILTERED = 2;
 export async function refusalDirectionStudy(model: HookedTransformer, inputs: StudyInputs, params: RefusalDirectionParams, io: StudyIo): Promise<Report> {
   const tok = model.tokenizer;
   if (!tok) throw new MarrUsageError('refusal-direction needs a model with a tokenizer (to apply the template and read refusal tokens)');
-  checkTemplate(params.template);
+  const template = params.template ?? modelChatTemplate(model)?.template ?? DEFAULT_TEMPLATE;
+  checkTemplate(template);
   if (params.saveDirection) await checkDirectionFile(params.saveDirection);
   if (params.saveModel) {
     checkModelFolderSupported(model);
@@ -47,10 +49,10 @@ export async function refusalDirectionStudy(model: HookedTransformer, inputs: St
   }
   const tokenTexts = params.refusalTokens ?? defaultRefusalTokens(model);
   const refusalIds = refusalTokenIds(model, tokenTexts);
-  const nPos = postInstructionLength(model, params.template);
-  const tpl = (xs: readonly string[]) => xs.map((x) => applyTemplate(params.template, x));
+  const nPos = postInstructionLength(model, template);
+  const tpl = (xs: readonly string[]) => xs.map((x) => applyTemplate(template, x));
   const positions = tok
-    .encode(applyTemplate(params.template, inputs.harmful[0].instruction))
+    .encode(applyTemplate(template, inputs.harmful[0].instruction))
     .slice(-nPos)
     .map((id) => tok.tokenString(id));
   const run = { signal: io.signal, progress: io.progress };
@@ -116,7 +118,7 @@ export async function refusalDirectionStudy(model: HookedTransformer, inputs: St
         lossWindows: inputs.lossWindows, lossTokens: params.lossTokens,
       }, run);
     }
-    const record = { method: METHOD, model: model.source.spec, layer: c.layer, position: c.position, token: c.token, norm: c.norm, dModel: model.config.dModel, template: params.template, refusalTokens: tokenTexts };
+    const record = { method: METHOD, model: model.source.spec, layer: c.layer, position: c.position, token: c.token, norm: c.norm, dModel: model.config.dModel, template, refusalTokens: tokenTexts };
     if (params.saveModel && !unit) throw new MarrUsageError('the selected direction is zero, so there is nothing to orthogonalise; drop --param saveModel');
     if (params.saveDirection) {
       await saveDirection(params.saveDirection, { ...record, direction: Array.from(r) });
@@ -131,7 +133,7 @@ export async function refusalDirectionStudy(model: HookedTransformer, inputs: St
   }
 
   return buildReport({
-    model, params, refusalTokens: tokenTexts.map((text, i) => ({ text, id: refusalIds[i] })), positions, split,
+    model, params, template, refusalTokens: tokenTexts.map((text, i) => ({ text, id: refusalIds[i] })), positions, split,
     trainRefusing: { harmful: share(s.harmfulTrain), harmless: share(s.harmlessTrain) },
     selection, chosen, evaluation, saved,
   });

@@ -13,6 +13,8 @@ import type { Candidate, Selection } from '../selection/select-direction.js';
 export interface ReportInput {
   model: HookedTransformer;
   params: RefusalDirectionParams;
+  /** The template used (the parameter, the model's chat template or the default). */
+  template: string;
   refusalTokens: { text: string; id: number }[];
   positions: string[];
   split: {
@@ -132,7 +134,7 @@ export function buildReport(x: ReportInput): Report {
   const c = x.chosen === null ? null : s.candidates[x.chosen];
   const results: RefusalDirectionResults = {
     model: x.model.source.spec,
-    template: params.template,
+    template: x.template,
     refusalTokens: x.refusalTokens,
     positions: x.positions,
     nLayers: x.model.config.nLayers,
