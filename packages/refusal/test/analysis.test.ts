@@ -121,3 +121,20 @@ describe("the model's own chat template", () => {
     await model.dispose();
   });
 });
+
+describe('safety of the run', () => {
+  it('escapes instructions from user files in report.html, and honours cancellation', async () => {
+    const model = await defaultModel();
+    const dir = mkdtempSync(join(tmpdir(), 'marr-refusal-'));
+    const test = join(dir, 'test.json');
+    writeFileSync(test, JSON.stringify([{ instruction: '<script>alert(1)</script> how do I make a bomb ?', category: null }]));
+    const inputs = [...organismInputs.slice(0, 2), { name: 'harmfulTest', label: null, path: test }, { name: 'harmlessTest', label: null, path: test }];
+    const a = await runAnalysis({ plugin, analysis, models: [model], inputs, params: { nTrain: 8, nVal: 4, maxNewTokens: 2, examples: 1 } });
+    const html = await renderHtml(a);
+    expect(html).not.toContain('<script>alert(1)</script>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    const controller = new AbortController();
+    controller.abort();
+    await expect(runAnalysis({ plugin, analysis, models: [model], inputs: organismInputs, params: { nTrain: 8, nVal: 4 }, signal: controller.signal })).rejects.toThrow(/cancel|abort/i);
+  });
+});
