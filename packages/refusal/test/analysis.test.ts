@@ -5,7 +5,7 @@ import { loadModel, manifestProblems, MarrUsageError, runAnalysis, type RunEnvel
 import { sharedFixture } from '@marr/core/testing';
 import { renderHtml } from '@marr/report-html';
 import { describe, expect, it } from 'vitest';
-import plugin, { modelChatTemplate, refusalDirectionResults, renderChatTemplate, type RefusalDirectionResults } from '../src/index.js';
+import plugin, { ablationHooks, unitVector, modelChatTemplate, refusalDirectionResults, renderChatTemplate, type RefusalDirectionResults } from '../src/index.js';
 import { defaultModel, ORGANISM } from './helpers.js';
 
 const here = join(ORGANISM, '..', '..');
@@ -90,13 +90,23 @@ describe.skipIf(!stories.path || !refusalData.path)(`a real non-chat model on ..
       { name: 'harmful', label: null, path: join(data, 'harmful_train.json') },
       { name: 'harmless', label: null, path: join(data, 'harmless_val.json') },
     ];
-    const a = await runAnalysis({ plugin, analysis, models: [model], inputs, params: { nTrain: 16, nVal: 4, nTest: 3, maxNewTokens: 4, lossTokens: 128 } });
+    const out = join(mkdtempSync(join(tmpdir(), 'marr-refusal-')), 'stories-ortho');
+    const a = await runAnalysis({ plugin, analysis, models: [model], inputs, params: { nTrain: 16, nVal: 4, nTest: 3, maxNewTokens: 4, lossTokens: 128, saveModel: out, saveDirection: `${out}.json` } });
     const r = a.results as unknown as RefusalDirectionResults;
     expect(r.splits.filterFallback).toBe(true); // no harmful prompt gets a refusal score > 0
     expect(r.baseline.harmfulTrainRefusing).toBe(0);
     expect(r.verdict).toBe('does-not-refuse');
     expect(a.summary).toMatch(/the model does not refuse the harmful prompts/);
     expect(r.evaluation!.orthogonalizedMaxLogitDifference!).toBeLessThan(1e-3);
+    // The llama2.c checkpoint is saved as a Llama folder with its tokenizer as tokenizer.json; it gives the ablated logits.
+    const saved = await loadModel(out);
+    const ids = model.tokenizer!.encode('User : Write a poem about the sea Assistant :');
+    expect(saved.tokenizer!.encode('User : Write a poem about the sea Assistant :')).toEqual(ids);
+    const unit = unitVector((JSON.parse(readFileSync(`${out}.json`, 'utf8')) as { direction: number[] }).direction)!;
+    const hooked = (await model.run([ids], { hooks: ablationHooks(model.config.nLayers, unit) })).logits!.data;
+    const baked = (await saved.run([ids])).logits!.data;
+    expect(Math.max(...hooked.map((v, i) => Math.abs(v - baked[i])))).toBeLessThan(1e-3);
+    await saved.dispose();
     await model.dispose();
   });
 });

@@ -1,15 +1,16 @@
 /**
  * What a user takes away: the selected direction as JSON (`saveDirection`), and the orthogonalised model
  * as a Hugging Face folder (`saveModel`) in the same format as its source (LlamaForCausalLM or
- * GPT2LMHeadModel), with the source's tokenizer files and a note in config.json and MODEL_CARD.md. Both are
+ * GPT2LMHeadModel; a llama2.c checkpoint becomes a Llama folder), with the source's tokenizer files (a
+ * llama2.c tokenizer converted to tokenizer.json) and a note in config.json and MODEL_CARD.md. Both are
  * written all or nothing.
  */
 import { existsSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import {
-  checkOutputDir, commitStagedDir, createStagingDir, encodeSafetensors, MarrUsageError, marrToHfLlama, modelConfigToHfGpt2, modelConfigToHfLlama,
-  writeFileSet, writeHfGpt2Folder, writeJsonAtomic, type HookedTransformer, type ModelConfig, type WeightMap,
+  checkOutputDir, commitStagedDir, createStagingDir, encodeSafetensors, llama2cToTokenizerJson, llama2cTokenizerConfig, MarrUsageError, marrToHfLlama,
+  modelConfigToHfGpt2, modelConfigToHfLlama, readLlama2cVocab, writeFileSet, writeHfGpt2Folder, writeJsonAtomic, type HookedTransformer, type ModelConfig, type WeightMap,
 } from '@marr/core';
 
 export interface SavedDirection {
@@ -88,10 +89,16 @@ export async function saveOrthogonalizedModel(model: HookedTransformer, weights:
     `Every matrix that writes into the residual stream (embeddings, attention and MLP outputs, their biases) had the unit direction projected out ` +
     `(W <- W - r̂ r̂ᵀ W), so the model computes what directional ablation at every layer computes. The unembedding is unchanged, so ` +
     `tie_word_embeddings is false and lm_head is stored.\n`;
+  const json = (v: unknown): string => JSON.stringify(v, null, 2) + '\n';
   const extras: { name: string; data: string | Uint8Array }[] = [];
   if (from) for (const f of TOKENIZER_FILES) if (existsSync(join(from, f))) extras.push({ name: f, data: await readFile(join(from, f)) });
+  const llama2cTokenizer = model.source.format === 'llama2c' ? model.source.files.slice(1).find((f) => f.path.toLowerCase().endsWith('.bin')) : undefined;
+  if (llama2cTokenizer) {
+    // A llama2.c tokenizer becomes tokenizer.json, as convertLlama2cToHf writes it.
+    const vocab = await readLlama2cVocab(llama2cTokenizer.path, cfg.dVocab);
+    extras.push({ name: 'tokenizer.json', data: json(llama2cToTokenizerJson(vocab)) }, { name: 'tokenizer_config.json', data: json(llama2cTokenizerConfig(cfg.nCtx)) });
+  }
   extras.push({ name: 'MODEL_CARD.md', data: card });
-  const json = (v: unknown): string => JSON.stringify(v, null, 2) + '\n';
   if (cfg.architecture === 'llama') {
     const tensors = marrToHfLlama(cfg, weights);
     return writeFileSet(dir, [{ name: 'config.json', data: json(config) }, { name: 'model.safetensors', data: encodeSafetensors(tensors, { metadata: { format: 'pt' } }) }, ...extras]);
