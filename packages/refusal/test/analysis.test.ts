@@ -148,3 +148,22 @@ describe('safety of the run', () => {
     await expect(runAnalysis({ plugin, analysis, models: [model], inputs: organismInputs, params: { nTrain: 8, nVal: 4 }, signal: controller.signal })).rejects.toThrow(/cancel|abort/i);
   });
 });
+
+describe('one labelled prompts file', () => {
+  it('gives the same candidates as the two files it was made from', async () => {
+    const model = await defaultModel();
+    const dir = mkdtempSync(join(tmpdir(), 'marr-refusal-'));
+    const file = join(dir, 'prompts.jsonl');
+    const lines = [
+      ...JSON.parse(readFileSync(organismInputs[0].path, 'utf8')).map((x: { instruction: string }) => ({ instruction: x.instruction, label: 'harmful' })),
+      ...JSON.parse(readFileSync(organismInputs[1].path, 'utf8')).map((x: { instruction: string }) => ({ prompt: x.instruction, label: 'harmless' })),
+    ];
+    writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n'));
+    const params = { nTrain: 16, nVal: 8, evaluate: false };
+    const a = await runAnalysis({ plugin, analysis, models: [model], inputs: [{ name: 'prompts', label: null, path: file }], params });
+    const b = await runAnalysis({ plugin, analysis, models: [model], inputs: organismInputs.slice(0, 2), params });
+    expect(JSON.stringify(a.results.candidates)).toBe(JSON.stringify(b.results.candidates));
+    writeFileSync(file, '{"instruction": "x", "label": "bad"}\n');
+    await expect(runAnalysis({ plugin, analysis, models: [model], inputs: [{ name: 'prompts', label: null, path: file }], params })).rejects.toThrow(/prompts\.jsonl:1 needs "label": "harmful" or "harmless"/);
+  });
+});

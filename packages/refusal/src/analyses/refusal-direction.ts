@@ -1,5 +1,5 @@
 import { defineAnalysis, MarrUsageError, type AnalysisContext, type TextDataset } from '@marr/core';
-import { instructionSetKind, type Instruction } from '../prompts/instructions.js';
+import { instructionSetKind, labelledInstructionsKind, type Instruction, type LabelledInstructions } from '../prompts/instructions.js';
 import { refusalDirectionParams } from './params.js';
 import { REFERENCES } from './references.js';
 import { refusalDirectionResults } from './results.js';
@@ -26,8 +26,9 @@ export const refusalDirectionAnalysis = defineAnalysis({
     models: { min: 1, max: 1 },
     capabilities: ['tokenizer'],
     files: {
-      harmful: { kind: instructionSetKind, required: true, description: 'harmful instructions (train and val are drawn from them; test too unless harmfulTest is given), e.g. ../shared/data/refusal/harmful_train.json' },
-      harmless: { kind: instructionSetKind, required: true, description: 'harmless instructions, e.g. ../shared/data/refusal/harmless_train.json' },
+      harmful: { kind: instructionSetKind, description: 'harmful instructions (train and val are drawn from them; test too unless harmfulTest is given), e.g. ../shared/data/refusal/harmful_train.json; required unless prompts is given' },
+      harmless: { kind: instructionSetKind, description: 'harmless instructions, e.g. ../shared/data/refusal/harmless_train.json; required unless prompts is given' },
+      prompts: { kind: labelledInstructionsKind, description: 'both classes in one labelled file instead of harmful and harmless' },
       harmfulTest: { kind: instructionSetKind, description: 'held-out harmful instructions for the evaluation, e.g. ../shared/data/refusal/harmful_test.json' },
       harmlessTest: { kind: instructionSetKind, description: 'held-out harmless instructions for the evaluation' },
       lossText: { kind: 'text', description: 'ordinary text for the loss change under ablation (default: the harmless baseline completions)' },
@@ -37,9 +38,15 @@ export const refusalDirectionAnalysis = defineAnalysis({
   results: refusalDirectionResults,
   async run(ctx) {
     const model = ctx.models[0];
-    const harmful = instructions(ctx, 'harmful');
-    const harmless = instructions(ctx, 'harmless');
-    if (!harmful || !harmless) throw new MarrUsageError('refusal-direction needs both prompt sets: --input harmful=<file.json> --input harmless=<file.json>');
+    const labelled = ctx.inputs.prompts?.[0]?.value as LabelledInstructions | undefined;
+    if (labelled && (ctx.inputs.harmful?.length || ctx.inputs.harmless?.length)) {
+      throw new MarrUsageError('give the prompts either as one labelled file (--input prompts=<file.jsonl>) or as two files (--input harmful=... --input harmless=...), not both');
+    }
+    const harmful = labelled?.harmful ?? instructions(ctx, 'harmful');
+    const harmless = labelled?.harmless ?? instructions(ctx, 'harmless');
+    if (!harmful || !harmless) {
+      throw new MarrUsageError('refusal-direction needs harmful and harmless prompts: --input harmful=<file.json> --input harmless=<file.json>, or one labelled file --input prompts=<file.jsonl>');
+    }
     const text = ctx.inputs.lossText?.[0]?.value as TextDataset | undefined;
     const inputs: StudyInputs = {
       harmful,
