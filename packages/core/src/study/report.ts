@@ -111,7 +111,8 @@ export function buildStudyReport(results: StudyResults): Report {
       kind: 'table',
       title: `Behaviour: ${b.label === b.metric ? b.metric : `${b.label} (metric: ${b.metric})`} by group`,
       columns: ['group', 'prompts', b.label],
-      rows: b.groups.map((g) => [g.group, g.prompts, g.value]),
+      // Shown as the prose shows them (rates as percentages); results keep the numbers.
+      rows: b.groups.map((g) => [g.group, g.prompts, fmt(g.value)]),
     },
     ...byLevel('computational').flatMap(stepSections),
   ];
@@ -136,7 +137,7 @@ export function buildStudyReport(results: StudyResults): Report {
       kind: 'table',
       title: `Closing intervention: ${b.label} before and after ablating ${iv.components.join(', ')}`,
       columns: ['group', 'prompts', 'before', 'after', 'change'],
-      rows: iv.groups.map((g) => [g.group, g.prompts, g.before, g.after, g.change]),
+      rows: iv.groups.map((g) => [g.group, g.prompts, fmt(g.before), fmt(g.after), formatChange(b.metric, g.change)]),
     },
     {
       kind: 'figure',

@@ -4,7 +4,8 @@
  * into its parameters, then re-run the behaviour with the components the chain found ablated, and write
  * one report whose sections are the three levels and whose summary states each measured link.
  */
-import { isAbsolute, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { recordedPath } from '../loading/file-record.js';
 import { MarrUsageError } from '../analysis/errors.js';
 import { describeParams } from '../analysis/params.js';
 import { parseInputAssignments } from '../analysis/named-inputs.js';
@@ -54,12 +55,6 @@ const silent: Progress = { start() {}, tick() {}, done() {} };
 
 function isLinkValue(v: unknown): boolean {
   return studyLinkSchema.safeParse(v).success;
-}
-
-/** A path as recorded: relative to the working directory when it lies below it, so reports do not depend on where marr is installed. */
-function recordedPath(abs: string): string {
-  const rel = relative(process.cwd(), abs);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
 }
 
 /** Every analysis resolved and every parameter name checked, before any model is loaded. */

@@ -5,8 +5,11 @@ import type { LayerSummary } from '../probe/layer-sweep.js';
 
 const round = (v: number, digits = 4): number => Number(v.toFixed(digits));
 
+/** `L1` for a layer's MLP neurons; `L0 resid_mid` for another hook point of the layer (several may share it). */
 export function layerLabel(l: { hookPoint: string; layer: number | null }): string {
-  return l.layer === null ? l.hookPoint : `L${l.layer}`;
+  if (l.layer === null) return l.hookPoint;
+  const suffix = /^blocks\.\d+\.(.+)$/.exec(l.hookPoint)?.[1];
+  return suffix === undefined || suffix === 'mlp.hook_post' ? `L${l.layer}` : `L${l.layer} ${suffix.replace(/^hook_/, '')}`;
 }
 
 /** The neuron ids shown in a table cell: the first `max`, then how many more (report.json has them all). */
