@@ -21,7 +21,7 @@ it('runs the refusal study on the default shipped model: its report is the multi
   const schema = JSON.parse(readFileSync(join(repoRoot, 'docs/report.schema.json'), 'utf8'));
   expect(new Ajv2020({ strict: false }).compile(schema)(report)).toBe(true);
   expect(report.analysis.id).toBe('study:refusal');
-  expect(report.results.steps.map((s: { level: string }) => s.level)).toEqual(['algorithmic', 'implementational', 'implementational']);
+  expect(report.results.steps.map((s: { level: string }) => s.level)).toEqual(['algorithmic', 'algorithmic', 'implementational', 'implementational']);
   expect(report.summary).toMatch(/refusal rate 100% on forbidden prompts, 0% on ordinary prompts/);
   expect(report.summary).toMatch(/changes the refusal rate on forbidden prompts from 100% to/);
   const html = readFileSync(join(out, 'report.html'), 'utf8');

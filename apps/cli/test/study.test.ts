@@ -73,7 +73,12 @@ describe('marr study', () => {
     expect(r.status, r.stderr).toBe(0);
     const json = readFileSync(join(out, 'report.json'), 'utf8');
     const report = JSON.parse(json);
-    const [decodable, heads, direct] = report.results.steps;
+    const step = (id: string) => report.results.steps.find((s: { id: string }) => s.id === id);
+    const [decodable, heads, direct, direction] = ['decodable', 'heads', 'direct', 'direction'].map(step);
+    // The refusal-direction step: one difference-in-means direction does not mediate this model's refusal.
+    expect(direction.analysis).toBe('refusal-direction');
+    expect(direction.results.evaluation.ablation.harmfulRefusalRate).toBeGreaterThan(0.9);
+    expect(direction.results.evaluation.actAdd.harmlessRefusalRate).toBeGreaterThan(0.5);
     expect(decodable.analysis).toBe('probe-sweep');
     // Forbidden-ness is not in the last position's embedding and is decodable after block 0's attention.
     expect(decodable.results.features[0].layers[0].f1ByK.every((x: { f1: number }) => x.f1 < 0.7)).toBe(true);
@@ -100,7 +105,10 @@ describe('marr study', () => {
     const r = marr(['study', 'calendar', '--out', out], inRepo);
     expect(r.status, r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-    const heads = report.results.steps[2];
+    const heads = report.results.steps.find((s: { id: string }) => s.id === 'heads');
+    // The circle step and the move along it (Engels et al.'s intervention) ran as steps of the chain.
+    const move = report.results.steps.find((s: { id: string }) => s.id === 'move');
+    expect(move.results.tasks[0].layers[0].intervention.movedFraction).toBeGreaterThan(0.5);
     expect(report.results.intervention.components).toEqual(heads.results.top.slice(0, 2).map((t: { row: string; column: string }) => `${t.row}${t.column}`));
     const byGroup = await checkZeroedHeads(report, 'data/calendar-behaviour.jsonl');
     expect(byGroup.days.before).toBe(1);
