@@ -8,7 +8,7 @@ import { logitLensAnalysis } from './logit-lens.js';
 import { predictionNeuronsAnalysis } from './prediction-neurons.js';
 import { stagesResults } from './results.js';
 import { toJsonValue } from '../report/json.js';
-import { lensSections, localitySections, neuronSections, robustnessSections } from '../report/sections.js';
+import { layerDepths, lensSections, localitySections, neuronSections, robustnessSections } from '../report/sections.js';
 import { evidenceMarks, stageEvidence, stageSummary, STRENGTH_RULES } from '../stages/evidence.js';
 import { robustnessSummary } from './layer-robustness.js';
 import { localityParams, neuronParams, textParams } from './params.js';
@@ -74,7 +74,7 @@ export const stagesAnalysis = defineAnalysis({
         ],
         marks: evidenceMarks(evidence, ['detokenization', 'feature engineering', 'prediction ensembling', 'residual sharpening']),
       },
-      caption: 'Each curve divided by its own maximum so their shapes can be compared; the marks show where each piece of stage evidence below appears.',
+      caption: `Each curve divided by its own maximum so their shapes can be compared; the marks show where each piece of stage evidence below appears. ${layerDepths(sweep.deletion.map((r) => ({ layer: r.layer, relativeDepth: relativeDepth(r.layer, L) })))}`,
     };
     const sections: ReportSection[] = [
       overview,

@@ -42,7 +42,7 @@ export function robustnessSections(sweep: SweepResult, nLayers: number): ReportS
         { name: 'swap l, l+1', x: x(swap), y: swap.map((r) => Math.max(r.kl, 1e-12)), error: swap.map((r) => r.stderr.kl) },
       ],
     },
-    caption: 'Mean over scored tokens with standard errors; the paper finds the first and last layers most sensitive.',
+    caption: `Mean over scored tokens with standard errors; the paper finds the first and last layers most sensitive. ${layerDepths(deletion.map((r) => ({ layer: r.layer, relativeDepth: relativeDepth(r.layer, nLayers) })))}`,
   });
   sections.push({
     kind: 'figure',
@@ -109,7 +109,7 @@ export function lensSections(lens: LogitLensLayer[], marks?: FigureMark[]): Repo
         y: { label: 'mean rank of the final top token + 1', scale: 'log' },
         series: [{ name: 'rank + 1', x, y: lens.map((r) => r.finalTopRank + 1), error: lens.map((r) => r.stderr.finalTopRank) }],
       },
-      caption: 'Rank 0 (plotted at 1) means the lens already puts the final prediction on top.',
+      caption: `Rank 0 (plotted at 1) means the lens already puts the final prediction on top. ${layerDepths(lens)}`,
     },
     {
       kind: 'table',
@@ -137,6 +137,7 @@ export function localitySections(loc: LayerLocality[], marks?: FigureMark[]): Re
         ],
         ...(marks ? { marks } : {}),
       },
+      caption: layerDepths(loc),
     },
     {
       kind: 'figure',
@@ -176,7 +177,7 @@ export function neuronSections(layers: LayerNeuronCounts[], thresholds: { kurtos
         ],
         ...(marks ? { marks } : {}),
       },
-      caption: `k = ${thresholds.kurtosis}, s = ${thresholds.skew}; moments of cos(w_out, W_U columns) over the vocabulary.`,
+      caption: `k = ${thresholds.kurtosis}, s = ${thresholds.skew}; moments of cos(w_out, W_U columns) over the vocabulary. ${layerDepths(layers)}`,
     },
     {
       kind: 'table',
