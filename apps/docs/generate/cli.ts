@@ -36,10 +36,13 @@ export function runCli(args: readonly string[], options: { timeoutSeconds?: numb
 export function runNode(args: readonly string[], label: string, options: { timeoutSeconds?: number; cwd?: string } = {}): Promise<CliResult> {
   const started = performance.now();
   return new Promise((resolvePromise, reject) => {
+    // CI=1 keeps the progress bar quiet (the reports do not depend on it); no colours in captured output
+    // (Nx sets FORCE_COLOR, which would override NO_COLOR and make Node warn about it).
+    const env: NodeJS.ProcessEnv = { ...process.env, CI: '1', NO_COLOR: '1' };
+    delete env.FORCE_COLOR;
     const child = spawn(process.execPath, args, {
       cwd: options.cwd ?? repoRoot,
-      // CI=1 keeps the progress bar quiet; the reports do not depend on it.
-      env: { ...process.env, CI: '1', NO_COLOR: '1' },
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
