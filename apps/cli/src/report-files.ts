@@ -4,7 +4,7 @@
  * run that fails or is killed never leaves a report.html without its report.json.
  */
 import { mkdir } from 'node:fs/promises';
-import { checkOutputDir, renderJson, writeFileSet, type ReportEnvelope } from '@marr/core';
+import { checkOutputDir, renderJson, renderTerminal, writeFileSet, type ReportEnvelope } from '@marr/core';
 
 /**
  * Fails early (before any work) when the output folder cannot work: an existing file, a virtual
@@ -25,4 +25,22 @@ export async function writeReportFiles(dir: string, envelope: ReportEnvelope): P
     { name: 'report.html', data: htmlText },
   ]);
   return { json, html };
+}
+
+/** The runner's log lines on stderr, unless --json keeps the terminal for the report alone. */
+export function stderrLog(json: boolean | undefined): (message: string) => void {
+  return (message) => {
+    if (!json) process.stderr.write(`${message}\n`);
+  };
+}
+
+/** Writes the report files, then prints the report (as JSON with --json) and where it was written. */
+export async function writeAndPrintReport(dir: string, envelope: ReportEnvelope, options: { json?: boolean; done?: string }): Promise<void> {
+  const paths = await writeReportFiles(dir, envelope);
+  if (options.json) {
+    process.stdout.write(JSON.stringify(envelope, null, 2) + '\n');
+  } else {
+    process.stdout.write(renderTerminal(envelope));
+    process.stdout.write(`\n${options.done ? `${options.done} ` : ''}Wrote ${paths.json} and ${paths.html}\n`);
+  }
 }

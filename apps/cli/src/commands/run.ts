@@ -3,14 +3,15 @@
  * with a seeded RNG and a progress bar, write report.json + report.html atomically, print a summary.
  */
 import {
-  loadModel, parseInputAssignments, parseParamAssignments, parseShard, renderTerminal, requireShardable, runAnalysis, runAnalysisShard, writeFileSet,
+  loadModel, parseInputAssignments, parseParamAssignments, parseShard, requireShardable, runAnalysis, runAnalysisShard, writeFileSet,
   type RunAnalysisOptions,
 } from '@marr/core';
 import { resolveAnalysis } from '../discovery/resolve.js';
 import { UsageError } from '../errors.js';
 import { createProgress } from '../progress.js';
 import { resolveModelSpecs } from '../model-spec.js';
-import { prepareOutDir, writeReportFiles } from '../report-files.js';
+import { withInterrupt } from '../interrupt.js';
+import { prepareOutDir, stderrLog, writeAndPrintReport } from '../report-files.js';
 
 export interface RunCommandOptions {
   model?: string[];
@@ -36,19 +37,16 @@ export function parseSeed(raw: string | undefined): number {
 
 export async function runCommand(id: string, options: RunCommandOptions): Promise<void> {
   if (!options.out) throw new UsageError('marr run needs --out <dir> for report.json and report.html');
+  const out = options.out;
   const seed = parseSeed(options.seed);
   const shard = options.shard !== undefined ? parseShard(options.shard) : null;
   const { plugin, analysis } = await resolveAnalysis(id);
   if (shard) requireShardable(analysis);
   const params = parseParamAssignments(analysis.params, options.param ?? []);
   const inputs = parseInputAssignments(options.input ?? []);
-  await prepareOutDir(options.out);
+  await prepareOutDir(out);
 
-  const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
+  await withInterrupt(async (signal) => {
     const runOptions: RunAnalysisOptions = {
       plugin,
       analysis,
@@ -60,14 +58,12 @@ export async function runCommand(id: string, options: RunCommandOptions): Promis
       params,
       seed,
       progress: createProgress(),
-      signal: controller.signal,
-      log: (message) => {
-        if (!options.json) process.stderr.write(`${message}\n`);
-      },
+      signal,
+      log: stderrLog(options.json),
     };
     if (shard) {
       const { envelope, files } = await runAnalysisShard({ ...runOptions, shard });
-      const [json] = await writeFileSet(options.out, files);
+      const [json] = await writeFileSet(out, files);
       if (options.json) process.stdout.write(JSON.stringify(envelope, null, 2) + '\n');
       else {
         const { start, end, total } = envelope.items;
@@ -78,16 +74,6 @@ export async function runCommand(id: string, options: RunCommandOptions): Promis
       }
       return;
     }
-    const envelope = await runAnalysis(runOptions);
-    const paths = await writeReportFiles(options.out, envelope);
-    if (options.json) {
-      process.stdout.write(JSON.stringify(envelope, null, 2) + '\n');
-    } else {
-      process.stdout.write(renderTerminal(envelope));
-      process.stdout.write(`\nWrote ${paths.json} and ${paths.html}\n`);
-    }
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+    await writeAndPrintReport(out, await runAnalysis(runOptions), { json: options.json });
+  });
 }

@@ -6,13 +6,14 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadModel, readStudyFile, renderTerminal, runStudy, studyJsonSchema } from '@marr/core';
+import { loadModel, readStudyFile, runStudy, studyJsonSchema } from '@marr/core';
 import { resolveAnalysis } from '../discovery/resolve.js';
 import { discoverStudies, type DiscoveredStudy } from '../discovery/studies.js';
 import { UsageError, closeMatches } from '../errors.js';
 import { createProgress } from '../progress.js';
 import { resolveModelSpecs } from '../model-spec.js';
-import { prepareOutDir, writeReportFiles } from '../report-files.js';
+import { withInterrupt } from '../interrupt.js';
+import { prepareOutDir, stderrLog, writeAndPrintReport } from '../report-files.js';
 import { formatTable } from '../table.js';
 import { parseSeed } from './run.js';
 
@@ -71,19 +72,16 @@ export async function studyCommand(requested: string | undefined, options: Study
   }
   if (!requested) throw new UsageError('marr study needs a study name or file (see marr study --list)');
   if (!options.out) throw new UsageError('marr study needs --out <dir> for report.json and report.html');
+  const out = options.out;
   const seed = parseSeed(options.seed);
   const { file } = findStudy(requested);
   const study = await readStudyFile(file);
   const spec = options.model ?? study.model;
   if (!spec) throw new UsageError(`study ${study.name} names no model; pass one with --model`);
   const [modelSpec] = await resolveModelSpecs([spec]);
-  await prepareOutDir(options.out);
+  await prepareOutDir(out);
 
-  const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
+  await withInterrupt(async (signal) => {
     const envelope = await runStudy({
       study,
       requested,
@@ -94,19 +92,9 @@ export async function studyCommand(requested: string | undefined, options: Study
       loadModel: (s, opts) => loadModel(s, opts),
       seed,
       progress: createProgress(),
-      signal: controller.signal,
-      log: (message) => {
-        if (!options.json) process.stderr.write(`${message}\n`);
-      },
+      signal,
+      log: stderrLog(options.json),
     });
-    const paths = await writeReportFiles(options.out, envelope);
-    if (options.json) process.stdout.write(JSON.stringify(envelope, null, 2) + '\n');
-    else {
-      process.stdout.write(renderTerminal(envelope));
-      process.stdout.write(`\nWrote ${paths.json} and ${paths.html}\n`);
-    }
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+    await writeAndPrintReport(out, envelope, { json: options.json });
+  });
 }
