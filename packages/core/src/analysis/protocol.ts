@@ -126,6 +126,9 @@ export interface Progress {
   done(): void;
 }
 
+/** Progress that reports nothing (runs from code that pass none). */
+export const silentProgress: Progress = { start() {}, tick() {}, done() {} };
+
 export interface AnalysisContext<P> {
   /** The loaded models, in the order given. */
   models: HookedTransformer[];

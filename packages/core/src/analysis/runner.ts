@@ -17,7 +17,7 @@ import { MarrUsageError } from './errors.js';
 import { checkInputCounts, checkModelCapabilities } from './inputs.js';
 import { checkNamedInputs, InputRecorder, loadNamedInput, loadNamedInputs, type InputAssignment } from './named-inputs.js';
 import { validateParams } from './params.js';
-import type { AnalysisContext, AnyAnalysis, Dataset, LoadedInput, PluginDefinition, Progress } from './protocol.js';
+import { type AnalysisContext, type AnyAnalysis, type Dataset, type LoadedInput, type PluginDefinition, type Progress, silentProgress } from './protocol.js';
 import { MARR_VERSION } from './version.js';
 import { cancelledError, throwIfCancelled } from '../toolkit/cancellation.js';
 
@@ -45,8 +45,6 @@ export interface RunAnalysisOptions {
   signal?: AbortSignal;
   log?: (message: string) => void;
 }
-
-const silentProgress: Progress = { start() {}, tick() {}, done() {} };
 
 function checkSeed(seed: number): void {
   if (!Number.isSafeInteger(seed) || seed < 0) {

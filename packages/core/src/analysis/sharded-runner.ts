@@ -15,7 +15,7 @@ import { mergeShardFolders } from '../toolkit/shards/shard-merge.js';
 import { checkShard, WHOLE_RUN, type ShardSelection } from '../toolkit/shards/shard-selection.js';
 import { MarrUsageError } from './errors.js';
 import { validateParams } from './params.js';
-import type { AnalysisContext, AnyAnalysis, FinishContext, PluginDefinition, Progress, ShardedRun } from './protocol.js';
+import { type AnalysisContext, type AnyAnalysis, type FinishContext, type PluginDefinition, type Progress, type ShardedRun, silentProgress } from './protocol.js';
 import { checkResults, withPreparedRun, type RunAnalysisOptions } from './runner.js';
 import { MARR_VERSION } from './version.js';
 
@@ -68,8 +68,6 @@ export interface MergeShardsOptions {
   signal?: AbortSignal;
   log?: (message: string) => void;
 }
-
-const silentProgress: Progress = { start() {}, tick() {}, done() {} };
 
 /** Checks and merges shard folders and finishes the report (no models or data are loaded). */
 export async function mergeShards(options: MergeShardsOptions): Promise<RunEnvelope> {

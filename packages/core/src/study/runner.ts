@@ -10,7 +10,7 @@ import { MarrUsageError } from '../analysis/errors.js';
 import { describeParams } from '../analysis/params.js';
 import { parseInputAssignments } from '../analysis/named-inputs.js';
 import { closeMatches } from '../analysis/names.js';
-import type { AnyAnalysis, MarrLevel, PluginDefinition, Progress } from '../analysis/protocol.js';
+import { type AnyAnalysis, type MarrLevel, type PluginDefinition, type Progress, silentProgress } from '../analysis/protocol.js';
 import { runAnalysis, type ModelLoader } from '../analysis/runner.js';
 import { MARR_VERSION } from '../analysis/version.js';
 import { hashFile, requireFile } from '../data/files.js';
@@ -50,8 +50,6 @@ export interface RunStudyOptions {
   signal?: AbortSignal;
   log?: (message: string) => void;
 }
-
-const silent: Progress = { start() {}, tick() {}, done() {} };
 
 function isLinkValue(v: unknown): boolean {
   return studyLinkSchema.safeParse(v).success;
@@ -110,7 +108,7 @@ export async function runStudy(options: RunStudyOptions): Promise<RunEnvelope> {
   };
   const { study, signal } = options;
   const seed = options.seed ?? 0;
-  const progress = options.progress ?? silent;
+  const progress = options.progress ?? silentProgress;
   const log = options.log ?? (() => {});
   const baseDir = options.baseDir ?? (options.studyPath ? resolve(options.studyPath, '..') : process.cwd());
   const fileOf = (p: string) => resolve(baseDir, p);
