@@ -19,18 +19,18 @@ export const ARCHS: readonly ArchCase[] = [
 
 /**
  * A random model with weights large enough (std 0.3) that every nonlinearity is exercised, rounded to
- * multiples of 2^-12 so that a weight moved by ±FD_EPS is still exact in float32 (finite differences of
+ * multiples of 2^-16 so that a weight moved by ±FD_EPS is still exact in float32 (finite differences of
  * the float64 path then see exactly the perturbation asked for).
  */
 export function model(c: ArchCase, seed = 1, options: { backend?: 'reference'; fused?: boolean } = {}): HookedTransformer {
   const m = randomModel(c.config, { seed, std: 0.3, backend: options.backend, fused: options.fused ?? false });
-  for (const w of m.weights.values()) for (let i = 0; i < w.data.length; i++) w.data[i] = Math.round(w.data[i] * 4096) / 4096;
+  for (const w of m.weights.values()) for (let i = 0; i < w.data.length; i++) w.data[i] = Math.round(w.data[i] * 65536) / 65536;
   m.weightsUpdated();
   return m;
 }
 
 /** The finite-difference step for weights: a power of two, so W ± FD_EPS·(±1) stays exact in float32. */
-export const FD_EPS = 2 ** -12;
+export const FD_EPS = 2 ** -16;
 
 /** A ±1 direction (Rademacher), seeded. */
 export function signs(n: number, seed: number): Float64Array {
