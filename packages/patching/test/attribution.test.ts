@@ -31,19 +31,26 @@ describe('correlations', () => {
 });
 
 describe('attribution patching on the default model (planted refusal protocol)', () => {
-  // The grids and the thresholds the README reports (measured with bench/attribution.mjs).
-  const grids: [PatchHook, PatchOver, number][] = [['z', 'layer-head', 0.9], ['mlp_post', 'layer-neuron', 0.9], ['attn_out', 'layer-position', 0.8]];
+  // The grids and the thresholds of the README's findings (bench/attribution.mjs measures them on all 40 pairs:
+  // z 0.967, mlp_post 0.963, attn_out 0.943). Spearman only where the cells are not mostly exact zeros,
+  // whose order is noise (layer-position grids: every position before the object word is 0 in both).
+  const grids: [PatchHook, PatchOver, number, number, number | null][] = [
+    ['z', 'layer-head', 40, 0.93, 0.9],
+    ['mlp_post', 'layer-neuron', 6, 0.9, 0.9],
+    ['attn_out', 'layer-position', 40, 0.9, null],
+  ];
 
-  it.each(grids)('%s over %s correlates with true activation patching of the same grid (Pearson r > %s)', async (hook, over, threshold) => {
+  it.each(grids)('%s over %s (%s pairs) correlates with true activation patching of the same grid', async (hook, over, maxPairs, minPearson, minSpearman) => {
     const { model, pairs } = await refusalPairs();
-    const report = await attributionPatchingStudy(model, pairs, attributionPatchingParams.parse({ hook, over }), io());
+    const report = await attributionPatchingStudy(model, pairs, attributionPatchingParams.parse({ hook, over, maxPairs }), io());
     attributionPatchingResults.parse(report.results);
     const r = report.results as unknown as { grid: GridResults; activation: GridResults; correlation: { pearson: number; spearman: number; cells: number } };
-    expect(r.correlation.pearson).toBeGreaterThan(threshold);
-    expect(r.correlation.spearman).toBeGreaterThan(threshold - 0.2);
+    expect(r.correlation.pearson).toBeGreaterThan(minPearson);
+    if (minSpearman !== null) expect(r.correlation.spearman).toBeGreaterThan(minSpearman);
     expect(r.correlation.cells).toBe(r.grid.rows.length * r.grid.columns.length);
     // The comparison grid is core's activationPatching, whose cells its own tests check against hand-written re-runs.
-    const truth = await activationPatching({ model, clean: pairs.clean, corrupted: pairs.corrupted, metric: logitDiffMetric(pairs.answers, pairs.wrongs), hook, over });
+    const first = (xs: readonly number[][]) => xs.slice(0, maxPairs);
+    const truth = await activationPatching({ model, clean: first(pairs.clean), corrupted: first(pairs.corrupted), metric: logitDiffMetric(pairs.answers, pairs.wrongs), hook, over });
     expect(r.activation.values).toEqual(truth.values);
     // The planted behaviour: forbidden requests are refused (answer "I"), ordinary ones answered ("Sure").
     expect(report.results.clean as number).toBeGreaterThan(0);

@@ -72,9 +72,9 @@ export function comparisonSections(o: ComparisonOptions): ReportSection[] {
     const y = estimate.normalised.flat();
     const lo = Math.min(...x, ...y), hi = Math.max(...x, ...y);
     const diagonal: Series = { name: 'y = x (exact agreement)', x: [], y: [] };
-    for (let k = 0; k <= 40; k++) {
-      diagonal.x.push(lo + ((hi - lo) * k) / 40);
-      diagonal.y.push(lo + ((hi - lo) * k) / 40);
+    for (let k = 0; k <= 20; k++) {
+      diagonal.x.push(lo + ((hi - lo) * k) / 20);
+      diagonal.y.push(lo + ((hi - lo) * k) / 20);
     }
     sections.push({
       kind: 'figure',
