@@ -52,20 +52,23 @@ export function comparisonSections(o: ComparisonOptions): ReportSection[] {
 
   const positions = o.positionNote ? ' Position labels: the clean token (* where pairs differ); Δn where the clean and corrupted prompts differ in n pairs.' : '';
   if (truth) {
+    // Side by side while the grids are narrow; one above the other when they are wide (neurons, long prompts).
+    const stacked = estimate.columns.length > 24;
     sections.push({
       kind: 'figure',
       figure: {
         type: 'heatmap',
-        title: `Attribution patching (left) and activation patching (right) of ${o.hook}`,
-        x: { label: `${o.xLabel}: attribution | activation patching` },
-        y: { label: 'layer' },
-        xLabels: [...estimate.columns.map((c) => `attr ${c}`), ...truth.columns.map((c) => `patch ${c}`)],
-        yLabels: estimate.rows,
-        values: estimate.normalised.map((row, r) => [...row, ...truth.normalised[r]]),
+        title: `Attribution patching (${stacked ? 'top' : 'left'}) and activation patching (${stacked ? 'bottom' : 'right'}) of ${o.hook}`,
+        x: { label: stacked ? o.xLabel : `${o.xLabel}: attribution | activation patching` },
+        y: { label: stacked ? 'layer: attribution, then activation patching' : 'layer' },
+        xLabels: stacked ? estimate.columns : [...estimate.columns.map((c) => `attr ${c}`), ...truth.columns.map((c) => `patch ${c}`)],
+        yLabels: stacked ? [...estimate.rows.map((r) => `attr ${r}`), ...truth.rows.map((r) => `patch ${r}`)] : estimate.rows,
+        values: stacked ? [...estimate.normalised, ...truth.normalised] : estimate.normalised.map((row, r) => [...row, ...truth.normalised[r]]),
         colorLabel: 'normalised metric',
       },
       caption:
-        `Left half: the first-order estimate of patching each ${o.hook} ${o.from} (gradient × activation difference); right half: the patched runs themselves. ` +
+        `${stacked ? 'Top rows' : 'Left half'}: the first-order estimate of patching each ${o.hook} ${o.from} (gradient × activation difference); ` +
+        `${stacked ? 'bottom rows' : 'right half'}: the patched runs themselves. ` +
         `One colour scale; 0 is the corrupted and 1 the clean value of ${o.metricName}, averaged over pairs.${positions}`,
     });
     const x = truth.normalised.flat();
