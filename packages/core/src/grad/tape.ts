@@ -29,6 +29,16 @@ export class Tape {
     return this.grads.get(x);
   }
 
+  /**
+   * The gradient of `x`, removed from the tape: for the backward step of the op that produced `x`, the
+   * last reader of it (frees memory as the backward pass goes).
+   */
+  take(x: FloatArray): FloatArray | undefined {
+    const g = this.grads.get(x);
+    this.grads.delete(x);
+    return g;
+  }
+
   /** The gradient buffer of `x`, created as zeros when none exists yet (for kernels that accumulate). */
   gradBuffer(x: FloatArray): FloatArray {
     let g = this.grads.get(x);
