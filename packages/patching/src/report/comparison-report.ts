@@ -60,7 +60,7 @@ export function comparisonSections(o: ComparisonOptions): ReportSection[] {
         type: 'heatmap',
         title: `Attribution patching (${stacked ? 'top' : 'left'}) and activation patching (${stacked ? 'bottom' : 'right'}) of ${o.hook}`,
         x: { label: stacked ? o.xLabel : `${o.xLabel}: attribution | activation patching` },
-        y: { label: stacked ? 'layer: attribution, then activation patching' : 'layer' },
+        y: { label: 'layer' },
         xLabels: stacked ? estimate.columns : [...estimate.columns.map((c) => `attr ${c}`), ...truth.columns.map((c) => `patch ${c}`)],
         yLabels: stacked ? [...estimate.rows.map((r) => `attr ${r}`), ...truth.rows.map((r) => `patch ${r}`)] : estimate.rows,
         values: stacked ? [...estimate.normalised, ...truth.normalised] : estimate.normalised.map((row, r) => [...row, ...truth.normalised[r]]),
