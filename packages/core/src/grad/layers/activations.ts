@@ -55,10 +55,14 @@ export function gatedForward(k: Kernels, name: Activation, gate: FloatArray, lin
   const out = k.alloc(gate.length);
   if (name === 'silu') {
     // core's silu(v) = v / (1 + e^−v), inlined
-    for (let i = 0; i < gate.length; i++) {
-      const e = 1 + Math.exp(-gate[i]);
-      out[i] = (gate[i] / e) * linear[i];
-      if (sigmoid) sigmoid[i] = 1 / e;
+    if (sigmoid) {
+      for (let i = 0; i < gate.length; i++) {
+        const sg = 1 / (1 + Math.exp(-gate[i]));
+        sigmoid[i] = sg;
+        out[i] = gate[i] * sg * linear[i];
+      }
+    } else {
+      for (let i = 0; i < gate.length; i++) out[i] = (gate[i] / (1 + Math.exp(-gate[i]))) * linear[i];
     }
     return out;
   }
