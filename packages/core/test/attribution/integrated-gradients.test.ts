@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import {
+  answerLossMetric, gradientTimesInput, integratedGradients, logitDiffMetric, pathQuadrature, randomModel, tensor,
+  type Architecture, type EmbeddingBaseline, type HookedTransformer, type PatchingMetric,
+} from '../../src/index.js';
+
+const small = (architecture: Architecture) => ({ architecture, nLayers: 2, dModel: 24, nHeads: 4, dMlp: 40, dVocab: 30, nCtx: 32 });
+const prompts = [[1, 7, 3, 22, 9], [1, 4, 4, 18, 2, 11, 6]];
+const answers = [5, 13], wrongs = [17, 2];
+
+/** The metric by hand from model.run(): logit(answer) - logit(wrong) at the last position, with the embeddings replaced. */
+async function metricAt(model: HookedTransformer, tokens: number[], prompt: number, embedding: Float32Array): Promise<number> {
+  const { logits } = await model.run([tokens], { hooks: [{ name: 'hook_embed', edit: (a) => void a.data.set(embedding) }] });
+  const [, T, V] = logits!.shape;
+  return logits!.data[(T - 1) * V + answers[prompt]] - logits!.data[(T - 1) * V + wrongs[prompt]];
+}
+
+async function embeddings(model: HookedTransformer, tokens: number[]): Promise<Float32Array> {
+  return (await model.runWithCache([tokens], { cache: ['hook_embed'] })).cache.get('hook_embed').data.slice();
+}
+
+/**
+ * The same path integral with no gradients at all: at every quadrature point, the derivative of the metric
+ * along (x_t - x'_t) at position t alone, by central finite differences of model.run(), weighted and summed.
+ */
+async function finiteDifferenceAttributions(
+  model: HookedTransformer, tokens: number[], prompt: number, x: Float32Array, base: Float32Array, steps: number, h = 1e-2,
+): Promise<number[]> {
+  const D = model.config.dModel;
+  const q = pathQuadrature(steps, 'midpoint');
+  const out = new Array<number>(tokens.length).fill(0);
+  for (let k = 0; k < q.alphas.length; k++) {
+    const point = x.map((v, i) => base[i] + q.alphas[k] * (v - base[i]));
+    for (let t = 0; t < tokens.length; t++) {
+      const up = point.slice(), down = point.slice();
+      for (let d = 0; d < D; d++) {
+        const i = t * D + d;
+        up[i] += h * (x[i] - base[i]);
+        down[i] -= h * (x[i] - base[i]);
+      }
+      out[t] += (q.weights[k] * ((await metricAt(model, tokens, prompt, up)) - (await metricAt(model, tokens, prompt, down)))) / (2 * h);
+    }
+  }
+  return out;
+}
+
+const maxAbs = (xs: number[]) => Math.max(...xs.map(Math.abs));
+
+describe.each(['gpt2', 'gpt-neox', 'llama'] as Architecture[])('integrated gradients (%s)', (arch) => {
+  const model = randomModel(small(arch), { seed: 5, std: 0.3 });
+  const metric = logitDiffMetric(answers, wrongs);
+  const D = model.config.dModel;
+
+  it('each token\'s attribution equals the path integral by central finite differences of model.run()', async () => {
+    const steps = 6;
+    const ig = await integratedGradients(model, prompts, { metric, steps, batchSize: 5 });
+    for (let p = 0; p < prompts.length; p++) {
+      const x = await embeddings(model, prompts[p]);
+      const fd = await finiteDifferenceAttributions(model, prompts[p], p, x, new Float32Array(x.length), steps);
+      const scale = maxAbs(fd);
+      expect(scale).toBeGreaterThan(1e-3);
+      ig.prompts[p].attributions.forEach((a, t) => expect(Math.abs(a - fd[t]), `prompt ${p} position ${t}`).toBeLessThan(0.02 * scale + 1e-4));
+    }
+  });
+
+  it('the attributions add up to metric(x) - metric(x\') as the steps grow (completeness), against two plain runs', async () => {
+    const baseline: EmbeddingBaseline = { token: 0 };
+    const errors: number[] = [];
+    for (const steps of [2, 8, 64]) {
+      const ig = await integratedGradients(model, prompts, { metric, steps, baseline, batchSize: 16 });
+      for (let p = 0; p < prompts.length; p++) {
+        const x = await embeddings(model, prompts[p]);
+        const e0 = await embeddings(model, [0]);
+        const base = new Float32Array(x.length);
+        for (let t = 0; t < prompts[p].length; t++) base.set(e0, t * D);
+        const gap = (await metricAt(model, prompts[p], p, x)) - (await metricAt(model, prompts[p], p, base));
+        expect(ig.prompts[p].metric - ig.prompts[p].baselineMetric).toBeCloseTo(gap, 3);
+        expect(ig.prompts[p].completenessError).toBeCloseTo(ig.prompts[p].total - gap, 3);
+      }
+      errors.push(maxAbs(ig.prompts.map((r) => r.completenessError)) / maxAbs(ig.prompts.map((r) => r.metric - r.baselineMetric)));
+    }
+    expect(errors[2]).toBeLessThan(1e-2);
+    expect(errors[2]).toBeLessThan(errors[0]);
+    expect(errors[1]).toBeLessThan(errors[0]);
+  });
+
+  it('gradient x input is the one-step case: the derivative along x - x\' at the input, by finite differences', async () => {
+    const gi = await gradientTimesInput(model, prompts[0], { metric });
+    const ig = await integratedGradients(model, prompts[0], { metric, steps: 3 });
+    const x = await embeddings(model, prompts[0]);
+    const h = 1e-2;
+    for (let t = 0; t < prompts[0].length; t++) {
+      const up = x.slice(), down = x.slice();
+      for (let d = 0; d < D; d++) {
+        up[t * D + d] *= 1 + h;
+        down[t * D + d] *= 1 - h;
+      }
+      const fd = ((await metricAt(model, prompts[0], 0, up)) - (await metricAt(model, prompts[0], 0, down))) / (2 * h);
+      expect(gi.prompts[0].attributions[t]).toBeCloseTo(fd, 2);
+      expect(ig.prompts[0].gradientTimesInput[t]).toBeCloseTo(fd, 2);
+    }
+    expect(gi.passes).toBe(1);
+  });
+
+  it('a fixed position keeps its input embedding: attribution 0, and the baseline metric is the metric with only the others zeroed', async () => {
+    const ig = await integratedGradients(model, prompts[1], { metric: logitDiffMetric([answers[1]], [wrongs[1]]), steps: 4, fixedPositions: [0] });
+    expect(ig.prompts[0].attributions[0]).toBe(0);
+    const x = await embeddings(model, prompts[1]);
+    const base = new Float32Array(x.length);
+    base.set(x.subarray(0, D));
+    const m = async (e: Float32Array) => {
+      const { logits } = await model.run([prompts[1]], { hooks: [{ name: 'hook_embed', edit: (a) => void a.data.set(e) }] });
+      const [, T, V] = logits!.shape;
+      return logits!.data[(T - 1) * V + answers[1]] - logits!.data[(T - 1) * V + wrongs[1]];
+    };
+    expect(ig.prompts[0].baselineMetric).toBeCloseTo(await m(base), 4);
+  });
+});
+
+describe('integrated gradients: batching and cost', () => {
+  const model = randomModel(small('llama'), { seed: 2, std: 0.3 });
+  const metric = answerLossMetric(answers);
+
+  it('path points of prompts of one length share passes; the batch size changes nothing but the number of passes', async () => {
+    const one = await integratedGradients(model, prompts, { metric, steps: 8, batchSize: 1 });
+    const many = await integratedGradients(model, prompts, { metric, steps: 8, batchSize: 32 });
+    // 8 midpoints plus both ends = 10 points per prompt; two lengths, so two passes with batchSize 32.
+    expect(one.points).toBe(20);
+    expect(one.passes).toBe(20);
+    expect(many.passes).toBe(2);
+    for (let p = 0; p < prompts.length; p++) {
+      many.prompts[p].attributions.forEach((a, t) => expect(a).toBeCloseTo(one.prompts[p].attributions[t], 4));
+    }
+  });
+});
+
+describe('integrated gradients: bad input', () => {
+  const model = randomModel(small('gpt2'), { seed: 1 });
+  const metric = logitDiffMetric(answers, wrongs);
+  const cases: [string, () => Promise<unknown>, RegExp][] = [
+    ['steps 0', () => integratedGradients(model, prompts, { metric, steps: 0 }), /steps must be a whole number of at least 1 \(got 0\)/],
+    ['steps 2.5', () => integratedGradients(model, prompts, { metric, steps: 2.5 }), /steps must be a whole number/],
+    ['unknown baseline token', () => integratedGradients(model, prompts, { metric, baseline: { token: 30 } }), /baseline token 30 is not a token id of this model \(0 to 29\)/],
+    ['baseline shape', () => integratedGradients(model, prompts, { metric, baseline: { embedding: tensor([5]) } }), /must be \[dModel\] = \[24\]/],
+    ['non-finite baseline', () => integratedGradients(model, prompts, { metric, baseline: { embedding: tensor([24], new Float32Array(24).fill(Number.NaN)) } }), /non-finite value \(NaN\)/],
+    ['baseline rows', () => integratedGradients(model, prompts, { metric, baseline: { embedding: tensor([5, 24]) } }), /has 5 positions but prompt 1 has 7 tokens/],
+    ['fixed position', () => integratedGradients(model, prompts, { metric, fixedPositions: [5] }), /fixed position 5 is not a position of every prompt/],
+    ['unknown rule', () => integratedGradients(model, prompts, { metric, rule: 'simpson' as never }), /unknown rule "simpson"/],
+    ['no gradient', () => integratedGradients(model, prompts, { metric: { name: 'mine', evaluate: () => 0 } as PatchingMetric }), /metric "mine" has no gradient/],
+    ['empty prompt', () => integratedGradients(model, [[1, 2], []], { metric }), /prompt 1 has no tokens/],
+    ['batch size', () => integratedGradients(model, prompts, { metric, batchSize: 0 }), /batchSize must be a whole number/],
+  ];
+  it.each(cases)('%s: one clear usage error', async (_, run, message) => {
+    await expect(run()).rejects.toThrow(message);
+    await expect(run()).rejects.toMatchObject({ name: 'MarrUsageError' });
+  });
+});
