@@ -98,7 +98,7 @@ function summaryOf(r: SaliencyResults): string {
   const metricText = METRIC_TEXT[r.metric as keyof typeof METRIC_TEXT];
   const shown = r.prompts.slice(0, 3).map((p, i) => {
     const gap = p.metric - p.baselineMetric;
-    return `in prompt ${i + 1} it is ${quoteToken(p.top.token)} (${fmt(p.top.attribution, 2)} of a change of ${fmt(gap, 2)})`;
+    return `${quoteToken(p.top.token)} in prompt ${i + 1} (${fmt(p.top.attribution, 2)} of a change of ${fmt(gap, 2)})`;
   });
   const agree = r.prompts.filter((p) => argmaxAbs(p.gradientTimesInput) === p.top.position).length;
   const c = r.completeness;
@@ -107,7 +107,7 @@ function summaryOf(r: SaliencyResults): string {
   const curve = first ? `; with ${first.steps} step${first.steps === 1 ? '' : 's'} it was ${fmt(first.meanAbsError)}` : '';
   return (
     `Integrated gradients of ${r.metric} (${metricText} at the last position) along the straight path from the ${r.baseline} baseline${r.keepBos ? ' (BOS kept)' : ''} ` +
-    `to each prompt's token embeddings, ${r.steps} ${r.rule} steps, over ${P} prompt${P === 1 ? '' : 's'}. The most attributed token ${shown.join('; ')}${P > 3 ? '; ...' : ''}. ` +
+    `to each prompt's token embeddings, ${r.steps} ${r.rule} steps, over ${P} prompt${P === 1 ? '' : 's'}. The most attributed token is ${shown.join(', ')}${P > 3 ? ', ...' : ''}. ` +
     `Gradient × input picks the same top token in ${agree} of ${P}. Completeness: Σ attributions - (metric(x) - metric(x')) is ${fmt(c.meanAbsError)} on average${rel}, at most ${fmt(c.maxAbsError)}${curve}.`
   );
 }

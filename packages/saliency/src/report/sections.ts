@@ -6,7 +6,6 @@
  */
 import type { ReportSection } from '@marr/core';
 import type { SaliencyResults } from '../analyses/results.js';
-import { fmt } from './format.js';
 
 type PromptResult = SaliencyResults['prompts'][number];
 
@@ -84,7 +83,7 @@ export function saliencySections(r: SaliencyResults, metricText: string): Report
       { name: 'forward + backward passes', value: r.passes },
       { name: 'path points', value: r.points },
       { name: 'prompts', value: r.prompts.length },
-      { name: 'mean |completeness error|', value: r.completeness.meanAbsError, help: `${fmt(r.completeness.meanAbsError)} in ${metricText}` },
+      { name: `mean |completeness error| (in ${metricText})`, value: r.completeness.meanAbsError },
     ],
   });
   return sections;
