@@ -1,7 +1,8 @@
 /**
  * Integrated gradients (Sundararajan, Taly & Yan 2017, "Axiomatic Attribution for Deep Networks") on token
  * embeddings. The path x' + α(x − x') from a baseline x' to the prompt's embeddings x is edited in at
- * `hook_embed`; the gradient of the metric there is averaged over the path's quadrature points, and a
+ * `hook_embed`; the gradient of the metric there is averaged over the path's quadrature points
+ * (Gauss–Legendre by default; midpoint, trapezoid or right Riemann sums on request), and a
  * token's attribution is Σ_d (x − x')_d · mean gradient_d. The attributions add up to
  * metric(x) − metric(x') as the steps grow (completeness); the gap is returned. Several path points run
  * as the rows of one forward and backward pass (`runWithGrad`).
@@ -13,7 +14,7 @@ import type { PatchingMetric } from '../patching/metrics.js';
 import type { TokenSequences } from '../patching/pairs.js';
 import { batches } from '../toolkit/batches.js';
 import { baselineEmbeddings, checkBaseline, describeBaseline, tokenEmbeddings, type EmbeddingBaseline } from './embedding-baseline.js';
-import { pathQuadrature, type PathRule } from './path-quadrature.js';
+import { DEFAULT_IG_STEPS, pathQuadrature, type PathRule } from './path-quadrature.js';
 import { differentiable, pathRowsMetric } from './path-metric.js';
 
 export interface IntegratedGradientsOptions {
@@ -23,9 +24,9 @@ export interface IntegratedGradientsOptions {
   baseline?: EmbeddingBaseline;
   /** Positions whose baseline is the input itself, so they stay put and get attribution 0 (e.g. [0] for BOS). */
   fixedPositions?: readonly number[];
-  /** Gradient points on the path (default 32). */
+  /** Gradient points on the path (default DEFAULT_IG_STEPS = 64). */
   steps?: number;
-  /** Quadrature rule (default `midpoint`). */
+  /** Quadrature rule (default `gauss-legendre`). */
   rule?: PathRule;
   /** Path points per forward and backward pass (batch rows); default 16. */
   batchSize?: number;
@@ -84,7 +85,7 @@ export async function integratedGradients(model: HookedTransformer, tokens: Toke
   const prompts = asPrompts(tokens);
   const metric = differentiable(options.metric);
   const baseline = options.baseline ?? 'zero';
-  const quad = pathQuadrature(options.steps ?? 32, options.rule ?? 'midpoint');
+  const quad = pathQuadrature(options.steps ?? DEFAULT_IG_STEPS, options.rule ?? 'gauss-legendre');
   const batchSize = options.batchSize ?? 16;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new MarrUsageError(`integrated gradients: batchSize must be a whole number of at least 1 (got ${batchSize})`);
   checkBaseline(model, baseline);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   answerLossMetric, gradientTimesInput, integratedGradients, logitDiffMetric, pathQuadrature, randomModel, tensor,
-  type Architecture, type EmbeddingBaseline, type HookedTransformer, type PatchingMetric,
+  type Architecture, type EmbeddingBaseline, type HookedTransformer, type PatchingMetric, type PathRule,
 } from '../../src/index.js';
 
 const small = (architecture: Architecture) => ({ architecture, nLayers: 2, dModel: 24, nHeads: 4, dMlp: 40, dVocab: 30, nCtx: 32 });
@@ -24,10 +24,10 @@ async function embeddings(model: HookedTransformer, tokens: number[]): Promise<F
  * along (x_t - x'_t) at position t alone, by central finite differences of model.run(), weighted and summed.
  */
 async function finiteDifferenceAttributions(
-  model: HookedTransformer, tokens: number[], prompt: number, x: Float32Array, base: Float32Array, steps: number, h = 1e-2,
+  model: HookedTransformer, tokens: number[], prompt: number, x: Float32Array, base: Float32Array, steps: number, rule: PathRule, h = 1e-2,
 ): Promise<number[]> {
   const D = model.config.dModel;
-  const q = pathQuadrature(steps, 'midpoint');
+  const q = pathQuadrature(steps, rule);
   const out = new Array<number>(tokens.length).fill(0);
   for (let k = 0; k < q.alphas.length; k++) {
     const point = x.map((v, i) => base[i] + q.alphas[k] * (v - base[i]));
@@ -54,12 +54,17 @@ describe.each(['gpt2', 'gpt-neox', 'llama'] as Architecture[])('integrated gradi
   it('each token\'s attribution equals the path integral by central finite differences of model.run()', async () => {
     const steps = 6;
     const ig = await integratedGradients(model, prompts, { metric, steps, batchSize: 5 });
+    const mid = await integratedGradients(model, prompts[1], { metric: logitDiffMetric([answers[1]], [wrongs[1]]), steps, rule: 'midpoint' });
     for (let p = 0; p < prompts.length; p++) {
       const x = await embeddings(model, prompts[p]);
-      const fd = await finiteDifferenceAttributions(model, prompts[p], p, x, new Float32Array(x.length), steps);
+      const fd = await finiteDifferenceAttributions(model, prompts[p], p, x, new Float32Array(x.length), steps, 'gauss-legendre');
       const scale = maxAbs(fd);
       expect(scale).toBeGreaterThan(1e-3);
       ig.prompts[p].attributions.forEach((a, t) => expect(Math.abs(a - fd[t]), `prompt ${p} position ${t}`).toBeLessThan(0.02 * scale + 1e-4));
+      if (p === 1) {
+        const fdMid = await finiteDifferenceAttributions(model, prompts[p], p, x, new Float32Array(x.length), steps, 'midpoint');
+        mid.prompts[0].attributions.forEach((a, t) => expect(Math.abs(a - fdMid[t]), `midpoint position ${t}`).toBeLessThan(0.02 * scale + 1e-4));
+      }
     }
   });
 
@@ -153,5 +158,41 @@ describe('integrated gradients: bad input', () => {
   it.each(cases)('%s: one clear usage error', async (_, run, message) => {
     await expect(run()).rejects.toThrow(message);
     await expect(run()).rejects.toMatchObject({ name: 'MarrUsageError' });
+  });
+});
+
+describe('path quadrature', () => {
+  it('Gauss-Legendre with n points integrates α^k exactly on [0, 1] for k < 2n (closed form 1/(k+1)), and not k = 2n', () => {
+    for (const n of [1, 2, 3, 8, 64]) {
+      const q = pathQuadrature(n, 'gauss-legendre');
+      expect(q.alphas).toHaveLength(n);
+      for (let i = 1; i < n; i++) expect(q.alphas[i]).toBeGreaterThan(q.alphas[i - 1]);
+      for (let k = 0; k < Math.min(2 * n, 40); k++) {
+        const integral = q.alphas.reduce((s, a, i) => s + q.weights[i] * a ** k, 0);
+        expect(Math.abs(integral - 1 / (k + 1)), `n=${n} k=${k}`).toBeLessThan(1e-12);
+      }
+      // Degree 2n is not exact: the error is (n!)^4 / ((2n+1) ((2n)!)^2).
+      if (n <= 3) {
+        const fact = (k: number): number => (k <= 1 ? 1 : k * fact(k - 1));
+        const err = q.alphas.reduce((s, a, i) => s + q.weights[i] * a ** (2 * n), 0) - 1 / (2 * n + 1);
+        expect(-err).toBeCloseTo(fact(n) ** 4 / ((2 * n + 1) * fact(2 * n) ** 2), 12);
+      }
+    }
+    // The 2-point rule by hand: nodes (1 ± 1/√3)/2, weights 1/2.
+    const two = pathQuadrature(2, 'gauss-legendre');
+    expect(two.alphas[0]).toBeCloseTo((1 - 1 / Math.sqrt(3)) / 2, 14);
+    expect(two.weights[1]).toBeCloseTo(0.5, 14);
+  });
+
+  it('midpoint and trapezoid integrate straight lines exactly and α² with their textbook errors', () => {
+    const n = 10;
+    const sum = (q: ReturnType<typeof pathQuadrature>, f: (a: number) => number) => q.alphas.reduce((s, a, i) => s + q.weights[i] * f(a), 0);
+    const mid = pathQuadrature(n, 'midpoint'), trap = pathQuadrature(n, 'trapezoid'), right = pathQuadrature(n, 'right');
+    expect(sum(mid, (a) => 3 * a + 1)).toBeCloseTo(2.5, 14);
+    expect(sum(trap, (a) => 3 * a + 1)).toBeCloseTo(2.5, 14);
+    // ∫α² = 1/3; midpoint error -1/(12 n²), trapezoid +1/(6 n²), right Riemann 1/(2n) + 1/(6 n²).
+    expect(sum(mid, (a) => a * a) - 1 / 3).toBeCloseTo(-1 / (12 * n * n), 14);
+    expect(sum(trap, (a) => a * a) - 1 / 3).toBeCloseTo(1 / (6 * n * n), 14);
+    expect(sum(right, (a) => a * a) - 1 / 3).toBeCloseTo(1 / (2 * n) + 1 / (6 * n * n), 14);
   });
 });

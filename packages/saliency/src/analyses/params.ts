@@ -1,4 +1,4 @@
-import { PATCHING_METRICS, PATH_RULES, z, type PatchingMetricName, type PathRule } from '@marr/core';
+import { DEFAULT_IG_STEPS, PATCHING_METRICS, PATH_RULES, z, type PatchingMetricName, type PathRule } from '@marr/core';
 import { BASELINE_HELP } from '../targets/baseline-choice.js';
 
 export const saliencyParams = z.object({
@@ -18,11 +18,11 @@ export const saliencyParams = z.object({
     .string()
     .default('')
     .describe('The wrong token (logit-diff) for prompts whose line names none; empty: the model\'s most likely token other than the answer.'),
-  steps: z.number().int().min(1).max(4096).default(64).describe('Gradient points on the path from the baseline to the input (more: a smaller completeness error).'),
+  steps: z.number().int().min(1).max(4096).default(DEFAULT_IG_STEPS).describe('Gradient points on the path from the baseline to the input (more: a smaller completeness error).'),
   rule: z
     .enum(PATH_RULES as unknown as [PathRule, ...PathRule[]])
-    .default('midpoint')
-    .describe('The quadrature of the path integral: midpoint (Riemann midpoint sum, error ~ 1/steps^2), trapezoid (steps + 1 points, ~ 1/steps^2) or right (right Riemann sum, ~ 1/steps; steps=1 is gradient x input).'),
+    .default('gauss-legendre')
+    .describe('The quadrature of the path integral: gauss-legendre (as in Captum; points crowded towards both ends, where a norm makes the metric jump on a path from the zero embedding), midpoint (Riemann midpoint sum, error ~ 1/steps^2), trapezoid (steps + 1 points, ~ 1/steps^2) or right (right Riemann sum, ~ 1/steps; steps=1 is gradient x input).'),
   baseline: z.string().default('zero').describe(`Where the path starts. ${BASELINE_HELP}`),
   keepBos: z
     .boolean()

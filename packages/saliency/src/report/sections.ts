@@ -62,7 +62,7 @@ export function saliencySections(r: SaliencyResults, metricText: string): Report
           { name: 'largest', x: r.convergence.map((c) => c.steps), y: r.convergence.map((c) => c.maxAbsError) },
         ],
       },
-      caption: `The ${r.rule} rule's error; a smooth integrand halves it ${r.rule === 'right' ? 'twice' : 'four times'} over per doubling of the steps. A path whose metric jumps (a norm's scale-invariance near the zero baseline, say) converges more slowly.`,
+      caption: `The ${r.rule} rule's error for 1, 2, 4, ... steps. For a smooth integrand a doubling of the steps divides it by ${r.rule === 'right' ? 'two' : r.rule === 'gauss-legendre' ? 'far more than four' : 'four'}; a path whose metric jumps (a norm's scale invariance near the zero baseline) converges more slowly.`,
     });
   }
   sections.push({
