@@ -22,15 +22,17 @@ async function embeddings(model: HookedTransformer, tokens: number[]): Promise<F
 /**
  * The same path integral with no gradients at all: at every quadrature point, the derivative of the metric
  * along (x_t - x'_t) at position t alone, by central finite differences of model.run(), weighted and summed.
+ * The step is h·α: near the zero baseline the norms make the metric vary on the scale of α itself.
  */
 async function finiteDifferenceAttributions(
-  model: HookedTransformer, tokens: number[], prompt: number, x: Float32Array, base: Float32Array, steps: number, rule: PathRule, h = 1e-2,
+  model: HookedTransformer, tokens: number[], prompt: number, x: Float32Array, base: Float32Array, steps: number, rule: PathRule, relativeStep = 1e-2,
 ): Promise<number[]> {
   const D = model.config.dModel;
   const q = pathQuadrature(steps, rule);
   const out = new Array<number>(tokens.length).fill(0);
   for (let k = 0; k < q.alphas.length; k++) {
     const point = x.map((v, i) => base[i] + q.alphas[k] * (v - base[i]));
+    const h = relativeStep * q.alphas[k];
     for (let t = 0; t < tokens.length; t++) {
       const up = point.slice(), down = point.slice();
       for (let d = 0; d < D; d++) {

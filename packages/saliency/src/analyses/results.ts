@@ -13,6 +13,7 @@ export const promptAttributionSchema = z.object({
   source: z.string().describe('Where the prompt came from: file:line or --param prompt.'),
   text: z.string(),
   tokens: z.array(z.string()).describe('The prompt\'s tokens as display strings (BOS included when the model uses one).'),
+  pieces: z.array(z.string()).describe('Each token\'s piece of the decoded text (with its spaces), as the highlighted strips show it.'),
   ids: z.array(z.number().int()),
   answer: z.string().describe('The answer token the metric scores.'),
   wrong: z.string().nullable().describe('The wrong token (logit-diff), else null.'),

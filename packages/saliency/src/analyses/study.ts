@@ -7,6 +7,7 @@ import { completenessStats, convergenceSteps } from '../convergence/completeness
 import type { SaliencyPrompt } from '../prompts/saliency-prompts.js';
 import { fmt, quoteToken } from '../report/format.js';
 import { saliencySections } from '../report/sections.js';
+import { textPieces } from '../report/token-pieces.js';
 import { resolveBaseline } from '../targets/baseline-choice.js';
 import { resolveTargets } from '../targets/answer-tokens.js';
 import type { SaliencyParams } from './params.js';
@@ -65,6 +66,7 @@ export async function saliencyStudy(model: HookedTransformer, all: readonly Sali
         source: prompts[i].source,
         text: prompts[i].text,
         tokens,
+        pieces: textPieces(model.tokenizer!, r.tokens, tokens),
         ids: r.tokens,
         answer: tokenString(targets.answers[i]),
         wrong: needsWrong ? tokenString(targets.wrongs[i]) : null,

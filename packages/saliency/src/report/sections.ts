@@ -21,14 +21,14 @@ export function saliencySections(r: SaliencyResults, metricText: string): Report
       kind: 'tokens',
       title: 'Integrated gradients per token',
       valueLabel: `attribution to ${metricText} (orange raises it, blue lowers it)`,
-      rows: r.prompts.map((p, i) => ({ label: promptLabel(p, i), tokens: p.tokens, values: p.attributions })),
+      rows: r.prompts.map((p, i) => ({ label: promptLabel(p, i), tokens: p.pieces, values: p.attributions })),
       caption: `Each token's share of metric(x) - metric(x') along the straight path from the ${r.baseline} baseline (${r.steps} ${r.rule} steps${r.keepBos ? ', BOS kept at its embedding' : ''}).`,
     },
     {
       kind: 'tokens',
       title: 'Gradient × input per token',
       valueLabel: `gradient of ${metricText} at the input times (input - baseline)`,
-      rows: r.prompts.map((p, i) => ({ label: promptLabel(p, i), tokens: p.tokens, values: p.gradientTimesInput })),
+      rows: r.prompts.map((p, i) => ({ label: promptLabel(p, i), tokens: p.pieces, values: p.gradientTimesInput })),
       caption: 'The one-step saliency: the local slope at the prompt, which need not add up to anything.',
     },
     {
