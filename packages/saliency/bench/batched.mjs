@@ -3,7 +3,7 @@
 // (batchSize 1), in the same process; both must give the same attributions. Also a plain forward run()
 // of the same batch, so the cost of the backward pass is visible.
 //
-//   npx nx run @marr/saliency:build && node packages/saliency/bench/batched.mjs [--steps 32] [--batch 34] [--reps 3] [--gpt2-small] [--seq 16]
+//   npx nx run @marr/saliency:build && node packages/saliency/bench/batched.mjs [--steps 32] [--batch 16] [--reps 3] [--gpt2-small] [--seq 16]
 // Default: the shipped default model on a refusal prompt. --gpt2-small: a random GPT-2-small-shaped model
 // (12 layers, d 768, vocab 50257) on --seq tokens, to check a real-size shape runs within memory.
 import '@marr/zoo';
@@ -32,20 +32,25 @@ if (gpt2) {
 }
 // Gauss-Legendre points plus both ends (metric(x'), metric(x) and gradient x input).
 const points = steps + 2;
-const batch = Number(args.batch ?? points);
+const batch = Number(args.batch ?? 16);
 const metric = logitDiffMetric([answer], [wrong]);
 
+// Wall time and this process's CPU time (user + system, all threads): on a shared, loaded machine the
+// CPU time is the steadier measure of the work done.
 async function time(f) {
   await f(); // warm-up
-  const ts = [];
+  const ts = [], cs = [];
   let out;
   for (let r = 0; r < reps; r++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     out = await f();
     ts.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cs.push((c.user + c.system) / 1000);
   }
-  ts.sort((a, b) => a - b);
-  return { ms: ts[Math.floor(ts.length / 2)], out };
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return { ms: median(ts), cpu: median(cs), out };
 }
 
 const rss0 = process.memoryUsage().rss;
@@ -58,9 +63,11 @@ const a = batched.out.prompts[0], b = naive.out.prompts[0];
 const diff = Math.max(...a.attributions.map((v, i) => Math.abs(v - b.attributions[i])));
 const scale = Math.max(...b.attributions.map(Math.abs));
 console.log(`${source}; ${steps} Gauss-Legendre steps = ${points} path points; median of ${reps}`);
-console.log(`  batched (${batched.out.passes} pass${batched.out.passes === 1 ? '' : 'es'} of <= ${batch} rows): ${batched.ms.toFixed(1)} ms`);
-console.log(`  naive (${naive.out.passes} passes of 1 row):       ${naive.ms.toFixed(1)} ms`);
-console.log(`  speed-up batched vs naive: ${(naive.ms / batched.ms).toFixed(2)}x`);
-console.log(`  one forward run() of all ${points} rows: ${forward.ms.toFixed(1)} ms (batched IG / forward = ${(batched.ms / forward.ms).toFixed(2)})`);
+const row = (name, t) => console.log(`  ${name.padEnd(44)} wall ${t.ms.toFixed(1).padStart(8)} ms   cpu ${t.cpu.toFixed(1).padStart(8)} ms`);
+row(`batched (${batched.out.passes} pass${batched.out.passes === 1 ? '' : 'es'} of <= ${batch} rows)`, batched);
+row(`naive (${naive.out.passes} passes of 1 row)`, naive);
+row(`one forward run() of all ${points} rows`, forward);
+console.log(`  speed-up batched vs naive: wall ${(naive.ms / batched.ms).toFixed(2)}x, cpu ${(naive.cpu / batched.cpu).toFixed(2)}x`);
+console.log(`  batched IG / one forward of the same rows: wall ${(batched.ms / forward.ms).toFixed(2)}, cpu ${(batched.cpu / forward.cpu).toFixed(2)}`);
 console.log(`  max |batched - naive| attribution: ${diff.toExponential(2)} (largest |attribution| ${scale.toFixed(3)}); completeness error ${a.completenessError.toExponential(2)}`);
 console.log(`  resident memory: ${(rss / 2 ** 20).toFixed(0)} MiB`);
