@@ -10,10 +10,15 @@ import { MarrUsageError } from '../analysis/errors.js';
  * invariance makes the metric jump on a path from the zero embedding. `midpoint`: the Riemann midpoint
  * sum, α_k = (k + ½)/n with weight 1/n (error ~ 1/n² for a smooth integrand). `trapezoid`: α_k = k/n,
  * k = 0..n, weights 1/(2n) at the ends and 1/n inside, n + 1 points (~ 1/n²). `right`: the right Riemann
- * sum α_k = k/n, k = 1..n (~ 1/n); with n = 1 it is gradient × input.
+ * sum α_k = k/n, k = 1..n (~ 1/n); with n = 1 it is gradient × input. `graded`: Gauss–Legendre on
+ * geometrically shrinking panels [0.1, 1], [0.01, 0.1], ... [0, 10^-4] (the steps shared out evenly), for
+ * paths from the zero embedding, where a norm's ε makes the metric jump at an α as small as √ε / |x|.
  */
-export type PathRule = 'gauss-legendre' | 'midpoint' | 'trapezoid' | 'right';
-export const PATH_RULES: readonly PathRule[] = ['gauss-legendre', 'midpoint', 'trapezoid', 'right'];
+export type PathRule = 'gauss-legendre' | 'graded' | 'midpoint' | 'trapezoid' | 'right';
+export const PATH_RULES: readonly PathRule[] = ['gauss-legendre', 'graded', 'midpoint', 'trapezoid', 'right'];
+
+/** Panels of the graded rule: [0, 10^-(P-1)], ..., [0.01, 0.1], [0.1, 1]. */
+export const GRADED_PANELS = 5;
 
 /** Nodes (increasing, in (0, 1)) and weights of the n-point Gauss–Legendre rule on [0, 1], by Newton's method on P_n. */
 export function gaussLegendre(n: number): { nodes: number[]; weights: number[] } {
@@ -61,6 +66,22 @@ export function pathQuadrature(steps: number, rule: PathRule = 'gauss-legendre')
     case 'gauss-legendre': {
       const { nodes, weights } = gaussLegendre(n);
       return { rule, steps, alphas: nodes, weights };
+    }
+    case 'graded': {
+      const P = Math.min(GRADED_PANELS, n);
+      const edges = [0, ...Array.from({ length: P }, (_, i) => 10 ** -(P - 1 - i))];
+      const alphas: number[] = [], weights: number[] = [];
+      for (let j = 0; j < P; j++) {
+        // The steps shared out evenly; the remainder goes to the widest panels.
+        const m = Math.floor(n / P) + (j >= P - (n % P) ? 1 : 0);
+        const { nodes, weights: w } = gaussLegendre(m);
+        const [a, b] = [edges[j], edges[j + 1]];
+        nodes.forEach((x, k) => {
+          alphas.push(a + (b - a) * x);
+          weights.push((b - a) * w[k]);
+        });
+      }
+      return { rule, steps, alphas, weights };
     }
     case 'midpoint':
       return { rule, steps, alphas: Array.from({ length: n }, (_, k) => (k + 0.5) / n), weights: new Array<number>(n).fill(1 / n) };

@@ -198,3 +198,26 @@ describe('path quadrature', () => {
     expect(sum(right, (a) => a * a) - 1 / 3).toBeCloseTo(1 / (2 * n) + 1 / (6 * n * n), 14);
   });
 });
+
+describe('the graded rule', () => {
+  const integrate = (q: ReturnType<typeof pathQuadrature>, f: (a: number) => number) => q.alphas.reduce((s, a, i) => s + q.weights[i] * f(a), 0);
+
+  it('is Gauss-Legendre on the panels [0, 1e-4], [1e-4, 1e-3], ..., [0.1, 1]: exact for polynomials of degree < 2 x points per panel', () => {
+    const q = pathQuadrature(20, 'graded');
+    expect(q.alphas).toHaveLength(20);
+    for (let i = 1; i < 20; i++) expect(q.alphas[i]).toBeGreaterThan(q.alphas[i - 1]);
+    expect(q.alphas.filter((a) => a < 1e-4)).toHaveLength(4);
+    for (let k = 0; k < 8; k++) expect(integrate(q, (a) => a ** k)).toBeCloseTo(1 / (k + 1), 12);
+    expect(pathQuadrature(3, 'graded').alphas).toHaveLength(3);
+  });
+
+  it('integrates a norm-like jump at α ~ 1e-3 that Gauss-Legendre and midpoint miss (closed form: ∫ d/dα α/√(α² + c) = 1/√(1 + c))', () => {
+    const c = 1e-6;
+    const f = (a: number) => c / (a * a + c) ** 1.5;
+    const exact = 1 / Math.sqrt(1 + c);
+    const err = (rule: PathRule) => Math.abs(integrate(pathQuadrature(64, rule), f) - exact);
+    expect(err('graded')).toBeLessThan(1e-6);
+    expect(err('gauss-legendre')).toBeGreaterThan(1e-3);
+    expect(err('midpoint')).toBeGreaterThan(1e-2);
+  });
+});

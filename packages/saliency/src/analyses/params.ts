@@ -22,7 +22,7 @@ export const saliencyParams = z.object({
   rule: z
     .enum(PATH_RULES as unknown as [PathRule, ...PathRule[]])
     .default('gauss-legendre')
-    .describe('The quadrature of the path integral: gauss-legendre (as in Captum; points crowded towards both ends, where a norm makes the metric jump on a path from the zero embedding), midpoint (Riemann midpoint sum, error ~ 1/steps^2), trapezoid (steps + 1 points, ~ 1/steps^2) or right (right Riemann sum, ~ 1/steps; steps=1 is gradient x input).'),
+    .describe('The quadrature of the path integral: gauss-legendre (as in Captum; points crowded towards both ends), graded (Gauss-Legendre on panels [0, 1e-4], ..., [0.1, 1], for the jump a norm makes near the zero baseline), midpoint (Riemann midpoint sum, error ~ 1/steps^2), trapezoid (steps + 1 points, ~ 1/steps^2) or right (right Riemann sum, ~ 1/steps; steps=1 is gradient x input).'),
   baseline: z.string().default('zero').describe(`Where the path starts. ${BASELINE_HELP}`),
   keepBos: z
     .boolean()

@@ -110,6 +110,17 @@ function summaryOf(r: SaliencyResults): string {
   return (
     `Integrated gradients of ${r.metric} (${metricText} at the last position) along the straight path from the ${r.baseline} baseline${r.keepBos ? ' (BOS kept)' : ''} ` +
     `to each prompt's token embeddings, ${r.steps} ${r.rule} steps, over ${P} prompt${P === 1 ? '' : 's'}. The most attributed token is ${shown.join(', ')}${P > 3 ? ', ...' : ''}. ` +
-    `Gradient × input picks the same top token in ${agree} of ${P}. Completeness: Σ attributions - (metric(x) - metric(x')) is ${fmt(c.meanAbsError)} on average${rel}, at most ${fmt(c.maxAbsError)}${curve}.`
+    `Gradient × input picks the same top token in ${agree} of ${P}. Completeness: Σ attributions - (metric(x) - metric(x')) is ${fmt(c.meanAbsError)} on average${rel}, at most ${fmt(c.maxAbsError)}${curve}.` +
+    (c.meanRelativeError !== null && c.meanRelativeError > LARGE_ERROR ? ` ${largeErrorHint(r)}` : '')
   );
+}
+
+/** Above this mean relative completeness error the summary says how to shrink it. */
+const LARGE_ERROR = 0.05;
+
+function largeErrorHint(r: SaliencyResults): string {
+  const fixes = [`more steps (--param steps=${Math.min(4096, r.steps * 4)})`];
+  if (r.rule !== 'graded' && r.baseline === 'zero') fixes.push('--param rule=graded');
+  if (r.baseline === 'zero') fixes.push('a token baseline (--param baseline=eos or bos), which has no jump at the start of the path');
+  return `The error is large, so these attributions do not yet add up to the metric's change: try ${fixes.join(', or ')}.`;
 }
