@@ -104,7 +104,7 @@ function summaryOf(r: SaliencyResults): string {
   });
   const agree = r.prompts.filter((p) => argmaxAbs(p.gradientTimesInput) === p.top.position).length;
   const c = r.completeness;
-  const rel = c.meanRelativeError === null ? '' : ` (${fmt(100 * c.meanRelativeError, 1)}% of |metric(x) - metric(x')|)`;
+  const rel = c.meanRelativeError === null ? '' : ` (${fmt(100 * c.meanRelativeError, 2)}% of |metric(x) - metric(x')|)`;
   const first = r.convergence.length > 1 ? r.convergence[0] : null;
   const curve = first ? `; with ${first.steps} step${first.steps === 1 ? '' : 's'} it was ${fmt(first.meanAbsError)}` : '';
   return (
