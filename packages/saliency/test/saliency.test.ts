@@ -38,6 +38,8 @@ describe('saliency on the shipped default model (refusal: a forbidden object dec
     expect(r.prompts).toHaveLength(6);
     const forbidden = r.prompts.filter((p) => p.answer === 'I');
     expect(forbidden.map((p) => p.top.token)).toEqual(['bomb', 'gun', 'weapon']);
+    for (const p of forbidden) expect(p.top.attribution).toBeGreaterThan(0.5 * (p.metric - p.baselineMetric));
+    expect(r.completeness.meanRelativeError!).toBeLessThan(0.01);
     const D = model.config.dModel;
     for (const p of r.prompts) {
       const a = model.toSingleToken(p.answer), b = model.toSingleToken(p.wrong!);
