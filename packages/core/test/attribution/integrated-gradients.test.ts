@@ -124,6 +124,15 @@ describe.each(['gpt2', 'gpt-neox', 'llama'] as Architecture[])('integrated gradi
   });
 });
 
+describe('integrated gradients in float64', () => {
+  it('with the reference kernels the completeness error falls to rounding level at 256 steps from a token baseline (float32: about 1e-6)', async () => {
+    const model = randomModel(small('llama'), { seed: 8, std: 0.3 });
+    const metric = logitDiffMetric(answers, wrongs);
+    const ig = await integratedGradients(model, prompts, { metric, steps: 256, baseline: { token: 3 }, precision: 'float64', batchSize: 64 });
+    for (const p of ig.prompts) expect(Math.abs(p.completenessError)).toBeLessThan(1e-7 * Math.abs(p.metric - p.baselineMetric));
+  });
+});
+
 describe('integrated gradients: batching and cost', () => {
   const model = randomModel(small('llama'), { seed: 2, std: 0.3 });
   const metric = answerLossMetric(answers);

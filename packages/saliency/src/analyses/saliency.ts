@@ -19,7 +19,7 @@ export const saliencyAnalysis = defineAnalysis({
   description:
     'For each prompt, the token embeddings x at hook_embed are replaced by points x\' + α(x - x\') on the straight path from a baseline x\' (the zero embedding, a token\'s embedding) to the prompt, ' +
     'and the gradient of the metric at the last position (logit difference of the answer and a wrong token, probability or loss of the answer) with respect to them is averaged over the path ' +
-    '(Gauss–Legendre quadrature by default; midpoint, trapezoid and right Riemann sums on request). A token\'s attribution is Σ_d (x - x\')_d times that average gradient; the attributions add up to metric(x) - metric(x\') (completeness) as the steps grow, ' +
+    '(Gauss–Legendre quadrature by default; Gauss–Legendre on geometric panels, midpoint, trapezoid and right Riemann sums on request). A token\'s attribution is Σ_d (x - x\')_d times that average gradient; the attributions add up to metric(x) - metric(x\') (completeness) as the steps grow, ' +
     'and the remaining gap is reported, also against the number of steps. Gradient × input, the gradient at the prompt alone, is reported beside it. Several path points run as the rows of one forward and backward pass.',
   references: REFERENCES,
   inputs: {
