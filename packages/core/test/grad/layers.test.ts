@@ -81,7 +81,7 @@ describe('layer forward/backward pairs (float64 finite differences)', () => {
         return { dx, ds, dw, db, s };
       };
       const inputs = { x: rand(rows * d, 2), w: rand(d), b: rand(d) };
-      await check(inputs, full, (r, x) => {
+      await check(inputs, full, (r, x): Record<string, FloatArray> => {
         const { dx, ds, dw, db, s } = backward(r, x);
         if (kind === 'layernorm') layernormScaleBackward(dx, ds, x.x, s, rows, d); else rmsnormScaleBackward(dx, ds, x.x, s, rows, d);
         return kind === 'layernorm' ? { x: dx, w: dw, b: db } : { x: dx, w: dw };
