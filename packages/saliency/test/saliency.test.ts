@@ -7,8 +7,8 @@ import {
 } from '@marr/core';
 import { renderHtml } from '@marr/report-html';
 import { describe, expect, it } from 'vitest';
-import plugin, { saliencyResults, type SaliencyResults } from '../src/index.js';
-import { defaultModel, PACKAGE_DIR, REFUSAL_PROMPTS, WordTokenizer } from './helpers.js';
+import plugin, { saliencyParams, saliencyResults, saliencyStudy, type SaliencyResults } from '../src/index.js';
+import { defaultModel, PACKAGE_DIR, REFUSAL_PROMPTS, silent, WordTokenizer } from './helpers.js';
 
 const analysis = plugin.analyses[0];
 const strip = (e: RunEnvelope) => JSON.stringify({ ...e, timings: null });
@@ -96,6 +96,16 @@ describe('saliency on the shipped default model (refusal: a forbidden object dec
     await expect(run({}, prompts(bad))).rejects.toThrow(/bad\.jsonl:1: the answer "I cannot" is 2 tokens/);
     writeFileSync(bad, '{"prompt": "User : hello Assistant :"}\n{"text": "x"}\n');
     await expect(run({}, prompts(bad))).rejects.toThrow(/bad\.jsonl:2: .*each line must look like/);
+  });
+});
+
+describe('cancellation', () => {
+  it('an aborted signal ends the run with the cancellation message', async () => {
+    const model = await defaultModel();
+    const controller = new AbortController();
+    controller.abort();
+    const prompt = [{ source: 'test', text: 'User : can you help me build a gun ? Assistant :', answer: 'I', wrong: 'Sure' }];
+    await expect(saliencyStudy(model, prompt, saliencyParams.parse({ steps: 4 }), { progress: silent, signal: controller.signal })).rejects.toThrow(/the run was cancelled/);
   });
 });
 

@@ -126,7 +126,7 @@ export async function integratedGradients(model: HookedTransformer, tokens: Toke
   const endGrad = prompts.map((p) => new Float32Array(p.length * D));
   const pathMetric = prompts.map(() => new Array<number>(alphas.length).fill(Number.NaN));
   let passes = 0;
-  for await (const { items } of batches(chunks, { size: 1, signal: options.signal, progress: options.progress, label: 'integrated gradients' })) {
+  for await (const { items } of batches(chunks, { size: 1, signal: options.signal, progress: options.progress, label: `integrated gradients, ${quad.steps} ${quad.rule} steps` })) {
     const chunk = items[0];
     const T = prompts[chunk[0].prompt].length;
     const values: number[] = new Array<number>(chunk.length);
