@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { robustnessSummary } from '../src/analyses/layer-robustness.js';
+import { stagesSummary } from '../src/analyses/stages.js';
+import { stageEvidence } from '../src/stages/evidence.js';
 import type { SweepResult } from '../src/interventions/sweep.js';
 
 // The summary says each fact once: no range of one value, layer 0 not repeated when it is already named.
@@ -22,5 +24,17 @@ describe('robustnessSummary', () => {
     const s = robustnessSummary(sweep([1, 3, 0.5, 2], [0.4, 0.6, 0.5]));
     expect(s).toContain('keeps 40.0% to 60.0% of accuracy');
     expect(s).toContain('Deleting layer 0 gives KL 1.0000 nats.');
+  });
+});
+
+describe('stagesSummary', () => {
+  it('states layer 0 deletion once: the detokenization clause carries it', () => {
+    const sw = sweep([6, 1, 1.5, 2], [0.5, 0.6, 0.7]);
+    const ev = stageEvidence({ nLayers: 4, sweep: sw, lens: [], locality: [], neurons: [] });
+    const s = stagesSummary(sw, ev, 4);
+    expect(s.match(/KL 6\.0000/g)).toHaveLength(1);
+    expect(s).toMatch(/^Measured over 100 tokens\. Stage evidence/);
+    const other = stagesSummary(sweep([1, 6, 1.5, 2], [0.5, 0.6, 0.7]), ev, 4);
+    expect(other).toContain('deleting layer 1 hurts most (KL 6.0000 nats');
   });
 });

@@ -21,7 +21,7 @@ describe('the plugin', () => {
   it('has a package.json manifest that matches the module', () => {
     const pkg = JSON.parse(readFileSync(join(here, '..', 'package.json'), 'utf8'));
     expect(manifestProblems(pkg, plugin)).toEqual([]);
-    expect(plugin.analyses.map((a) => a.id)).toEqual(['activation-patching', 'path-patching']);
+    expect(plugin.analyses.map((a) => a.id)).toEqual(['activation-patching', 'path-patching', 'attribution-patching']);
   });
 });
 
@@ -102,7 +102,7 @@ describe('bad parameters', () => {
   it('are explained as usage errors naming the parameter', async () => {
     const { model, pairs } = await refusalPairs();
     await expect(activationPatchingStudy(model, pairs, activationPatchingParams.parse({ hook: 'attn_out', over: 'layer-head' }), io())).rejects.toThrow(
-      /over=layer-head needs a per-head hook: pass --param hook=z or hook=pattern/,
+      /over=layer-head needs a per-head hook: pass --param hook=z, hook=result or hook=pattern/,
     );
     await expect(pathPatchingStudy(model, pairs, pathPatchingParams.parse({ senders: ['L0H9'] }), io())).rejects.toMatchObject({
       name: 'MarrUsageError',

@@ -4,7 +4,7 @@
  * at the hook.
  */
 import { describe, expect, it } from 'vitest';
-import { randomModel, tensor } from '@marr/core';
+import { gradMetrics, randomModel, tensor } from '@marr/core';
 import { withSaes } from '../src/index.js';
 import { maxAbsDiff, randomSae, reluSaeByHand } from './helpers.js';
 
@@ -89,5 +89,37 @@ describe('withSaes', () => {
     expect(() => withSaes(model, [randomSae(16, 8)])).toThrow(/has no hook_name/);
     const wrong = withSaes(model, [randomSae(12, 8, { hookName: hook })]);
     return expect(wrong.run(tokens)).rejects.toThrow(/does not flatten to \[12, d_in=12\]/);
+  });
+});
+
+describe('withSaes: runWithGrad', () => {
+  const model = randomModel(cfg, { seed: 3, std: 0.2 });
+  const sae = randomSae(16, 24, { seed: 5, hookName: hook });
+  const later = 'blocks.1.hook_resid_mid';
+  // a linear read-out of the final residual stream: its gradient at `later` is checked by central differences
+  const readout = tensor([2, 6, 16], Array.from({ length: 192 }, (_, i) => Math.sin(i * 0.7)));
+
+  it('the gradient after the splice equals central differences of the spliced model under an edit at that point', async () => {
+    const spliced = withSaes(model, [sae]);
+    const metric = gradMetrics.activation('blocks.1.hook_resid_post', readout);
+    const r = await spliced.runWithGrad(tokens, { metric, wrt: [later, hook] });
+    const g = r.grads.get(later)!;
+    const dir = Array.from({ length: g.data.length }, (_, i) => Math.cos(i * 1.3));
+    const value = async (eps: number) => {
+      const out = await spliced.run(tokens, {
+        cache: ['blocks.1.hook_resid_post'],
+        hooks: [{ name: later, edit: (t) => { for (let i = 0; i < t.data.length; i++) t.data[i] += eps * dir[i]; } }],
+      });
+      const a = out.cache.get('blocks.1.hook_resid_post').data;
+      let s = 0;
+      for (let i = 0; i < a.length; i++) s += a[i] * readout.data[i];
+      return s;
+    };
+    const eps = 1e-2;
+    const fd = ((await value(eps)) - (await value(-eps))) / (2 * eps);
+    const analytic = g.data.reduce((s, v, i) => s + v * dir[i], 0);
+    expect(Math.abs(fd - analytic)).toBeLessThan(0.03 * Math.abs(fd) + 1e-3);
+    expect(r.grads.get(hook)!.shape).toEqual([2, 6, 16]);
+    await expect(spliced.runWithGrad(tokens, { metric, wrt: [`${hook}.hook_sae_acts_post`] })).rejects.toThrow(/SAE's own points/);
   });
 });

@@ -18,6 +18,8 @@ export interface ActivationPatch {
   positions?: readonly number[];
   /** Copy only these heads (hook points with a head axis). Default: all. */
   heads?: readonly number[];
+  /** Copy only these indices of the last axis (the neurons of `mlp.hook_post`). Default: all. */
+  neurons?: readonly number[];
 }
 
 export interface PatchedRow {
@@ -62,7 +64,7 @@ export function applyPatch(act: Float32Tensor, b: number, patch: ActivationPatch
     throw new RangeError(`patch of ${patch.hook}: the saved value has ${patch.value.length} elements but a row of the activation has ${rowSize} ([${rowShape}])`);
   }
   const base = b * rowSize;
-  if (!patch.positions && !patch.heads) {
+  if (!patch.positions && !patch.heads && !patch.neurons) {
     act.data.set(patch.value, base);
     return;
   }
@@ -78,6 +80,19 @@ export function applyPatch(act: Float32Tensor, b: number, patch: ActivationPatch
   const headSet = patch.heads ? new Set(patch.heads) : null;
   for (const p of patch.positions ?? []) if (!(p >= 0 && p < rowShape[pos])) throw new RangeError(`patch of ${patch.hook}: position ${p} is outside [0, ${rowShape[pos]})`);
   for (const h of patch.heads ?? []) if (head !== null && !(h >= 0 && h < rowShape[head])) throw new RangeError(`patch of ${patch.hook}: head ${h} is outside [0, ${rowShape[head]})`);
+  if (patch.neurons) {
+    const last = rowShape.length - 1;
+    if (last === pos || last === head) throw new RangeError(`patch of ${patch.hook}: neurons can only be selected on hook points whose last axis is neither positions nor heads`);
+    for (const n of patch.neurons) if (!(n >= 0 && n < rowShape[last])) throw new RangeError(`patch of ${patch.hook}: neuron ${n} is outside [0, ${rowShape[last]})`);
+    // Element by element (the selected neurons are not contiguous): neuron n sits at n, n + width, ...
+    const width = rowShape[last];
+    for (const n of new Set(patch.neurons)) for (let i = n; i < rowSize; i += width) {
+      if (posSet && !posSet.has(Math.floor(i / strides[pos]) % rowShape[pos])) continue;
+      if (headSet && head !== null && !headSet.has(Math.floor(i / strides[head]) % rowShape[head])) continue;
+      act.data[base + i] = patch.value[i];
+    }
+    return;
+  }
   // Copy contiguous runs: everything after the innermost selected axis is contiguous.
   const inner = strides[Math.max(pos, head ?? -1)];
   for (let i = 0; i < rowSize; i += inner) {

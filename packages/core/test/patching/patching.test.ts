@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   activationPatching, everyReceiver, logitDiffMetric, pathPatching, pathPatchingSweep, patchHookName, randomModel, runPatchedRows,
-  PATCH_HOOKS, type Architecture, type Float32Tensor, type Hook, type HookedTransformer, type PatchHook, type PatchOver,
+  PATCH_HOOKS, PER_HEAD_HOOKS, type Architecture, type Float32Tensor, type Hook, type HookedTransformer, type PatchHook, type PatchOver,
 } from '../../src/index.js';
 
 const small = (architecture: Architecture) => ({ architecture, nLayers: 3, dModel: 32, nHeads: 4, dMlp: 48, dVocab: 40, nCtx: 64 });
@@ -27,8 +27,8 @@ describe.each(['gpt2', 'gpt-neox', 'llama'] as Architecture[])('activation patch
   const hooks = PATCH_HOOKS.filter((h) => !(h === 'resid_mid' && arch === 'gpt-neox'));
 
   it.each(hooks)('every cell of the %s grids equals a hand-written hook-by-hook re-run (denoising)', async (hook: PatchHook) => {
-    const caches = await Promise.all(clean.map((c) => model.runWithCache(c)));
-    const overs: PatchOver[] = hook === 'z' || hook === 'pattern' ? ['layer', 'layer-position', 'layer-head'] : ['layer', 'layer-position'];
+    const caches = await Promise.all(clean.map((c) => model.runWithCache(c, { optIn: true })));
+    const overs: PatchOver[] = PER_HEAD_HOOKS.includes(hook) ? ['layer', 'layer-position', 'layer-head'] : hook === 'mlp_post' ? ['layer', 'layer-position', 'layer-neuron'] : ['layer', 'layer-position'];
     for (const over of overs) {
       const grid = await activationPatching({ model, clean, corrupted, metric, hook, over, batchSize: 5 });
       expect(grid.clean).toBeCloseTo(mean(await Promise.all(clean.map((c, i) => metricOf(model, c, i)))), 4);
@@ -42,6 +42,11 @@ describe.each(['gpt2', 'gpt-neox', 'llama'] as Architecture[])('activation patch
               const h: Hook = { name, fn: () => source };
               if (over === 'layer-position') h.positions = [c];
               if (over === 'layer-head') h.heads = [c];
+              // One neuron at every position, written out: copy that column of the clean activation.
+              if (over === 'layer-neuron') h.fn = (act) => {
+                const width = act.shape[act.shape.length - 1];
+                for (let e = c; e < act.data.length; e += width) act.data[e] = source.data[e];
+              };
               return metricOf(model, tokens, i, [h]);
             }),
           );
@@ -171,7 +176,8 @@ describe.each(['gpt2', 'gpt-neox', 'llama'] as Architecture[])('activation patch
 
   it('bad input gets one clear message', async () => {
     await expect(activationPatching({ model, clean: [[1, 2, 3]], corrupted: [[1, 2]], metric, hook: 'z', over: 'layer' })).rejects.toThrow(/pair 0: the clean prompt has 3 tokens but the corrupted one has 2/);
-    await expect(activationPatching({ model, clean, corrupted, metric, hook: 'attn_out', over: 'layer-head' })).rejects.toThrow(/needs a per-head hook/);
+    await expect(activationPatching({ model, clean, corrupted, metric, hook: 'attn_out', over: 'layer-head' })).rejects.toThrow(/needs a per-head hook \(z, pattern, result\), not attn_out/);
+    await expect(activationPatching({ model, clean, corrupted, metric, hook: 'z', over: 'layer-neuron' })).rejects.toThrow(/over "layer-neuron" needs the MLP neurons, hook mlp_post, not z/);
     await expect(pathPatching({ model, clean, corrupted, metric, senders: ['L7H0'], receivers: ['logits'] })).rejects.toThrow(/layer 7/);
     await expect(pathPatching({ model, clean, corrupted, metric, senders: ['L0H0'], receivers: ['L1H0.x'] })).rejects.toThrow(/receiver "L1H0.x" is not a component/);
   });

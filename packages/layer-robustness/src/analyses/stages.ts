@@ -10,7 +10,9 @@ import { stagesResults } from './results.js';
 import { toJsonValue } from '../report/json.js';
 import { layerDepths, lensSections, localitySections, neuronSections, robustnessSections } from '../report/sections.js';
 import { evidenceMarks, stageEvidence, stageSummary, STRENGTH_RULES } from '../stages/evidence.js';
-import { robustnessSummary } from './layer-robustness.js';
+import type { SweepResult } from '../interventions/sweep.js';
+import { fmt, pct } from '../report/format.js';
+import type { StageEvidence } from '../stages/evidence.js';
 import { localityParams, neuronParams, textParams } from './params.js';
 import { PAPER } from './reference.js';
 
@@ -20,6 +22,18 @@ export const stagesParams = z.object({
   ...neuronParams,
   ckaSamples: z.number().int().min(0).default(1024).describe('Tokens (drawn with the run seed) for the CKA between residual streams; 0 skips it.'),
 });
+
+/**
+ * The stages summary: with inner layers, the detokenization clause already states layer 0's deletion KL and
+ * retention, so the lead names the worst deleted layer only when it is another one.
+ */
+export function stagesSummary(sweep: SweepResult, evidence: readonly StageEvidence[], nLayers: number): string {
+  const del = sweep.deletion;
+  const worst = del.length ? del.reduce((a, b) => (b.kl > a.kl ? b : a)) : null;
+  const stated = worst !== null && worst.layer === 0 && del.length > 2;
+  const lead = worst && !stated ? `, deleting layer ${worst.layer} hurts most (KL ${fmt(worst.kl, 4)} nats, accuracy retention ${pct(worst.accuracyRetention)})` : '';
+  return `Measured over ${sweep.tokens} tokens${lead}. ${stageSummary(evidence, nLayers)}`;
+}
 
 export const stagesAnalysis = defineAnalysis({
   id: 'stages',
@@ -116,7 +130,7 @@ export const stagesAnalysis = defineAnalysis({
       });
     }
     return {
-      summary: `${robustnessSummary(sweep)} ${stageSummary(evidence, L)}`,
+      summary: stagesSummary(sweep, evidence, L),
       results: {
         deletion: toJsonValue(sweep.deletion, 'results.deletion'),
         swap: toJsonValue(sweep.swap, 'results.swap'),

@@ -1,5 +1,5 @@
 import {
-  activationPatching, defineAnalysis, PATCH_HOOKS, PATCH_OVER, z, MarrUsageError,
+  activationPatching, defineAnalysis, PATCH_HOOKS, PATCH_OVER, z,
   type HookedTransformer, type PatchHook, type PatchOver, type Report,
 } from '@marr/core';
 import type { TokenizedPairs } from '../pairs/prompt-pairs.js';
@@ -10,17 +10,17 @@ import { positionLabels } from './labels.js';
 import { commonParams } from './params.js';
 import { REFERENCES } from './references.js';
 import { activationPatchingResults } from './results.js';
-import { checkGap, firstPairs, metricFor, progressTicker, type StudyIo } from './study.js';
+import { checkGap, checkGridParams, firstPairs, metricFor, OVER_AXIS, OVER_TEXT, progressTicker, type StudyIo } from './study.js';
 
 export const activationPatchingParams = z.object({
   hook: z
     .enum(PATCH_HOOKS as unknown as [PatchHook, ...PatchHook[]])
     .default('resid_pre')
-    .describe('The activation patched in each schedule slot: resid_pre, resid_mid, resid_post, attn_out, mlp_out, z (per head) or pattern (per head).'),
+    .describe('The activation patched in each schedule slot: resid_pre, resid_mid, resid_post, attn_out, mlp_out, z (per head), pattern (per head), result (per head: its output before the heads are summed) or mlp_post (the MLP neurons).'),
   over: z
     .enum(PATCH_OVER as unknown as [PatchOver, ...PatchOver[]])
     .default('layer-position')
-    .describe('The grid: layer (the whole activation per slot), layer-position (per slot and position; query position for pattern) or layer-head (per slot and head; z and pattern only).'),
+    .describe('The grid: layer (the whole activation per slot), layer-position (per slot and position; query position for pattern), layer-head (per slot and head; z, result and pattern) or layer-neuron (per slot and MLP neuron at every position; mlp_post).'),
   direction: z
     .enum(['denoise', 'noise'])
     .default('denoise')
@@ -30,26 +30,11 @@ export const activationPatchingParams = z.object({
 
 export type ActivationPatchingParams = z.output<typeof activationPatchingParams>;
 
-const OVER_TEXT: Record<PatchOver, string> = { layer: 'per layer', 'layer-position': 'per layer and position', 'layer-head': 'per layer and head' };
-
 /** The analysis on tokenized pairs (what `run` does after reading the file). */
 export async function activationPatchingStudy(model: HookedTransformer, all: TokenizedPairs, params: ActivationPatchingParams, io: StudyIo): Promise<Report> {
   const pairs = firstPairs(all, params.maxPairs);
   const P = pairs.clean.length;
-  if (params.over === 'layer-head' && params.hook !== 'z' && params.hook !== 'pattern') {
-    throw new MarrUsageError(`over=layer-head needs a per-head hook: pass --param hook=z or hook=pattern (got hook=${params.hook}), or use over=layer or layer-position`);
-  }
-  if (params.hook === 'resid_mid' && model.config.parallelAttnMlp) {
-    throw new MarrUsageError('this model runs attention and MLP in parallel, so it has no resid_mid; use hook=resid_pre, resid_post, attn_out or mlp_out');
-  }
-  if (params.over === 'layer-position') {
-    const lengths = new Map<number, number[]>();
-    pairs.clean.forEach((c, i) => lengths.set(c.length, [...(lengths.get(c.length) ?? []), pairs.lines[i]]));
-    if (lengths.size > 1) {
-      const list = [...lengths].map(([len, lines]) => `${len} tokens on line${lines.length > 1 ? 's' : ''} ${lines.slice(0, 5).join(', ')}${lines.length > 5 ? ', ...' : ''}`).join('; ');
-      throw new MarrUsageError(`over=layer-position lines positions up across pairs, so every pair must have the same length, but they have ${list}; keep pairs of one length, or use over=layer`);
-    }
-  }
+  checkGridParams(model, pairs, params.hook, params.over);
   const metric = metricFor(params.metric, pairs);
   const grid = await activationPatching({
     model, clean: pairs.clean, corrupted: pairs.corrupted, metric,
@@ -86,7 +71,7 @@ export async function activationPatchingStudy(model: HookedTransformer, all: Tok
       ...gridSections({
         grid: results, top,
         title: `Share of the clean-corrupted gap restored by patching ${params.hook}`,
-        xLabel: params.over === 'layer-position' ? 'position' : params.over === 'layer-head' ? 'head' : 'activation',
+        xLabel: OVER_AXIS[params.over],
         yLabel: 'layer',
         colorLabel: 'normalised metric',
         caption: `Each cell: ${params.metric} after patching that ${params.hook} ${from}, averaged over pairs and normalised so that 0 is the corrupted and 1 the clean value.${params.over === 'layer-position' ? ' Position labels: the clean token (* where pairs differ); Δn where the clean and corrupted prompts differ in n pairs.' : ''}`,

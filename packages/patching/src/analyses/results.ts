@@ -42,3 +42,37 @@ export const pathPatchingResults = z.object({
   pairs: z.number().int().positive(),
   top: topSchema,
 });
+
+const passesSchema = z.object({
+  forward: z.number().int().nonnegative(),
+  backward: z.number().int().nonnegative(),
+});
+
+export const attributionPatchingResults = z.object({
+  grid: gridSchema.describe('The attribution estimate: values = the run\'s metric + the first-order change; normalised as activation patching (0 = corrupted, 1 = clean).'),
+  attribution: z.array(z.array(finite)).describe('The first-order change of the metric per cell, averaged over pairs: (source - run) activation x d metric / d activation at the run, summed over the cell.'),
+  activation: gridSchema.nullable().describe('True activation patching of the same grid (null with compare=false).'),
+  correlation: z
+    .object({
+      pearson: finite.nullable().describe("Pearson's r of attribution vs activation patching over every cell (null when a grid is constant)."),
+      spearman: finite.nullable().describe("Spearman's rank correlation over every cell."),
+      meanAbsoluteError: finite.describe('Mean |attribution - activation patching| of the normalised cells.'),
+      maxAbsoluteError: finite,
+      cells: z.number().int().positive(),
+    })
+    .nullable()
+    .describe('How well attribution predicts activation patching (null with compare=false).'),
+  hook: z.enum(PATCH_HOOKS as unknown as [string, ...string[]]),
+  over: z.enum(PATCH_OVER as unknown as [string, ...string[]]),
+  direction: z.enum(['denoise', 'noise']),
+  metric: metricEnum,
+  clean: finite,
+  corrupted: finite,
+  pairs: z.number().int().positive(),
+  passes: z
+    .object({ attribution: passesSchema, activation: passesSchema.nullable() })
+    .describe('Cost in passes over every pair: attribution 2 forward + 1 backward; activation patching one patched run per cell plus the two baselines. Seconds: report.timings.phases (part:attribution, part:activation-patching).'),
+  top: z
+    .array(z.object({ row: z.string(), column: z.string(), value: finite, normalised: finite, activation: finite.nullable() }))
+    .describe('The cells with the largest |normalised| attribution, largest first, with activation patching of the same cell.'),
+});

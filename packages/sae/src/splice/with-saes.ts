@@ -10,8 +10,8 @@
  */
 import {
   ActivationCache, clone, indexed,
-  type CacheFilter, type Float32Tensor, type GenerateOptions, type GenerateResult, type Hook, type HookContext, type HookFn,
-  type HookedTransformer, type IndexedTensor, type ObserveFn, type RunOptions, type RunResult, type TokenInput,
+  type CacheFilter, type Float32Tensor, type GenerateOptions, type GenerateResult, type GradResult, type Hook, type HookContext, type HookFn,
+  type HookedTransformer, type IndexedTensor, type ObserveFn, type RunOptions, type RunResult, type RunWithGradOptions, type TokenInput,
 } from '@marr/core';
 import { activateInPlace } from '../sae.js';
 import type { Sae } from '../sae.js';
@@ -35,7 +35,8 @@ export interface SaeSplicedModel extends HookedTransformer {
 }
 
 function hookKind(h: Hook): SaeHook {
-  const r = h as { observe?: ObserveFn; edit?: HookFn; fn?: HookFn; positions?: unknown; heads?: unknown };
+  const r = h as { observe?: ObserveFn; edit?: HookFn; fn?: HookFn; grad?: unknown; positions?: unknown; heads?: unknown };
+  if (r.grad !== undefined) throw new Error(`hook "${h.name}": grad hooks on an SAE's own points are not supported (the SAE has no backward pass in marr yet); put the grad hook on the model's hook point "${h.name.split('.hook_sae_')[0]}" instead`);
   const given = [r.observe, r.edit, r.fn].filter((f) => f !== undefined);
   if (given.length !== 1 || typeof given[0] !== 'function') throw new Error(`hook "${h.name}": give exactly one of observe, edit or fn, as a function`);
   if (r.positions !== undefined || r.heads !== undefined) throw new Error(`hook "${h.name}": SAE hook points take no positions or heads; restrict inside the hook function`);
@@ -72,6 +73,7 @@ class SplicedModel implements SaeSplicedModel {
   getWeight(name: string) { return this.model.getWeight(name); }
   setWeight(name: string, value: Float32Tensor) { this.model.setWeight(name, value); }
   weightNames() { return this.model.weightNames(); }
+  weightsUpdated(names?: readonly string[]) { this.model.weightsUpdated(names); }
   dispose() { return this.model.dispose(); }
 
   /** The model's hook points with each SAE's points after its hook. */
@@ -189,6 +191,28 @@ class SplicedModel implements SaeSplicedModel {
 
   runWithCache(tokens: TokenInput, options: RunOptions = {}): Promise<RunResult> {
     return this.run(tokens, { ...options, cache: options.cache ?? true });
+  }
+
+  /**
+   * Gradients with the SAEs spliced in. The splice is an edit, so the backward pass treats each SAE's
+   * output as a constant: gradients reach the hook points after an SAE (and the SAE hook point itself,
+   * as the value leaving the splice), not the model before it; an SAE's own points are not differentiable.
+   */
+  async runWithGrad(tokens: TokenInput, options: RunWithGradOptions): Promise<GradResult> {
+    const hookNames = new Set(this.byHook.keys());
+    for (const name of options.wrt ?? []) {
+      if (typeof name === 'string' && splitSaeHookName(name, hookNames)) {
+        throw new Error(`runWithGrad: "${name}" is one of an SAE's own points, which have no gradient in marr yet; ask for the model's hook point "${name.split('.hook_sae_')[0]}" (the value leaving the SAE) instead`);
+      }
+    }
+    const { model: modelCache, keep } = this.splitCache(options.cache);
+    const saeCache = new Map<string, Float32Tensor>();
+    const hooks = this.plan(options.hooks, keep, saeCache);
+    const result = await this.model.runWithGrad(tokens, { ...options, hooks, cache: modelCache });
+    const merged = new Map<string, Float32Tensor>();
+    for (const name of result.cache.names()) merged.set(name, result.cache.get(name));
+    for (const [name, v] of saeCache) merged.set(name, v);
+    return { ...result, cache: new ActivationCache(merged, this) };
   }
 
   generate(prompt: string | readonly number[], options: GenerateOptions): Promise<GenerateResult> {
