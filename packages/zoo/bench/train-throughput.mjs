@@ -32,8 +32,8 @@ const kernels = {
   matmul: (a, b, s) => { if (recording) recorded.push({ kind: 'mm', a, b, s, batch: 1 }); return base.matmul(a, b, s); },
   batchedMatmul: (a, b, n, s) => { if (recording) recorded.push({ kind: 'bmm', a, b, s, batch: n }); return base.batchedMatmul(a, b, n, s); },
 };
-const p = initParameters(kernels, cfg, 0);
-const grads = kernels.alloc(p.data.length);
+const p = initParameters(cfg, 0);
+const grads = new Float32Array(p.data.length);
 const opt = createParameterAdamW(p);
 const step = () => trainStep(kernels, p, grads, opt, tokens, targets, batch, seq, 1e-3, recipe);
 

@@ -1,7 +1,7 @@
 // Experiment (not part of the zoo build): does skewing calendar counts toward 1 let the organism architecture learn calendar arithmetic?
 // Trains the organism architecture on calendar-only documents, counts uniform or p(c) ∝ 1/c², and prints
 // the accuracy over all 174 problems every 100 steps:  node calendar-experiment.mjs <skew|uniform> <steps>
-import { createRng, learningRate, matmul } from '@marr/core';
+import { createHookedTransformer, createRng, learningRate, matmul } from '@marr/core';
 import { allCalendarProblems, calendarAnswerWord, calendarPrompt, type CalendarProblem } from '../src/corpus/generators/calendar.js';
 import { getRecipe } from '../src/recipes.js';
 import { corpusVocabulary } from '../src/tokenizer/corpus-vocabulary.js';
@@ -10,7 +10,6 @@ import { coreKernels } from '../src/train/kernels.js';
 import { createParameterAdamW } from '../src/train/optimizer.js';
 import { initParameters } from '../src/train/parameters.js';
 import { recipeConfig, trainStep } from '../src/train/trainer.js';
-import { forward } from '../src/train/transformer.js';
 import { batchAt } from '../src/train/data.js';
 
 const skew = process.argv[2] === 'skew';
@@ -41,23 +40,25 @@ while (n < need) {
   }
   for (const id of [BOS_ID, ...encodeWords(vocab, parts.join(' ')), EOS_ID]) if (n < need) stream[n++] = id;
 }
-const p = initParameters(k, cfg, 0);
-const grads = k.alloc(p.data.length);
+const p = initParameters(cfg, 0);
+const grads = new Float32Array(p.data.length);
 const opt = createParameterAdamW(p);
 for (let s = 0; s < steps; s++) {
   const { tokens, targets } = batchAt(stream, s, recipe.batch, recipe.seq);
   await trainStep(k, p, grads, opt, tokens, targets, recipe.batch, recipe.seq, learningRate(s, steps, 50, recipe.maxLr, recipe.minLr), recipe);
   if ((s + 1) % 100 === 0 || s + 1 === steps) {
     let ok = 0;
+    const model = createHookedTransformer({ config: cfg, weights: p.weights }); // reads the current weights
     const probs = allCalendarProblems();
     for (const q of probs) {
       const ids = [BOS_ID, ...encodeWords(vocab, calendarPrompt(q))];
-      const f = await forward(k, p, Int32Array.from(ids), Int32Array.from(ids.map(() => 0)), 1, ids.length);
+      const f = { logits: (await model.run([ids])).logits!.data };
       const o = (ids.length - 1) * cfg.dVocab;
       let best = 0;
       for (let j = 1; j < cfg.dVocab; j++) if (f.logits[o + j] > f.logits[o + best]) best = j;
       if (vocab.tokens[best] === calendarAnswerWord(q)) ok++;
     }
+    await model.dispose();
     console.log(skew ? 'skew' : 'uniform', 'step', s + 1, 'calendar accuracy', (ok / probs.length).toFixed(3));
   }
 }

@@ -1,7 +1,7 @@
 import { defaultConfig, type ModelConfig } from '@marr/core';
 import { describe, expect, it } from 'vitest';
 import { float64Kernels as k } from '../src/train/kernels.js';
-import { initParameters } from '../src/train/parameters.js';
+import { initLinear } from '../src/train/linear-layout.js';
 import { backward, forward } from '../src/train/transformer.js';
 import { maxRelativeError, numericGradient, sampleIndices } from './gradient-check.js';
 
@@ -23,7 +23,7 @@ const configs: [string, ModelConfig][] = [
 describe.each(configs)('whole-model gradient: %s', (_name, cfg) => {
   it('matches float64 central differences on every parameter tensor', async () => {
     const batch = 2, seq = 5;
-    const p = initParameters(k, cfg, 3);
+    const p = initLinear(k, cfg, 3);
     // larger-than-init weights so every path carries gradient (norm weights away from 1)
     for (let i = 0; i < p.data.length; i++) p.data[i] += 0.3 * Math.sin(i * 1.7);
     const { tokens, targets } = tinyInputs(cfg, batch, seq);

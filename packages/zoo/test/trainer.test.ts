@@ -1,5 +1,6 @@
 import { createHookedTransformer, floatToHalf, halfToFloat, loadModel, readSafetensorsHeader } from '@marr/core';
-import { wrapParameters } from '../src/train/parameters.js';
+import { wrapParameters, type Parameters } from '../src/train/parameters.js';
+import { tlToLinear, wrapLinear } from '../src/train/linear-layout.js';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,13 @@ import { toTransformerLensWeights } from '../src/export/transformer-lens.js';
 import { learningRate } from '@marr/core';
 import { logSpacedSteps } from '../src/train/optimizer.js';
 import { BOS_ID, encodeWords } from '../src/tokenizer/word-tokenizer.js';
+
+/** The zoo's own forward pass (transformer.ts) on p's weights: logits for one row of ids. */
+async function zooLogits(p: Parameters, ids: number[]): Promise<Float32Array> {
+  const lin = wrapLinear(p.config, new Float32Array(p.data.length));
+  tlToLinear(p, p.data, lin);
+  return (await forward(float32JsKernels, lin, Int32Array.from(ids), Int32Array.from(ids.map(() => 0)), 1, ids.length)).logits as Float32Array;
+}
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -67,7 +75,7 @@ describe('train', () => {
     const ids = [BOS_ID, ...encodeWords(a.vocab, text)];
     expect(model.tokenizer?.encode(text)).toEqual(ids);
     const { logits } = await model.run([ids]);
-    const ours = await forward(float32JsKernels, a.parameters, Int32Array.from(ids), Int32Array.from(ids.map(() => 0)), 1, ids.length);
+    const ours = { logits: await zooLogits(a.parameters, ids) };
     let worst = 0;
     for (let i = 0; i < ours.logits.length; i++) worst = Math.max(worst, Math.abs(ours.logits[i] - (logits?.data[i] ?? NaN)));
     expect(worst).toBeLessThan(1e-4);
@@ -88,9 +96,8 @@ describe('train', () => {
     const { logits } = await model.run([ids]);
     // the reference: the trainer's forward pass on its parameters rounded to half precision one by one
     const rounded = wrapParameters(r.parameters.config, Float32Array.from(r.parameters.data, (x) => halfToFloat(floatToHalf(x))));
-    const zeros = Int32Array.from(ids.map(() => 0));
-    const ours = await forward(float32JsKernels, rounded, Int32Array.from(ids), zeros, 1, ids.length);
-    const unrounded = await forward(float32JsKernels, r.parameters, Int32Array.from(ids), zeros, 1, ids.length);
+    const ours = { logits: await zooLogits(rounded, ids) };
+    const unrounded = { logits: await zooLogits(r.parameters, ids) };
     let worst = 0;
     let roundingEffect = 0;
     for (let i = 0; i < ours.logits.length; i++) {
@@ -107,7 +114,7 @@ describe('train', () => {
     const model = await loadModel(r.out, { backend: 'reference' });
     const ids = [BOS_ID, ...encodeWords(r.vocab, 'Es war einmal ein kleiner Hund .')];
     const { logits } = await model.run([ids]);
-    const ours = await forward(float32JsKernels, r.parameters, Int32Array.from(ids), Int32Array.from(ids.map(() => 0)), 1, ids.length);
+    const ours = { logits: await zooLogits(r.parameters, ids) };
     let worst = 0;
     for (let i = 0; i < ours.logits.length; i++) worst = Math.max(worst, Math.abs(ours.logits[i] - (logits?.data[i] ?? NaN)));
     expect(worst).toBeLessThan(1e-4);

@@ -16,6 +16,24 @@ import { createParameterAdamW, logSpacedSteps } from './optimizer.js';
 import { initParameters, parameterCount, type Parameters } from './parameters.js';
 import type { Recipe } from './recipe.js';
 import { backward, checkTrainable, forward } from './transformer.js';
+import { linearToTl, tlToLinear, wrapLinear, type LinearParameters } from './linear-layout.js';
+
+/** The linear-layout working copy of p that transformer.ts runs on, and its gradient buffer. */
+const linearCopies = new WeakMap<Parameters, { lin: LinearParameters; grads: FloatArray }>();
+function linearCopy(k: Kernels, p: Parameters): { lin: LinearParameters; grads: FloatArray } {
+  let c = linearCopies.get(p);
+  if (!c || c.lin.data.length !== p.data.length || !(c.lin.data instanceof (k.precision === 'float64' ? Float64Array : Float32Array))) {
+    c = { lin: wrapLinear(p.config, k.alloc(p.data.length)), grads: k.alloc(p.data.length) };
+    linearCopies.set(p, c);
+  }
+  tlToLinear(p, p.data, c.lin);
+  return c;
+}
+
+/** The mean next-token loss of p on one batch (the forward pass of transformer.ts). */
+async function batchLoss(k: Kernels, p: Parameters, tokens: Int32Array, targets: Int32Array, batch: number, seq: number): Promise<number> {
+  return (await forward(k, linearCopy(k, p).lin, tokens, targets, batch, seq)).loss;
+}
 
 export interface TrainProgress {
   step: number;
@@ -92,19 +110,21 @@ export async function heldOutLoss(k: Kernels, p: Parameters, stream: Int32Array,
   let total = 0;
   for (let i = 0; i < batches; i++) {
     const { tokens, targets } = batchAt(stream, i, batch, seq);
-    total += (await forward(k, p, tokens, targets, batch, seq)).loss;
+    total += await batchLoss(k, p, tokens, targets, batch, seq);
   }
   return total / batches;
 }
 
 /** One optimisation step: forward, backward, clipping and AdamW; returns the batch loss before the update. */
 export async function trainStep(
-  k: Kernels, p: Parameters, grads: FloatArray, opt: AdamWState, tokens: Int32Array, targets: Int32Array,
+  k: Kernels, p: Parameters, grads: Float32Array, opt: AdamWState, tokens: Int32Array, targets: Int32Array,
   batch: number, seq: number, lr: number, recipe: Pick<Recipe, 'beta1' | 'beta2' | 'weightDecay' | 'gradClip'>,
 ): Promise<number> {
-  const fwd = await forward(k, p, tokens, targets, batch, seq);
-  grads.fill(0);
-  await backward(k, p, grads, fwd, batch, seq);
+  const { lin, grads: linGrads } = linearCopy(k, p);
+  const fwd = await forward(k, lin, tokens, targets, batch, seq);
+  linGrads.fill(0);
+  await backward(k, lin, linGrads, fwd, batch, seq);
+  linearToTl(lin, linGrads, p, grads);
   clipGradients(grads, recipe.gradClip);
   adamwStep(opt, p.data, grads, lr, { beta1: recipe.beta1, beta2: recipe.beta2, eps: 1e-8, weightDecay: recipe.weightDecay });
   return fwd.loss;
@@ -122,8 +142,8 @@ export async function train(recipe: Recipe, options: TrainOptions): Promise<Trai
   const { batch, seq } = recipe;
   const evalBatches = options.evalBatches ?? 8;
 
-  const p = initParameters(k, cfg, seed);
-  const grads = k.alloc(p.data.length);
+  const p = initParameters(cfg, seed);
+  const grads = new Float32Array(p.data.length);
   const opt = createParameterAdamW(p);
   const stream = packedTokens(vocab, seed + DATA_SEED_OFFSET, recipe.mix, steps * batch * seq + 1);
   const heldOut = packedTokens(vocab, HELD_OUT_SEED, recipe.mix, evalBatches * batch * seq + 1);

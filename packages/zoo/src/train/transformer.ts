@@ -7,7 +7,7 @@
  */
 import type { ModelConfig } from '@marr/core';
 import type { FloatArray, Kernels } from './kernels.js';
-import type { Parameters } from './parameters.js';
+import type { LinearParameters as Parameters } from './linear-layout.js';
 import { geluBackward, geluForward, swigluBackward, swigluForward } from './layers/activations.js';
 import { attentionBackward, attentionForward, type AttentionShape } from './layers/attention.js';
 import { crossEntropyForwardBackward } from './layers/cross-entropy.js';
