@@ -11,6 +11,7 @@ export * from './api/reports.js';
 export * from './api/data.js';
 export * from './api/interventions.js';
 export * from './api/toolkit.js';
+export * from './api/gradients.js';
 /** @deprecated test helpers: import them from '@marr/core/testing' (this re-export goes once every importer has moved). */
 export * from './fixtures/shared.js';
 export { z } from 'zod';

@@ -35,7 +35,10 @@ export interface ChunkPlace {
 const ALL_GROUPS: readonly OptInGroup[] = ['attnResult', 'splitQkvInput'];
 
 function hookKind(h: Hook): { kind: 'observe' | 'edit'; fn: unknown } {
-  const r = h as { observe?: unknown; edit?: unknown; fn?: unknown };
+  const r = h as { observe?: unknown; edit?: unknown; fn?: unknown; grad?: unknown };
+  if (r.grad !== undefined) {
+    throw new Error(`hook "${h.name}": grad hooks run only in runWithGrad (run, runWithCache and generate compute no gradients); pass it in runWithGrad's hooks`);
+  }
   const given = [r.observe !== undefined, r.edit !== undefined, r.fn !== undefined].filter(Boolean).length;
   if (given !== 1) throw new Error(`hook "${h.name}": give exactly one of observe (read only), edit (change the value) or fn (same as edit)`);
   return r.observe !== undefined ? { kind: 'observe', fn: r.observe } : { kind: 'edit', fn: r.edit ?? r.fn };

@@ -27,7 +27,11 @@ import { checkContext, embed } from './layers/embed.js';
 import { applyNorm, norm } from './layers/norm.js';
 import { unembed } from './layers/unembed.js';
 import { sampleToken } from './sampling.js';
+import { runWithGrad } from '../grad/run-with-grad.js';
+import { FusedWeightCache } from '../grad/weight-layout.js';
 import type {
+  GradResult,
+  RunWithGradOptions,
   GenerateOptions,
   GenerateResult,
   HookedTransformer,
@@ -89,6 +93,8 @@ class HookedTransformerImpl implements HookedTransformer {
   readonly weights: WeightMap;
   private readonly backend: Backend;
   private readonly derived: DerivedWeights;
+  /** Fused weights of runWithGrad (W_Q, W_K, W_V side by side), dropped by setWeight and weightsUpdated. */
+  private readonly fusedWeights = new FusedWeightCache();
   private readonly fused: boolean;
   /** Small models run several blocks per fused graph (see MULTI_BLOCK_FUSION_MAX_WEIGHTS). */
   private readonly multiBlockFusion: boolean;
@@ -138,9 +144,29 @@ class HookedTransformerImpl implements HookedTransformer {
     for (const arr of new Set([old.data, value.data])) {
       this.backend.release(arr);
       this.derived.invalidate(arr);
+      this.fusedWeights.invalidate(arr);
     }
     this.weights.set(full, value);
     this.weightGroups = null;
+  }
+
+  weightsUpdated(names?: readonly string[]): void {
+    if (names !== undefined && !Array.isArray(names)) throw new TypeError('weightsUpdated: pass an array of weight names, or nothing for all weights');
+    const full = names ? names.map((n) => this.resolveWeightName(n)) : [...this.weights.keys()];
+    for (const n of full) {
+      const arr = this.weights.get(n)!.data;
+      this.backend.release(arr);
+      this.derived.invalidate(arr);
+      this.fusedWeights.invalidate(arr);
+    }
+  }
+
+  async runWithGrad(tokens: TokenInput, options: RunWithGradOptions): Promise<GradResult> {
+    return runWithGrad(
+      { config: this.config, weights: this.weights, backend: this.backend, fusedWeights: this.fusedWeights, schedule: (s) => this.schedule({ schedule: s }) },
+      tokens,
+      options,
+    );
   }
 
   /** Weight arrays per block and of the head (final norm, unembedding), grouped once; reset by setWeight. */

@@ -5,6 +5,7 @@ import type { Float32Tensor, Int32Tensor } from '../tensor/tensor.js';
 import type { ModelConfig } from './config.js';
 import type { WeightMap } from './weights.js';
 import type { ActivationCache } from './activation-cache.js';
+import type { GradMetric } from '../grad/metrics.js';
 
 export interface Tokenizer {
   readonly vocabSize: number;
@@ -87,7 +88,17 @@ export interface FnHook extends HookRestriction {
   fn: HookFn;
 }
 
-export type Hook = ObserveHook | EditHook | FnHook;
+/**
+ * A backward hook (runWithGrad only): sees, and may replace, the gradient of the metric with respect to
+ * a hook point's value (the value leaving its forward hooks). It gets its own copy: change it in place or
+ * return a replacement of the same shape; what it leaves flows on to what came before.
+ */
+export interface GradHook {
+  name: string;
+  grad: (grad: IndexedTensor, ctx: HookContext) => Float32Tensor | void | Promise<Float32Tensor | void>;
+}
+
+export type Hook = ObserveHook | EditHook | FnHook | GradHook;
 
 /** Which activations to keep: every hook point (true), a list of names, or a predicate on names. */
 export type CacheFilter = boolean | readonly string[] | ((name: string) => boolean);
@@ -171,6 +182,39 @@ export interface TokenBatch {
 
 export type TokenInput = readonly number[] | readonly (readonly number[])[] | Int32Tensor | TokenBatch;
 
+export interface RunWithGradOptions {
+  /** The scalar differentiated (see `gradMetrics`). */
+  metric: GradMetric;
+  /** Hook point names (as in model.hookPoints(), opt-in ones too) and/or weight names (aliases such as W_E ok). */
+  wrt: readonly string[];
+  /** Forward edit/observe hooks (applied, and respected by the backward pass) and grad hooks. */
+  hooks?: readonly (Hook | GradHook)[];
+  /** Forward cache, as in run(). */
+  cache?: CacheFilter;
+  attentionMask?: readonly (readonly number[])[];
+  optIn?: boolean | readonly OptInGroup[];
+  schedule?: LayerSchedule;
+  /** float32 (default) on the backend's kernels; float64 on reference kernels, for gradient checks (slow). */
+  precision?: 'float32' | 'float64';
+  /** Add weight gradients into these tensors (same names and shapes as the weights) instead of allocating (training). */
+  accumulate?: WeightMap;
+}
+
+export interface GradResult {
+  /** The metric. */
+  value: number;
+  /** [batch, seq, dVocab]. */
+  logits: IndexedTensor;
+  /** Per options.cache. */
+  cache: ActivationCache;
+  /**
+   * d value / d x for every name in wrt, shaped like that hook point / weight (keyed by the name as given).
+   * For a hook point: the gradient with respect to the value leaving its forward hooks, as it arrives
+   * there (what its first grad hook sees). For a weight also named in `accumulate`: that tensor.
+   */
+  grads: ReadonlyMap<string, IndexedTensor>;
+}
+
 export interface HookedTransformer {
   readonly config: ModelConfig;
   readonly tokenizer: Tokenizer | null;
@@ -198,6 +242,13 @@ export interface HookedTransformer {
   weightNames(): string[];
   /** All weights (live tensors; use setWeight to change them). */
   readonly weights: WeightMap;
+  /**
+   * One forward pass with hooks and a backward pass: the metric, the logits, the cache and the gradients
+   * of the metric with respect to the hook points and weights in `wrt`.
+   */
+  runWithGrad(tokens: TokenInput, options: RunWithGradOptions): Promise<GradResult>;
+  /** Call after changing weight data in place (an optimizer step): drops every cache derived from those weights (all when omitted). */
+  weightsUpdated(names?: readonly string[]): void;
   /** Frees native sessions. */
   dispose(): Promise<void>;
 }

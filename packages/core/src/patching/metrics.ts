@@ -8,6 +8,8 @@ export interface PatchingMetric {
   readonly name: string;
   /** The metric for pair `pair`, given the logits at the last position ([dVocab]). */
   evaluate(lastLogits: Float32Array, pair: number): number;
+  /** d evaluate / d lastLogits ([dVocab]) for pair `pair`: what gradient-based attribution needs. */
+  gradient?(lastLogits: Float32Array, pair: number): Float32Array;
 }
 
 function tokenAt(ids: readonly number[], pair: number, what: string): number {
@@ -24,23 +26,58 @@ function logSumExp(x: Float32Array): number {
   return m + Math.log(s);
 }
 
+function softmaxOf(x: Float32Array): Float64Array {
+  const lse = logSumExp(x);
+  const p = new Float64Array(x.length);
+  for (let j = 0; j < x.length; j++) p[j] = Math.exp(x[j] - lse);
+  return p;
+}
+
 /** logit(answer) - logit(wrong) at the last position: the usual IOI-style metric. */
 export function logitDiffMetric(answers: readonly number[], wrongs: readonly number[]): PatchingMetric {
   if (answers.length !== wrongs.length) throw new RangeError(`logitDiffMetric: ${answers.length} answers but ${wrongs.length} wrong tokens`);
   return {
     name: 'logit-diff',
     evaluate: (logits, pair) => logits[tokenAt(answers, pair, 'answer')] - logits[tokenAt(wrongs, pair, 'wrong')],
+    gradient: (logits, pair) => {
+      const g = new Float32Array(logits.length);
+      g[tokenAt(answers, pair, 'answer')] += 1;
+      g[tokenAt(wrongs, pair, 'wrong')] -= 1;
+      return g;
+    },
   };
 }
 
 /** softmax(logits)[answer] at the last position. */
 export function answerProbabilityMetric(answers: readonly number[]): PatchingMetric {
-  return { name: 'probability', evaluate: (logits, pair) => Math.exp(logits[tokenAt(answers, pair, 'answer')] - logSumExp(logits)) };
+  return {
+    name: 'probability',
+    evaluate: (logits, pair) => Math.exp(logits[tokenAt(answers, pair, 'answer')] - logSumExp(logits)),
+    // d p_a / d logit_j = p_a (δ_aj − p_j)
+    gradient: (logits, pair) => {
+      const a = tokenAt(answers, pair, 'answer');
+      const p = softmaxOf(logits);
+      const g = new Float32Array(logits.length);
+      for (let j = 0; j < g.length; j++) g[j] = -p[a] * p[j];
+      g[a] += p[a];
+      return g;
+    },
+  };
 }
 
 /** Cross-entropy of the answer at the last position, -log p(answer), in nats. */
 export function answerLossMetric(answers: readonly number[]): PatchingMetric {
-  return { name: 'loss', evaluate: (logits, pair) => logSumExp(logits) - logits[tokenAt(answers, pair, 'answer')] };
+  return {
+    name: 'loss',
+    evaluate: (logits, pair) => logSumExp(logits) - logits[tokenAt(answers, pair, 'answer')],
+    // d (logsumexp − logit_a) / d logit_j = p_j − δ_aj
+    gradient: (logits, pair) => {
+      const a = tokenAt(answers, pair, 'answer');
+      const g = Float32Array.from(softmaxOf(logits));
+      g[a] -= 1;
+      return g;
+    },
+  };
 }
 
 export type PatchingMetricName = 'logit-diff' | 'probability' | 'loss';
