@@ -205,7 +205,9 @@ export async function runWithGrad(model: GradModel, tokens: TokenInput, options:
   if (!out || typeof out.value !== 'number') throw new MarrUsageError(`runWithGrad: metric "${metric.name}" must return { value: number, dLogits?, dActivations? }`);
   if (out.dLogits) {
     if (out.dLogits.data.length !== logits.length) throw new MarrUsageError(`runWithGrad: metric "${metric.name}" returned dLogits of shape [${out.dLogits.shape}] but the logits have shape [${logitsShape}]`);
-    tape.accumulate(logits, toKernel(k, out.dLogits.data), true);
+    // a metric's fresh dLogits in the kernels' precision is used as it is (the tape never writes into it)
+    const d = out.dLogits.data as FloatArray;
+    tape.accumulate(logits, d.constructor === logits.constructor && d !== logits ? d : toKernel(k, d), true);
   }
   for (const [name, g] of out.dActivations ?? new Map<string, Float32Tensor>()) {
     const v = points.values.get(name);

@@ -8,7 +8,7 @@ import type { FloatArray, Kernels } from './kernels.js';
 export type BackwardStep = () => void | Promise<void>;
 
 export class Tape {
-  private readonly steps: BackwardStep[] = [];
+  private readonly steps: (BackwardStep | null)[] = [];
   private readonly grads = new Map<FloatArray, FloatArray>();
 
   constructor(readonly kernels: Kernels) {}
@@ -27,6 +27,16 @@ export class Tape {
   /** The gradient accumulated for `x` so far, or undefined when none reached it. */
   grad(x: FloatArray): FloatArray | undefined {
     return this.grads.get(x);
+  }
+
+  /**
+   * The gradient of `x`, removed from the tape: for the backward step of the op that produced `x`, the
+   * last reader of it (frees memory as the backward pass goes).
+   */
+  take(x: FloatArray): FloatArray | undefined {
+    const g = this.grads.get(x);
+    this.grads.delete(x);
+    return g;
   }
 
   /** The gradient buffer of `x`, created as zeros when none exists yet (for kernels that accumulate). */
@@ -57,7 +67,13 @@ export class Tape {
 
   /** Runs the recorded steps from the last down to `stopAt` (inclusive), then forgets them. */
   async backward(stopAt = 0): Promise<void> {
-    for (let i = this.steps.length - 1; i >= Math.max(0, stopAt); i--) await this.steps[i]();
+    for (let i = this.steps.length - 1; i >= Math.max(0, stopAt); i--) {
+      const step = this.steps[i]!;
+      // drop the step (and the activations only it kept alive) before running the next
+      this.steps[i] = null;
+      await step();
+    }
     this.steps.length = 0;
+    this.grads.clear();
   }
 }

@@ -11,7 +11,7 @@ import type { GradPoints, PointPlace } from './points.js';
 import { unfuseHeadsInto, type GradWeights } from './weight-layout.js';
 import { activationBackward, activationForward, gatedBackward, gatedForward } from './layers/activations.js';
 import {
-  gatherHeads, headResultsBackward, headResultsForward, mixBackward, mixForward, scatterHeads, scoresBackward, scoresForward,
+  causalSoftmaxForward, gatherHeads, headResultsBackward, headResultsForward, mixBackward, mixForward, scatterHeads, scoresBackward, scoresForward,
   softmaxBackward, softmaxForward, type AttentionShape,
 } from './layers/attention.js';
 import { embeddingBackward, embeddingForward } from './layers/embedding.js';
@@ -49,8 +49,9 @@ function addValues(ctx: GradForwardContext, ...xs: FloatArray[]): FloatArray {
   const out = ctx.k.alloc(xs[0].length);
   for (const x of xs) for (let i = 0; i < out.length; i++) out[i] += x[i];
   ctx.tape.record(() => {
-    const g = ctx.tape.grad(out);
-    if (g) for (const x of xs) ctx.tape.accumulate(x, g);
+    const g = ctx.tape.take(out);
+    // the first summand may keep the array itself: nothing reads the sum's gradient after this step
+    if (g) xs.forEach((x, i) => ctx.tape.accumulate(x, g, i === 0));
   });
   return out;
 }
@@ -65,7 +66,7 @@ async function normForward(ctx: GradForwardContext, x: FloatArray, base: string,
   if (layer) layernormScaleForward(scale, x, rows, d, cfg.normEps);
   else rmsnormScaleForward(scale, x, rows, d, cfg.normEps);
   tape.record(() => {
-    const ds = tape.grad(scale);
+    const ds = tape.take(scale);
     if (!ds) return;
     if (layer) layernormScaleBackward(tape.gradBuffer(x), ds, x, scale, rows, d);
     else rmsnormScaleBackward(tape.gradBuffer(x), ds, x, scale, rows, d);
@@ -79,7 +80,7 @@ async function normForward(ctx: GradForwardContext, x: FloatArray, base: string,
   const dw = wg(ctx, `${weightPrefix}.w`);
   const db = layer ? wg(ctx, `${weightPrefix}.b`) : null;
   const idx = tape.record(() => {
-    const dy = tape.grad(y);
+    const dy = tape.take(y);
     if (!dy) return;
     if (layer) layernormApplyBackward(tape.gradBuffer(x), tape.gradBuffer(s), dw, db, dy, x, s, w, rows, d);
     else rmsnormApplyBackward(tape.gradBuffer(x), tape.gradBuffer(s), dw, dy, x, s, w, rows, d);
@@ -93,7 +94,7 @@ async function linearStep(ctx: GradForwardContext, x: FloatArray, w: FloatArray,
   const rows = x.length / nIn;
   const y = await linearForward(ctx.k, x, w, b, rows, nIn, nOut);
   const idx = ctx.tape.record(async () => {
-    const dy = ctx.tape.grad(y);
+    const dy = ctx.tape.take(y);
     if (!dy) return;
     const dx = await linearBackward(ctx.k, dy, x, w, dw, db, rows, nIn, nOut);
     ctx.tape.accumulate(x, dx!, true);
@@ -125,7 +126,7 @@ async function attentionForward(ctx: GradForwardContext, x: FloatArray, at: { sl
   const dB = ['b_Q', 'b_K', 'b_V'].map((n) => wg(ctx, wp + n));
   const wantW = dW.some(Boolean), wantB = dB.some(Boolean);
   const qkvIdx = tape.record(async () => {
-    const dq = tape.grad(q0), dk = tape.grad(k0), dv = tape.grad(v0);
+    const dq = tape.take(q0), dk = tape.take(k0), dv = tape.take(v0);
     if (!dq && !dk && !dv) return;
     const dqkv = k.alloc(rows * width);
     for (let r = 0; r < rows; r++) {
@@ -159,7 +160,7 @@ async function attentionForward(ctx: GradForwardContext, x: FloatArray, at: { sl
       const out = k.alloc(src.length);
       rotaryApply(out, src, rows, heads, dh, rot, 1);
       tape.record(() => {
-        const g = tape.grad(out);
+        const g = tape.take(out);
         if (!g) return;
         const back = k.alloc(g.length);
         rotaryApply(back, g, rows, heads, dh, rot, -1);
@@ -186,24 +187,24 @@ async function attentionForward(ctx: GradForwardContext, x: FloatArray, at: { sl
   let pattern: FloatArray;
   if (separate) {
     tape.record(async () => {
-      const ds = tape.grad(scores0);
+      const ds = tape.take(scores0);
       if (ds) await scoresToQk(ds);
     });
     const scores = await points.point(scoresName, scores0, patternShape, at);
     const p0 = k.alloc(scores.length);
     softmaxForward(p0, scores, B * H * T, T);
     tape.record(() => {
-      const dp = tape.grad(p0);
+      const dp = tape.take(p0);
       if (dp) tape.accumulate(scores, softmaxBackward(k, dp, p0, ctx.allowed, shape), true);
     });
     pattern = await points.point(patternName, p0, patternShape, at);
   } else {
     // nothing reads the scores or the pattern: softmax in place, one backward step for both
-    softmaxForward(scores0, scores0, B * H * T, T);
+    causalSoftmaxForward(scores0, scores0, B * H * T, T);
     const p0 = scores0;
     tape.record(async () => {
-      const dp = tape.grad(p0);
-      if (dp) await scoresToQk(softmaxBackward(k, dp, p0, ctx.allowed, shape));
+      const dp = tape.take(p0);
+      if (dp) await scoresToQk(softmaxBackward(k, dp, p0, ctx.allowed, shape, true));
     });
     pattern = p0;
   }
@@ -211,7 +212,7 @@ async function attentionForward(ctx: GradForwardContext, x: FloatArray, at: { sl
   const z0 = scatterHeads(k, zh, shape, H);
   const patternFinal = pattern;
   tape.record(async () => {
-    const dz = tape.grad(z0);
+    const dz = tape.take(z0);
     if (!dz) return;
     const { dpattern, dvh } = await mixBackward(k, gatherHeads(k, dz, shape, H), patternFinal, vh, shape);
     tape.accumulate(patternFinal, dpattern, true);
@@ -226,7 +227,7 @@ async function attentionForward(ctx: GradForwardContext, x: FloatArray, at: { sl
   const zhFinal = z === z0 ? zh : gatherHeads(k, z, shape, H);
   const result0 = await headResultsForward(k, zhFinal, wO, shape, d);
   const resIdx = tape.record(async () => {
-    const dr = tape.grad(result0);
+    const dr = tape.take(result0);
     if (!dr) return;
     const dzh = await headResultsBackward(k, dr, zhFinal, wO, dwO, shape, d);
     tape.accumulate(z, scatterHeads(k, dzh, shape, H), true);
@@ -243,7 +244,7 @@ async function attentionForward(ctx: GradForwardContext, x: FloatArray, at: { sl
     }
   }
   const sumIdx = tape.record(() => {
-    const g = tape.grad(out);
+    const g = tape.take(out);
     if (!g) return;
     const dr = tape.gradBuffer(result);
     for (let r = 0; r < rows; r++)
@@ -273,7 +274,7 @@ async function mlpForward(ctx: GradForwardContext, x: FloatArray, at: { slot: nu
     const lin = await points.point(hp + 'hook_pre_linear', lin0, shape, at);
     post0 = gatedForward(k, cfg.act, gate, lin);
     tape.record(() => {
-      const g = tape.grad(post0);
+      const g = tape.take(post0);
       if (!g) return;
       const { dgate, dlinear } = gatedBackward(k, cfg.act, g, gate, lin);
       tape.accumulate(gate, dgate, true);
@@ -284,7 +285,7 @@ async function mlpForward(ctx: GradForwardContext, x: FloatArray, at: { slot: nu
     const pre = await points.point(hp + 'hook_pre', pre0, shape, at);
     post0 = activationForward(k, cfg.act, pre);
     tape.record(() => {
-      const g = tape.grad(post0);
+      const g = tape.take(post0);
       if (g) tape.accumulate(pre, activationBackward(k, cfg.act, g, pre), true);
     });
   }
@@ -326,7 +327,7 @@ export async function gradForward(ctx: GradForwardContext, schedule: readonly nu
     const target = wg(ctx, table);
     if (target) {
       points.need(tape.record(() => {
-        const g = tape.grad(out);
+        const g = tape.take(out);
         if (g) embeddingBackward(target, ids, g, d);
       }));
     }

@@ -49,14 +49,20 @@ export function activationBackward(k: Kernels, name: Activation, dpost: FloatArr
 
 /** post = f(gate) ⊙ linear (SwiGLU when f is silu). */
 export function gatedForward(k: Kernels, name: Activation, gate: FloatArray, linear: FloatArray): FloatArray {
-  const f = activation(name);
   const out = k.alloc(gate.length);
+  if (name === 'silu') {
+    // core's silu(v) = v / (1 + e^−v), inlined
+    for (let i = 0; i < gate.length; i++) out[i] = (gate[i] / (1 + Math.exp(-gate[i]))) * linear[i];
+    return out;
+  }
+  const f = activation(name);
   for (let i = 0; i < gate.length; i++) out[i] = f(gate[i]) * linear[i];
   return out;
 }
 
 /** dgate = dpost ⊙ linear ⊙ f'(gate);  dlinear = dpost ⊙ f(gate). */
 export function gatedBackward(k: Kernels, name: Activation, dpost: FloatArray, gate: FloatArray, linear: FloatArray): { dgate: FloatArray; dlinear: FloatArray } {
+  if (name === 'silu') return swigluBackward(k, dpost, gate, linear);
   const f = activation(name);
   const df = activationDerivative(name);
   const dgate = k.alloc(gate.length);
@@ -64,6 +70,19 @@ export function gatedBackward(k: Kernels, name: Activation, dpost: FloatArray, g
   for (let i = 0; i < gate.length; i++) {
     dgate[i] = dpost[i] * linear[i] * df(gate[i]);
     dlinear[i] = dpost[i] * f(gate[i]);
+  }
+  return { dgate, dlinear };
+}
+
+/** SwiGLU's backward with σ(g) computed once per element: silu(g) = g·σ(g), silu'(g) = σ(g)(1 + g(1 − σ(g))). */
+function swigluBackward(k: Kernels, dpost: FloatArray, gate: FloatArray, linear: FloatArray): { dgate: FloatArray; dlinear: FloatArray } {
+  const dgate = k.alloc(gate.length);
+  const dlinear = k.alloc(gate.length);
+  for (let i = 0; i < gate.length; i++) {
+    const g = gate[i];
+    const sig = 1 / (1 + Math.exp(-g));
+    dlinear[i] = dpost[i] * g * sig;
+    dgate[i] = dpost[i] * linear[i] * sig * (1 + g * (1 - sig));
   }
   return { dgate, dlinear };
 }

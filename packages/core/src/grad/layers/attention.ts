@@ -78,7 +78,8 @@ export async function scoresForward(k: Kernels, qh: FloatArray, kh: FloatArray, 
       for (let t = 0; t < T; t++) {
         const o = ((b * H + h) * T + t) * T;
         const a = (b * T + t) * T;
-        for (let u = 0; u < T; u++) scores[o + u] = allowed[a + u] ? scores[o + u] * scale : MASKED;
+        for (let u = 0; u <= t; u++) scores[o + u] = allowed[a + u] ? scores[o + u] * scale : MASKED;
+        for (let u = t + 1; u < T; u++) scores[o + u] = MASKED;
       }
   return scores;
 }
@@ -112,8 +113,38 @@ export function softmaxForward(out: FloatArray, scores: FloatArray, rows: number
   }
 }
 
-/** dscores = p ⊙ (dp − Σ p⊙dp), zero at masked entries (constants). */
-export function softmaxBackward(k: Kernels, dpattern: FloatArray, pattern: FloatArray, allowed: Uint8Array, s: AttentionShape): FloatArray {
+/**
+ * `softmaxForward` for scores straight from `scoresForward` (keys after the query are MASKED): only keys
+ * 0..t are visited; later ones get exactly the 0 the full softmax gives them, and a fully masked row (a
+ * padding query) the same uniform 1/seq. In place when `out` is `scores`.
+ */
+export function causalSoftmaxForward(out: FloatArray, scores: FloatArray, rows: number, T: number): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * T;
+    const t = r % T;
+    let max = -Infinity;
+    for (let u = 0; u <= t; u++) if (scores[o + u] > max) max = scores[o + u];
+    if (max === MASKED) {
+      for (let u = 0; u < T; u++) out[o + u] = 1 / T;
+      continue;
+    }
+    let sum = 0;
+    for (let u = 0; u <= t; u++) {
+      const e = Math.exp(scores[o + u] - max);
+      out[o + u] = e;
+      sum += e;
+    }
+    const inv = 1 / sum;
+    for (let u = 0; u <= t; u++) out[o + u] *= inv;
+    for (let u = t + 1; u < T; u++) out[o + u] = 0;
+  }
+}
+
+/**
+ * dscores = p ⊙ (dp − Σ p⊙dp), zero at masked entries (constants). `causal`: the pattern came from
+ * `causalSoftmaxForward` (nothing after the query has weight), so only keys 0..t are visited.
+ */
+export function softmaxBackward(k: Kernels, dpattern: FloatArray, pattern: FloatArray, allowed: Uint8Array, s: AttentionShape, causal = false): FloatArray {
   const { batch, seq: T, nHeads: H } = s;
   const ds = k.alloc(pattern.length);
   for (let b = 0; b < batch; b++)
@@ -121,9 +152,10 @@ export function softmaxBackward(k: Kernels, dpattern: FloatArray, pattern: Float
       for (let t = 0; t < T; t++) {
         const o = ((b * H + h) * T + t) * T;
         const a = (b * T + t) * T;
+        const end = causal ? t + 1 : T;
         let pdp = 0;
-        for (let u = 0; u < T; u++) pdp += pattern[o + u] * dpattern[o + u];
-        for (let u = 0; u < T; u++) ds[o + u] = allowed[a + u] ? pattern[o + u] * (dpattern[o + u] - pdp) : 0;
+        for (let u = 0; u < end; u++) pdp += pattern[o + u] * dpattern[o + u];
+        for (let u = 0; u < end; u++) ds[o + u] = allowed[a + u] ? pattern[o + u] * (dpattern[o + u] - pdp) : 0;
       }
   return ds;
 }
