@@ -56,9 +56,13 @@ for (let i = 0; i < 3; i++) await step();
 recording = true;
 await step();
 recording = false;
+// wall time, and the process's CPU time (steadier than wall time on a loaded machine)
+const cpuMs = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; };
 let t0 = performance.now();
+const c0 = cpuMs();
 for (let i = 0; i < steps; i++) await step();
 const marrSeconds = (performance.now() - t0) / 1000;
+const marrCpuMs = (cpuMs() - c0) / steps;
 const marrTps = (steps * tokensPerStep) / marrSeconds;
 
 // roofline: the recorded products alone, sequentially, on the same backend
@@ -86,7 +90,7 @@ for (const exe of [process.env.MARR_PYTHON, '/usr/bin/python3', 'python3'].filte
 
 const fmt = (x) => Math.round(x).toLocaleString('en-US');
 console.log(`organism recipe: ${cfg.nLayers} layers, d ${cfg.dModel}, ${cfg.nHeads}/${cfg.nKvHeads} heads, d_mlp ${cfg.dMlp}, vocab ${cfg.dVocab}, ${parameterCount(cfg).toLocaleString('en-US')} parameters; batch ${batch} x seq ${seq}; ${threads} thread(s); backend ${base.name}`);
-console.log(`marr trainer        ${fmt(marrTps)} tokens/s  (${(1000 * marrSeconds / steps).toFixed(1)} ms/step)`);
+console.log(`marr trainer        ${fmt(marrTps)} tokens/s  (${(1000 * marrSeconds / steps).toFixed(1)} ms/step; ${marrCpuMs.toFixed(1)} ms CPU/step)`);
 console.log(`matmul roofline     ${fmt(rooflineTps)} tokens/s  (${recorded.length} matmuls, ${(flops / 1e9).toFixed(3)} GFLOP/step at ${(flops / mmSeconds / 1e9).toFixed(1)} GFLOP/s); marr reaches ${(100 * marrTps / rooflineTps).toFixed(0)}%`);
 if (torch) {
   console.log(`PyTorch ${torch.torch} CPU  ${fmt(torch.tokensPerSecond)} tokens/s  (${torch.threads} thread(s)); marr / PyTorch = ${(marrTps / torch.tokensPerSecond).toFixed(2)}`);
