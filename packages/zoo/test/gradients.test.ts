@@ -49,6 +49,17 @@ describe.each(configs)('the trainer\'s gradient: %s', (_name, cfg) => {
     const names = [...p.weights.keys()];
     const ref = await t.model.runWithGrad(input, { metric, wrt: names, precision: 'float64' });
     expect(loss).toBeCloseTo(ref.value, 5);
+    // the loss itself, by hand from run()'s logits: mean over positions with a target of logsumexp − logit[target]
+    const logits = (await t.model.run(input)).logits!.data;
+    let sum = 0, count = 0;
+    for (let r = 0; r < batch * seq; r++) {
+      if (targets[r] < 0) continue;
+      const row = Array.from(logits.subarray(r * cfg.dVocab, (r + 1) * cfg.dVocab));
+      const max = Math.max(...row);
+      sum += max + Math.log(row.reduce((a, x) => a + Math.exp(x - max), 0)) - row[targets[r]];
+      count++;
+    }
+    expect(loss).toBeCloseTo(sum / count, 5);
     for (const s of p.specs) {
       const g64 = ref.grads.get(s.name)!.data;
       const g32 = p.view(s.name, t.grads);
