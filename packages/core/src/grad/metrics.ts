@@ -119,7 +119,7 @@ function activationMetric(hook: string, weights: Float32Tensor): GradMetric {
     evaluate({ cache }) {
       const a = cache.get(hook);
       if (a.data.length !== weights.data.length) {
-        throw new MarrUsageError(`gradMetrics.activation: weights have shape [${weights.shape}] but ${hook} has shape [${a.shape}]; pass weights of the activation's shape`);
+        throw new MarrUsageError(`gradMetrics.activation: weights have shape [${weights.shape.join(', ')}] but ${hook} has shape [${a.shape.join(', ')}]; pass weights of the activation's shape`);
       }
       let v = 0;
       for (let i = 0; i < a.data.length; i++) v += weights.data[i] * a.data[i];

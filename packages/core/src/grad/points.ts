@@ -75,7 +75,7 @@ export class GradPoints {
           const copy = indexed(asTensor(shape, cur.slice()));
           const r = (await h.grad(copy, ctx)) ?? copy;
           if (!r || r.shape.length !== shape.length || r.shape.some((d, i) => d !== shape[i])) {
-            throw new RangeError(`grad hook "${name}" returned shape [${r?.shape}] but the gradient has shape [${shape}]; return a tensor of the same shape (or nothing)`);
+            throw new RangeError(`grad hook "${name}" returned shape [${r?.shape?.join(', ')}] but the gradient has shape [${shape.join(', ')}]; return a tensor of the same shape (or nothing)`);
           }
           const next = k.alloc(v.length);
           next.set(r.data);

@@ -204,7 +204,7 @@ export async function runWithGrad(model: GradModel, tokens: TokenInput, options:
   const out: GradMetricOutput = metric.evaluate({ logits: indexed(asTensor(logitsShape, logits)), cache: metricCache, tokens: input.tokens, attentionMask: mask });
   if (!out || typeof out.value !== 'number') throw new MarrUsageError(`runWithGrad: metric "${metric.name}" must return { value: number, dLogits?, dActivations? }`);
   if (out.dLogits) {
-    if (out.dLogits.data.length !== logits.length) throw new MarrUsageError(`runWithGrad: metric "${metric.name}" returned dLogits of shape [${out.dLogits.shape}] but the logits have shape [${logitsShape}]`);
+    if (out.dLogits.data.length !== logits.length) throw new MarrUsageError(`runWithGrad: metric "${metric.name}" returned dLogits of shape [${out.dLogits.shape.join(', ')}] but the logits have shape [${logitsShape.join(', ')}]`);
     // a metric's fresh dLogits in the kernels' precision is used as it is (the tape never writes into it)
     const d = out.dLogits.data as FloatArray;
     tape.accumulate(logits, d.constructor === logits.constructor && d !== logits ? d : toKernel(k, d), true);
@@ -212,7 +212,7 @@ export async function runWithGrad(model: GradModel, tokens: TokenInput, options:
   for (const [name, g] of out.dActivations ?? new Map<string, Float32Tensor>()) {
     const v = points.values.get(name);
     if (!v || !reads.has(name)) throw new MarrUsageError(`runWithGrad: metric "${metric.name}" returned a gradient for "${name}", which is not in its reads (${[...reads].join(', ') || 'none'}); list every hook point it reads in reads`);
-    if (g.data.length !== v.data.length) throw new MarrUsageError(`runWithGrad: metric "${metric.name}" returned a gradient of shape [${g.shape}] for "${name}", which has shape [${v.shape}]`);
+    if (g.data.length !== v.data.length) throw new MarrUsageError(`runWithGrad: metric "${metric.name}" returned a gradient of shape [${g.shape.join(', ')}] for "${name}", which has shape [${v.shape.join(', ')}]`);
     tape.accumulate(v.data, toKernel(k, g.data), true);
   }
   await tape.backward(Number.isFinite(points.stopAt) ? points.stopAt : tape.length);

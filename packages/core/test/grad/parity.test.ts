@@ -32,3 +32,29 @@ describe('runWithGrad forward = run()', () => {
     });
   }
 });
+
+describe('training steps: accumulate and weightsUpdated', () => {
+  it('accumulate adds into the given tensors; after an in-place step and weightsUpdated, run() and runWithGrad see the new weights', async () => {
+    const m = model(ARCHS[2], 5, { fused: true });
+    const tokens = randomTokens(2, 6, m.config.dVocab, 6);
+    const wrt = m.weightNames();
+    const plain = await m.runWithGrad(tokens, { metric: gradMetrics.loss(), wrt });
+    const acc = new Map([...m.weights].map(([n, w]) => [n, { dtype: 'float32' as const, shape: [...w.shape], data: new Float32Array(w.data.length) }]));
+    await m.runWithGrad(tokens, { metric: gradMetrics.loss(), wrt: [], accumulate: acc });
+    await m.runWithGrad(tokens, { metric: gradMetrics.loss(), wrt: [], accumulate: acc });
+    for (const n of wrt) {
+      const g = plain.grads.get(n)!.data, a = acc.get(n)!.data;
+      expect(maxAbsDiff(a, g.map((v) => 2 * v)), n).toBeLessThanOrEqual(1e-5 * Math.max(1e-6, maxAbs(g)));
+    }
+    await m.run(tokens); // compiles the fused graphs with the current weights
+    for (const [n, g] of acc) {
+      const w = m.weights.get(n)!.data;
+      for (let i = 0; i < w.length; i++) w[i] -= 0.5 * g.data[i];
+    }
+    m.weightsUpdated();
+    const after = await m.run(tokens);
+    const g2 = await m.runWithGrad(tokens, { metric: gradMetrics.loss(), wrt: [] });
+    expect(maxAbsDiff(g2.logits.data, after.logits!.data)).toBeLessThan(1e-4 * Math.max(1, maxAbs(after.logits!.data)));
+    expect(g2.value).toBeLessThan(plain.value);
+  });
+});
