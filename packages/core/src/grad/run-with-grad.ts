@@ -16,7 +16,7 @@ import { WEIGHT_ALIASES, type WeightMap } from '../model/weights.js';
 import { indexed } from '../tensor/indexing.js';
 import { intTensor, type Float32Tensor } from '../tensor/tensor.js';
 import { backendKernels, float64Kernels, type FloatArray, type Kernels } from './kernels.js';
-import { attentionAllowed } from './layers/attention.js';
+import { attentionAllowed, liveRows } from './layers/attention.js';
 import { rotaryTables } from './layers/rotary.js';
 import type { GradMetricOutput } from './metrics.js';
 import { asTensor, GradPoints } from './points.js';
@@ -189,10 +189,11 @@ export async function runWithGrad(model: GradModel, tokens: TokenInput, options:
   for (const full of wrtWeights.values()) if (!weightGrads.has(full)) weightGrads.set(full, k.alloc(model.weights.get(full)!.data.length));
 
   const w = new GradWeights(cfg, model.weights, k, model.fusedWeights);
+  const allowed = attentionAllowed(input.mask, B, T);
   const logits = await gradForward({
     cfg, k, tape, points, w, weightGrads, batch: B, seq: T,
     tokens: input.tokens.data, positions: positions.data,
-    allowed: attentionAllowed(input.mask, B, T),
+    allowed, rowLive: liveRows(allowed, B, T),
     rotary: cfg.positional === 'rotary' ? rotaryTables(positions.data, cfg.rotaryDim, cfg.rotaryBase, cfg.rotaryStyle) : null,
     attnResult: registry.optIn.has('attnResult'),
   }, schedule);

@@ -11,7 +11,7 @@ import type { GradPoints, PointPlace } from './points.js';
 import { unfuseHeadsInto, type GradWeights } from './weight-layout.js';
 import { activationBackward, activationForward, gatedBackward, gatedForward } from './layers/activations.js';
 import {
-  causalSoftmaxForward, gatherHeads, headResultsBackward, headResultsForward, mixBackward, mixForward, scatterHeads, scoresBackward, scoresForward,
+  causalAttentionPattern, gatherHeads, headResultsBackward, headResultsForward, mixBackward, mixForward, scatterHeads, scoresBackward, scoresForward,
   softmaxBackward, softmaxForward, type AttentionShape,
 } from './layers/attention.js';
 import { embeddingBackward, embeddingForward } from './layers/embedding.js';
@@ -35,6 +35,8 @@ export interface GradForwardContext {
   positions: Int32Array;
   /** [batch, seq, seq] 1 where a query may attend a key. */
   allowed: Uint8Array;
+  /** [batch, seq] 1 where a query may attend at least one key (0: a padding query, whose pattern is uniform). */
+  rowLive: Uint8Array;
   rotary: RotaryTables | null;
   /** Whether the opt-in `attn.hook_result` is computed. */
   attnResult: boolean;
@@ -175,10 +177,11 @@ async function attentionForward(ctx: GradForwardContext, x: FloatArray, at: { sl
   const kh = gatherHeads(k, kk, shape, K);
   const vh = gatherHeads(k, v, shape, K);
   const qFinal = q, kFinal = kk;
-  const scores0 = await scoresForward(k, qh, kh, ctx.allowed, shape);
-  const patternShape = [B, H, T, T];
   const scoresName = hp + 'hook_attn_scores', patternName = hp + 'hook_pattern';
+  // when something reads the scores or the pattern they are two values; otherwise one pass makes the pattern
   const separate = points.wanted(scoresName) || points.wanted(patternName);
+  const scores0 = separate ? await scoresForward(k, qh, kh, ctx.allowed, shape) : await causalAttentionPattern(k, qh, kh, ctx.allowed, shape);
+  const patternShape = [B, H, T, T];
   const scoresToQk = async (ds: FloatArray) => {
     const { dqh, dkh } = await scoresBackward(k, ds, qh, kh, shape);
     tape.accumulate(qFinal, scatterHeads(k, dqh, shape, H), true);
@@ -195,16 +198,15 @@ async function attentionForward(ctx: GradForwardContext, x: FloatArray, at: { sl
     softmaxForward(p0, scores, B * H * T, T);
     tape.record(() => {
       const dp = tape.take(p0);
-      if (dp) tape.accumulate(scores, softmaxBackward(k, dp, p0, ctx.allowed, shape), true);
+      if (dp) tape.accumulate(scores, softmaxBackward(dp, dp, p0, ctx.allowed, shape), true);
     });
     pattern = await points.point(patternName, p0, patternShape, at);
   } else {
-    // nothing reads the scores or the pattern: softmax in place, one backward step for both
-    causalSoftmaxForward(scores0, scores0, B * H * T, T);
+    // nothing reads the scores or the pattern: scores0 already holds the pattern; one backward step for both
     const p0 = scores0;
     tape.record(async () => {
       const dp = tape.take(p0);
-      if (dp) await scoresToQk(softmaxBackward(k, dp, p0, ctx.allowed, shape, true));
+      if (dp) await scoresToQk(softmaxBackward(dp, dp, p0, ctx.allowed, shape, { rowLive: ctx.rowLive }));
     });
     pattern = p0;
   }
@@ -272,11 +274,12 @@ async function mlpForward(ctx: GradForwardContext, x: FloatArray, at: { slot: nu
     ]);
     const gate = await points.point(hp + 'hook_pre', gate0, shape, at);
     const lin = await points.point(hp + 'hook_pre_linear', lin0, shape, at);
-    post0 = gatedForward(k, cfg.act, gate, lin);
+    const sigmoid = cfg.act === 'silu' ? k.alloc(gate.length) : undefined;
+    post0 = gatedForward(k, cfg.act, gate, lin, sigmoid);
     tape.record(() => {
       const g = tape.take(post0);
       if (!g) return;
-      const { dgate, dlinear } = gatedBackward(k, cfg.act, g, gate, lin);
+      const { dgate, dlinear } = gatedBackward(k, cfg.act, g, gate, lin, sigmoid);
       tape.accumulate(gate, dgate, true);
       tape.accumulate(lin, dlinear, true);
     });

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { float64Kernels as k, type FloatArray } from '../../src/grad/kernels.js';
 import { activationBackward, activationForward, gatedBackward, gatedForward } from '../../src/grad/layers/activations.js';
 import {
-  attentionAllowed, causalSoftmaxForward, gatherHeads, headResultsBackward, headResultsForward, mixBackward, mixForward, scatterHeads,
+  attentionAllowed, causalAttentionPattern, gatherHeads, liveRows, headResultsBackward, headResultsForward, mixBackward, mixForward, scatterHeads,
   scoresBackward, scoresForward, softmaxBackward, softmaxForward, type AttentionShape,
 } from '../../src/grad/layers/attention.js';
 import { crossEntropyForwardBackward } from '../../src/grad/layers/cross-entropy.js';
@@ -134,28 +134,38 @@ describe('layer forward/backward pairs (float64 finite differences)', () => {
     const d = 5;
     const attn = async ({ q, kk, v, wO }: Record<string, Float64Array>) => {
       const qh = gatherHeads(k, q, s, H), kh = gatherHeads(k, kk, s, K), vh = gatherHeads(k, v, s, K);
-      const scores = await scoresForward(k, qh, kh, allowed, s);
-      causalSoftmaxForward(scores, scores, B * H * T, T);
-      const zh = await mixForward(k, scores, vh, s);
+      const p = await causalAttentionPattern(k, qh, kh, allowed, s);
+      const zh = await mixForward(k, p, vh, s);
       return headResultsForward(k, zh, wO, s, d);
     };
     await check({ q: rand(B * T * H * dh), kk: rand(B * T * K * dh), v: rand(B * T * K * dh), wO: rand(H * dh * d) }, attn, async (r, { q, kk, v, wO }) => {
       const qh = gatherHeads(k, q, s, H), kh = gatherHeads(k, kk, s, K), vh = gatherHeads(k, v, s, K);
-      const p = await scoresForward(k, qh, kh, allowed, s);
-      causalSoftmaxForward(p, p, B * H * T, T);
+      const p = await causalAttentionPattern(k, qh, kh, allowed, s);
       const zh = await mixForward(k, p, vh, s);
       const dwO = zeros(wO.length);
       const dzh = await headResultsBackward(k, r, zh, wO, dwO, s, d);
       const { dpattern, dvh } = await mixBackward(k, dzh, p, vh, s);
-      const ds = softmaxBackward(k, dpattern, p, allowed, s, true);
+      const ds = softmaxBackward(new Float64Array(p.length), dpattern, p, allowed, s, { rowLive: liveRows(allowed, B, T) });
       const { dqh, dkh } = await scoresBackward(k, ds, qh, kh, s);
       return { q: scatterHeads(k, dqh, s, H), kk: scatterHeads(k, dkh, s, K), v: scatterHeads(k, dvh, s, K), wO: dwO };
     });
-    // the general softmax (after a scores edit) and its backward, with some masked entries
+    // the separate steps (something reads the scores or the pattern): scores, general softmax, their backward
+    await check({ q: rand(B * T * H * dh), kk: rand(B * T * K * dh) }, async ({ q, kk }) => {
+      const sc = await scoresForward(k, gatherHeads(k, q, s, H), gatherHeads(k, kk, s, K), allowed, s);
+      const p = zeros(sc.length); softmaxForward(p, sc, B * H * T, T);
+      return p;
+    }, async (r, { q, kk }) => {
+      const qh = gatherHeads(k, q, s, H), kh = gatherHeads(k, kk, s, K);
+      const sc = await scoresForward(k, qh, kh, allowed, s);
+      const p = zeros(sc.length); softmaxForward(p, sc, B * H * T, T);
+      const { dqh, dkh } = await scoresBackward(k, softmaxBackward(zeros(p.length), r, p, allowed, s), qh, kh, s);
+      return { q: scatterHeads(k, dqh, s, H), kk: scatterHeads(k, dkh, s, K) };
+    });
+    // the general softmax and its backward alone
     const rows = B * H * T;
     await check({ x: rand(rows * T) }, ({ x }) => { const o = zeros(x.length); softmaxForward(o, x, rows, T); return o; }, (r, { x }) => {
       const p = zeros(x.length); softmaxForward(p, x, rows, T);
-      return { x: softmaxBackward(k, r, p, new Uint8Array(B * T * T).fill(1), s) };
+      return { x: softmaxBackward(new Float64Array(p.length), r, p, new Uint8Array(B * T * T).fill(1), s) };
     });
   });
 });

@@ -72,6 +72,11 @@ class SplicedModel implements SaeSplicedModel {
   getWeight(name: string) { return this.model.getWeight(name); }
   setWeight(name: string, value: Float32Tensor) { this.model.setWeight(name, value); }
   weightNames() { return this.model.weightNames(); }
+  weightsUpdated(names?: readonly string[]) { this.model.weightsUpdated(names); }
+  /** Gradients do not flow through spliced SAEs yet: a clear error rather than gradients of the model without them. */
+  runWithGrad(): Promise<never> {
+    return Promise.reject(new Error('runWithGrad: gradients through spliced SAEs are not supported; call runWithGrad on the model itself (spliced.model) or splice the SAE with an edit hook'));
+  }
   dispose() { return this.model.dispose(); }
 
   /** The model's hook points with each SAE's points after its hook. */

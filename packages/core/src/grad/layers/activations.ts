@@ -47,12 +47,23 @@ export function activationBackward(k: Kernels, name: Activation, dpost: FloatArr
   return d;
 }
 
-/** post = f(gate) ⊙ linear (SwiGLU when f is silu). */
-export function gatedForward(k: Kernels, name: Activation, gate: FloatArray, linear: FloatArray): FloatArray {
+/**
+ * post = f(gate) ⊙ linear (SwiGLU when f is silu). For silu, `sigmoid` (when given, gate-sized) receives
+ * σ(gate), so the backward pass needs no exponentials.
+ */
+export function gatedForward(k: Kernels, name: Activation, gate: FloatArray, linear: FloatArray, sigmoid?: FloatArray): FloatArray {
   const out = k.alloc(gate.length);
   if (name === 'silu') {
     // core's silu(v) = v / (1 + e^−v), inlined
-    for (let i = 0; i < gate.length; i++) out[i] = (gate[i] / (1 + Math.exp(-gate[i]))) * linear[i];
+    if (sigmoid) {
+      for (let i = 0; i < gate.length; i++) {
+        const sg = 1 / (1 + Math.exp(-gate[i]));
+        sigmoid[i] = sg;
+        out[i] = gate[i] * sg * linear[i];
+      }
+    } else {
+      for (let i = 0; i < gate.length; i++) out[i] = (gate[i] / (1 + Math.exp(-gate[i]))) * linear[i];
+    }
     return out;
   }
   const f = activation(name);
@@ -61,8 +72,8 @@ export function gatedForward(k: Kernels, name: Activation, gate: FloatArray, lin
 }
 
 /** dgate = dpost ⊙ linear ⊙ f'(gate);  dlinear = dpost ⊙ f(gate). */
-export function gatedBackward(k: Kernels, name: Activation, dpost: FloatArray, gate: FloatArray, linear: FloatArray): { dgate: FloatArray; dlinear: FloatArray } {
-  if (name === 'silu') return swigluBackward(k, dpost, gate, linear);
+export function gatedBackward(k: Kernels, name: Activation, dpost: FloatArray, gate: FloatArray, linear: FloatArray, sigmoid?: FloatArray): { dgate: FloatArray; dlinear: FloatArray } {
+  if (name === 'silu') return swigluBackward(k, dpost, gate, linear, sigmoid);
   const f = activation(name);
   const df = activationDerivative(name);
   const dgate = k.alloc(gate.length);
@@ -74,13 +85,13 @@ export function gatedBackward(k: Kernels, name: Activation, dpost: FloatArray, g
   return { dgate, dlinear };
 }
 
-/** SwiGLU's backward with σ(g) computed once per element: silu(g) = g·σ(g), silu'(g) = σ(g)(1 + g(1 − σ(g))). */
-function swigluBackward(k: Kernels, dpost: FloatArray, gate: FloatArray, linear: FloatArray): { dgate: FloatArray; dlinear: FloatArray } {
+/** SwiGLU's backward (σ(g) from the forward when given): silu(g) = g·σ(g), silu'(g) = σ(g)(1 + g(1 − σ(g))). */
+function swigluBackward(k: Kernels, dpost: FloatArray, gate: FloatArray, linear: FloatArray, sigmoid?: FloatArray): { dgate: FloatArray; dlinear: FloatArray } {
   const dgate = k.alloc(gate.length);
   const dlinear = k.alloc(gate.length);
   for (let i = 0; i < gate.length; i++) {
     const g = gate[i];
-    const sig = 1 / (1 + Math.exp(-g));
+    const sig = sigmoid ? sigmoid[i] : 1 / (1 + Math.exp(-g));
     dlinear[i] = dpost[i] * g * sig;
     dgate[i] = dpost[i] * linear[i] * sig * (1 + g * (1 - sig));
   }

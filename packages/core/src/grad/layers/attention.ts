@@ -84,6 +84,44 @@ export async function scoresForward(k: Kernels, qh: FloatArray, kh: FloatArray, 
   return scores;
 }
 
+/**
+ * softmax(scoresForward(...)) in one pass per row, for when nothing reads the scores: keys after the
+ * query and padding keys get weight 0, and a fully masked row (a padding query) the uniform 1/seq that the
+ * softmax of an all-MASKED row gives (as in `run()`).
+ */
+export async function causalAttentionPattern(k: Kernels, qh: FloatArray, kh: FloatArray, allowed: Uint8Array, s: AttentionShape): Promise<FloatArray> {
+  const { batch, seq: T, nHeads: H, dHead: dh } = s;
+  const scale = 1 / Math.sqrt(dh);
+  const p = await k.batchedMatmul(qh, kh, batch * H, { m: T, k: dh, n: T, transB: true });
+  for (let b = 0; b < batch; b++)
+    for (let h = 0; h < H; h++)
+      for (let t = 0; t < T; t++) {
+        const o = ((b * H + h) * T + t) * T;
+        const a = (b * T + t) * T;
+        let max = -Infinity;
+        for (let u = 0; u <= t; u++) {
+          if (!allowed[a + u]) continue;
+          const x = p[o + u] * scale;
+          p[o + u] = x;
+          if (x > max) max = x;
+        }
+        if (max === -Infinity) {
+          for (let u = 0; u < T; u++) p[o + u] = 1 / T;
+          continue;
+        }
+        let sum = 0;
+        for (let u = 0; u <= t; u++) {
+          const e = allowed[a + u] ? Math.exp(p[o + u] - max) : 0;
+          p[o + u] = e;
+          sum += e;
+        }
+        const inv = 1 / sum;
+        for (let u = 0; u <= t; u++) p[o + u] *= inv;
+        for (let u = t + 1; u < T; u++) p[o + u] = 0;
+      }
+  return p;
+}
+
 /** dqh = dscores·kh/√dh, dkh = dscoresᵀ·qh/√dh (dscores is zero at masked entries). */
 export async function scoresBackward(k: Kernels, dscores: FloatArray, qh: FloatArray, kh: FloatArray, s: AttentionShape): Promise<{ dqh: FloatArray; dkh: FloatArray }> {
   const { batch, seq: T, nHeads: H, dHead: dh } = s;
@@ -114,50 +152,45 @@ export function softmaxForward(out: FloatArray, scores: FloatArray, rows: number
 }
 
 /**
- * `softmaxForward` for scores straight from `scoresForward` (keys after the query are MASKED): only keys
- * 0..t are visited; later ones get exactly the 0 the full softmax gives them, and a fully masked row (a
- * padding query) the same uniform 1/seq. In place when `out` is `scores`.
- */
-export function causalSoftmaxForward(out: FloatArray, scores: FloatArray, rows: number, T: number): void {
-  for (let r = 0; r < rows; r++) {
-    const o = r * T;
-    const t = r % T;
-    let max = -Infinity;
-    for (let u = 0; u <= t; u++) if (scores[o + u] > max) max = scores[o + u];
-    if (max === MASKED) {
-      for (let u = 0; u < T; u++) out[o + u] = 1 / T;
-      continue;
-    }
-    let sum = 0;
-    for (let u = 0; u <= t; u++) {
-      const e = Math.exp(scores[o + u] - max);
-      out[o + u] = e;
-      sum += e;
-    }
-    const inv = 1 / sum;
-    for (let u = 0; u <= t; u++) out[o + u] *= inv;
-    for (let u = t + 1; u < T; u++) out[o + u] = 0;
-  }
-}
-
-/**
  * dscores = p ⊙ (dp − Σ p⊙dp), zero at masked entries (constants). `causal`: the pattern came from
- * `causalSoftmaxForward` (nothing after the query has weight), so only keys 0..t are visited.
+ * `causalAttentionPattern` (nothing after the query has weight, masked keys weigh exactly 0), so only keys
+ * 0..t are visited and only fully masked rows (`rowLive` 0) need zeroing. `out` may be `dpattern` (in place).
  */
-export function softmaxBackward(k: Kernels, dpattern: FloatArray, pattern: FloatArray, allowed: Uint8Array, s: AttentionShape, causal = false): FloatArray {
+export function softmaxBackward(
+  out: FloatArray, dpattern: FloatArray, pattern: FloatArray, allowed: Uint8Array, s: AttentionShape, causal: { rowLive: Uint8Array } | null = null,
+): FloatArray {
   const { batch, seq: T, nHeads: H } = s;
-  const ds = k.alloc(pattern.length);
   for (let b = 0; b < batch; b++)
     for (let h = 0; h < H; h++)
       for (let t = 0; t < T; t++) {
         const o = ((b * H + h) * T + t) * T;
+        if (causal) {
+          if (!causal.rowLive[b * T + t]) {
+            out.fill(0, o, o + T);
+            continue;
+          }
+          let pdp = 0;
+          for (let u = 0; u <= t; u++) pdp += pattern[o + u] * dpattern[o + u];
+          for (let u = 0; u <= t; u++) out[o + u] = pattern[o + u] * (dpattern[o + u] - pdp);
+          for (let u = t + 1; u < T; u++) out[o + u] = 0;
+          continue;
+        }
         const a = (b * T + t) * T;
-        const end = causal ? t + 1 : T;
         let pdp = 0;
-        for (let u = 0; u < end; u++) pdp += pattern[o + u] * dpattern[o + u];
-        for (let u = 0; u < end; u++) ds[o + u] = allowed[a + u] ? pattern[o + u] * (dpattern[o + u] - pdp) : 0;
+        for (let u = 0; u < T; u++) pdp += pattern[o + u] * dpattern[o + u];
+        for (let u = 0; u < T; u++) out[o + u] = allowed[a + u] ? pattern[o + u] * (dpattern[o + u] - pdp) : 0;
       }
-  return ds;
+  return out;
+}
+
+/** rowLive[b·T + t] = 1 when query t of row b may attend at least one key. */
+export function liveRows(allowed: Uint8Array, batch: number, seq: number): Uint8Array {
+  const live = new Uint8Array(batch * seq);
+  for (let r = 0; r < batch * seq; r++) {
+    const a = r * seq;
+    for (let u = 0; u < seq; u++) if (allowed[a + u]) { live[r] = 1; break; }
+  }
+  return live;
 }
 
 /** zh = pattern·vh. */
