@@ -1,16 +1,14 @@
 // Experiment (not part of the zoo build): does skewing calendar counts toward 1 let the organism architecture learn calendar arithmetic?
 // Trains the organism architecture on calendar-only documents, counts uniform or p(c) ∝ 1/c², and prints
 // the accuracy over all 174 problems every 100 steps:  node calendar-experiment.mjs <skew|uniform> <steps>
-import { createRng, learningRate, matmul } from '@marr/core';
+import { createRng, learningRate } from '@marr/core';
 import { allCalendarProblems, calendarAnswerWord, calendarPrompt, type CalendarProblem } from '../src/corpus/generators/calendar.js';
 import { getRecipe } from '../src/recipes.js';
 import { corpusVocabulary } from '../src/tokenizer/corpus-vocabulary.js';
 import { BOS_ID, EOS_ID, encodeWords } from '../src/tokenizer/word-tokenizer.js';
-import { coreKernels } from '../src/train/kernels.js';
-import { createParameterAdamW } from '../src/train/optimizer.js';
 import { initParameters } from '../src/train/parameters.js';
-import { recipeConfig, trainStep } from '../src/train/trainer.js';
-import { forward } from '../src/train/transformer.js';
+import { recipeConfig } from '../src/train/trainer.js';
+import { createTrainee, trainStep } from '../src/train/step.js';
 import { batchAt } from '../src/train/data.js';
 
 const skew = process.argv[2] === 'skew';
@@ -19,7 +17,6 @@ const rng = createRng(7);
 const vocab = corpusVocabulary();
 const recipe = getRecipe('organism');
 const cfg = recipeConfig(recipe, vocab);
-const k = coreKernels(matmul);
 function count(n: number): number {
   if (!skew) return 1 + rng.int(n - 1);
   // p(c) ∝ 1/c²
@@ -41,18 +38,16 @@ while (n < need) {
   }
   for (const id of [BOS_ID, ...encodeWords(vocab, parts.join(' ')), EOS_ID]) if (n < need) stream[n++] = id;
 }
-const p = initParameters(k, cfg, 0);
-const grads = k.alloc(p.data.length);
-const opt = createParameterAdamW(p);
+const trainee = createTrainee(initParameters(cfg, 0));
 for (let s = 0; s < steps; s++) {
   const { tokens, targets } = batchAt(stream, s, recipe.batch, recipe.seq);
-  await trainStep(k, p, grads, opt, tokens, targets, recipe.batch, recipe.seq, learningRate(s, steps, 50, recipe.maxLr, recipe.minLr), recipe);
+  await trainStep(trainee, tokens, targets, recipe.batch, recipe.seq, learningRate(s, steps, 50, recipe.maxLr, recipe.minLr), recipe);
   if ((s + 1) % 100 === 0 || s + 1 === steps) {
     let ok = 0;
     const probs = allCalendarProblems();
     for (const q of probs) {
       const ids = [BOS_ID, ...encodeWords(vocab, calendarPrompt(q))];
-      const f = await forward(k, p, Int32Array.from(ids), Int32Array.from(ids.map(() => 0)), 1, ids.length);
+      const f = { logits: (await trainee.model.run([ids])).logits!.data };
       const o = (ids.length - 1) * cfg.dVocab;
       let best = 0;
       for (let j = 1; j < cfg.dVocab; j++) if (f.logits[o + j] > f.logits[o + best]) best = j;
@@ -61,4 +56,5 @@ for (let s = 0; s < steps; s++) {
     console.log(skew ? 'skew' : 'uniform', 'step', s + 1, 'calendar accuracy', (ok / probs.length).toFixed(3));
   }
 }
+await trainee.model.dispose();
 process.exit(0);

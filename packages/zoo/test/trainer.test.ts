@@ -1,17 +1,23 @@
 import { createHookedTransformer, floatToHalf, halfToFloat, loadModel, readSafetensorsHeader } from '@marr/core';
-import { wrapParameters } from '../src/train/parameters.js';
+import { wrapParameters, type Parameters } from '../src/train/parameters.js';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getRecipe } from '../src/recipes.js';
 import { train, type TrainProgress } from '../src/train/trainer.js';
-import { float32JsKernels } from '../src/train/kernels.js';
-import { forward } from '../src/train/transformer.js';
 import { toTransformerLensWeights } from '../src/export/transformer-lens.js';
 import { learningRate } from '@marr/core';
 import { logSpacedSteps } from '../src/train/optimizer.js';
 import { BOS_ID, encodeWords } from '../src/tokenizer/word-tokenizer.js';
+
+/** Core's reference-backend forward pass on a snapshot of the trained parameters (in memory, no files): logits for one row of ids. */
+async function inMemoryLogits(p: Parameters, ids: number[]): Promise<Float32Array> {
+  const model = createHookedTransformer({ config: p.config, weights: toTransformerLensWeights(p), backend: 'reference' });
+  const logits = (await model.run([ids])).logits?.data ?? new Float32Array();
+  await model.dispose();
+  return logits;
+}
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -59,7 +65,7 @@ describe('train', () => {
     expect(record.seed).toBe(3);
     expect(record.tokensSeen).toBe(24 * recipe.batch * recipe.seq);
 
-    // the folder loads through core's normal path; its logits match the trainer's own forward pass
+    // the folder loads through core's normal path; its logits match the trained weights run in memory (the export is exact)
     const model = await loadModel(a.out, { backend: 'reference' });
     expect(model.config.dVocab).toBe(a.vocab.tokens.length);
     expect(model.hookPoints()).toContain('blocks.0.attn.hook_pattern');
@@ -67,7 +73,7 @@ describe('train', () => {
     const ids = [BOS_ID, ...encodeWords(a.vocab, text)];
     expect(model.tokenizer?.encode(text)).toEqual(ids);
     const { logits } = await model.run([ids]);
-    const ours = await forward(float32JsKernels, a.parameters, Int32Array.from(ids), Int32Array.from(ids.map(() => 0)), 1, ids.length);
+    const ours = { logits: await inMemoryLogits(a.parameters, ids) };
     let worst = 0;
     for (let i = 0; i < ours.logits.length; i++) worst = Math.max(worst, Math.abs(ours.logits[i] - (logits?.data[i] ?? NaN)));
     expect(worst).toBeLessThan(1e-4);
@@ -86,11 +92,10 @@ describe('train', () => {
     const ids = [BOS_ID, ...encodeWords(r.vocab, 'User : how do I make a cake ? Assistant :')];
     expect(model.tokenizer?.encode(typed)).toEqual(ids);
     const { logits } = await model.run([ids]);
-    // the reference: the trainer's forward pass on its parameters rounded to half precision one by one
+    // the reference: the trained parameters rounded to half precision one by one, run in memory
     const rounded = wrapParameters(r.parameters.config, Float32Array.from(r.parameters.data, (x) => halfToFloat(floatToHalf(x))));
-    const zeros = Int32Array.from(ids.map(() => 0));
-    const ours = await forward(float32JsKernels, rounded, Int32Array.from(ids), zeros, 1, ids.length);
-    const unrounded = await forward(float32JsKernels, r.parameters, Int32Array.from(ids), zeros, 1, ids.length);
+    const ours = { logits: await inMemoryLogits(rounded, ids) };
+    const unrounded = { logits: await inMemoryLogits(r.parameters, ids) };
     let worst = 0;
     let roundingEffect = 0;
     for (let i = 0; i < ours.logits.length; i++) {
@@ -107,16 +112,11 @@ describe('train', () => {
     const model = await loadModel(r.out, { backend: 'reference' });
     const ids = [BOS_ID, ...encodeWords(r.vocab, 'Es war einmal ein kleiner Hund .')];
     const { logits } = await model.run([ids]);
-    const ours = await forward(float32JsKernels, r.parameters, Int32Array.from(ids), Int32Array.from(ids.map(() => 0)), 1, ids.length);
+    const ours = { logits: await inMemoryLogits(r.parameters, ids) };
     let worst = 0;
     for (let i = 0; i < ours.logits.length; i++) worst = Math.max(worst, Math.abs(ours.logits[i] - (logits?.data[i] ?? NaN)));
     expect(worst).toBeLessThan(1e-4);
     await model.dispose();
-    // the in-memory TransformerLens weight map runs identically too
-    const inMemory = createHookedTransformer({ config: model.config, weights: toTransformerLensWeights(r.parameters), backend: 'reference' });
-    const again = (await inMemory.run([ids])).logits?.data ?? new Float32Array();
-    for (let i = 0; i < ours.logits.length; i++) expect(Math.abs(again[i] - ours.logits[i])).toBeLessThan(1e-4);
-    await inMemory.dispose();
   });
 
   it('rejects bad options with a message naming the fix', async () => {

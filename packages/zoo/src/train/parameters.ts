@@ -1,12 +1,13 @@
 /**
- * The trainer's parameters: one flat array holding every weight, with named views in "linear" layout
- * (matrices stored [in, out], heads contiguous in the output: q is [dModel, nHeads·dHead]). The optimizer
- * walks the flat array; export converts the views to Hugging Face names.
+ * The trainer's parameters in @marr/core's TransformerLens layout: one flat Float32Array holding every
+ * weight, and a core `WeightMap` whose tensors are views into it (the names and shapes of core's
+ * `expectedWeights(cfg)`, in that order). The optimizer walks the flat array; the hooked transformer reads
+ * the views; the gradients live in a second flat array with the same views (`viewsInto`).
  */
-import { createRng, type ModelConfig } from '@marr/core';
-import type { FloatArray, Kernels } from './kernels.js';
+import { createRng, expectedWeights, tensor, type ModelConfig, type WeightMap } from '@marr/core';
 
 export interface ParameterSpec {
+  /** The TransformerLens weight name (`blocks.0.attn.W_Q`, ...). */
   name: string;
   shape: number[];
   /** How it is initialised: normal(0, std), ones, or zeros. */
@@ -18,56 +19,37 @@ export interface ParameterSpec {
 export interface Parameters {
   readonly config: ModelConfig;
   readonly specs: readonly ParameterSpec[];
-  readonly data: FloatArray;
+  /** Every weight, back to back in the order of `specs`. */
+  readonly data: Float32Array;
   readonly offsets: ReadonlyMap<string, number>;
+  /** The weights as core's WeightMap: views into `data` (an in-place update of `data` is seen through them). */
+  readonly weights: WeightMap;
   /** The named view into `data` (or into another array with the same layout, such as the gradients). */
-  view(name: string, of?: FloatArray): FloatArray;
+  view(name: string, of?: Float32Array): Float32Array;
+  /** A WeightMap of views into `buffer` (same length and layout as `data`), e.g. the gradient buffer. */
+  viewsInto(buffer: Float32Array): WeightMap;
   has(name: string): boolean;
 }
 
-/** The parameter list a config implies, in a fixed order (GPT-2-style init: std 0.02, residual outputs scaled). */
+/**
+ * How one TransformerLens weight is initialised and whether it decays, by its name (GPT-2-style init:
+ * std 0.02, the residual outputs W_O and W_out scaled by 1/√(2·nLayers), positions std 0.01; norm scales
+ * ones; biases zeros; weight decay on matrices only).
+ */
+export function parameterRule(cfg: ModelConfig, name: string): Pick<ParameterSpec, 'init' | 'decay'> {
+  const leaf = name.slice(name.lastIndexOf('.') + 1);
+  const normal = (std: number) => ({ init: { kind: 'normal' as const, std }, decay: true });
+  if (leaf === 'w') return { init: { kind: 'ones' }, decay: false }; // ln1.w, ln2.w, ln_final.w
+  if (leaf === 'b' || leaf.startsWith('b_')) return { init: { kind: 'zeros' }, decay: false };
+  if (leaf === 'W_pos') return normal(0.01);
+  if (leaf === 'W_O' || leaf === 'W_out') return normal(0.02 / Math.sqrt(2 * cfg.nLayers));
+  if (leaf.startsWith('W_')) return normal(0.02);
+  throw new Error(`parameters: no initialisation rule for weight ${name}`);
+}
+
+/** The parameter list a config implies: core's expected weights, in core's order, with init and decay. */
 export function parameterSpecs(cfg: ModelConfig): ParameterSpec[] {
-  const d = cfg.dModel;
-  const qd = cfg.nHeads * cfg.dHead;
-  const kd = cfg.nKvHeads * cfg.dHead;
-  const f = cfg.dMlp;
-  const std = 0.02;
-  const residStd = 0.02 / Math.sqrt(2 * cfg.nLayers);
-  const ln = cfg.normType === 'layernorm';
-  const specs: ParameterSpec[] = [];
-  const add = (name: string, shape: number[], init: ParameterSpec['init'], decay: boolean) => specs.push({ name, shape, init, decay });
-  const normal = (s: number) => ({ kind: 'normal' as const, std: s });
-  add('embed', [cfg.dVocab, d], normal(std), true);
-  if (cfg.positional === 'learned') add('pos', [cfg.nCtx, d], normal(0.01), true);
-  for (let l = 0; l < cfg.nLayers; l++) {
-    const p = `blocks.${l}.`;
-    add(p + 'ln1.w', [d], { kind: 'ones' }, false);
-    if (ln) add(p + 'ln1.b', [d], { kind: 'zeros' }, false);
-    add(p + 'q', [d, qd], normal(std), true);
-    add(p + 'k', [d, kd], normal(std), true);
-    add(p + 'v', [d, kd], normal(std), true);
-    add(p + 'o', [qd, d], normal(residStd), true);
-    if (cfg.attnBias) {
-      add(p + 'q.b', [qd], { kind: 'zeros' }, false);
-      add(p + 'k.b', [kd], { kind: 'zeros' }, false);
-      add(p + 'v.b', [kd], { kind: 'zeros' }, false);
-      add(p + 'o.b', [d], { kind: 'zeros' }, false);
-    }
-    add(p + 'ln2.w', [d], { kind: 'ones' }, false);
-    if (ln) add(p + 'ln2.b', [d], { kind: 'zeros' }, false);
-    if (cfg.gatedMlp) add(p + 'gate', [d, f], normal(std), true);
-    add(p + 'up', [d, f], normal(std), true);
-    add(p + 'down', [f, d], normal(residStd), true);
-    if (cfg.mlpBias) {
-      add(p + 'up.b', [f], { kind: 'zeros' }, false);
-      add(p + 'down.b', [d], { kind: 'zeros' }, false);
-    }
-  }
-  add('lnf.w', [d], { kind: 'ones' }, false);
-  if (ln) add('lnf.b', [d], { kind: 'zeros' }, false);
-  add('unembed', [d, cfg.dVocab], normal(std), true);
-  if (cfg.unembedBias) add('unembed.b', [cfg.dVocab], { kind: 'zeros' }, false);
-  return specs;
+  return [...expectedWeights(cfg)].map(([name, shape]) => ({ name, shape, ...parameterRule(cfg, name) }));
 }
 
 function sizeOfShape(shape: readonly number[]): number {
@@ -75,27 +57,38 @@ function sizeOfShape(shape: readonly number[]): number {
 }
 
 /** Wraps a flat array (of the right length) with named views. */
-export function wrapParameters(cfg: ModelConfig, data: FloatArray): Parameters {
+export function wrapParameters(cfg: ModelConfig, data: Float32Array): Parameters {
+  if (!(data instanceof Float32Array)) throw new TypeError('parameters: the flat parameter array must be a Float32Array');
   const specs = parameterSpecs(cfg);
   const offsets = new Map<string, number>();
-  const sizes = new Map<string, number>();
   let total = 0;
   for (const s of specs) {
     offsets.set(s.name, total);
-    sizes.set(s.name, sizeOfShape(s.shape));
     total += sizeOfShape(s.shape);
   }
   if (data.length !== total) throw new RangeError(`parameters: expected ${total} values for this config, got ${data.length}`);
+  const viewsInto = (buffer: Float32Array): WeightMap => {
+    if (buffer.length !== total) throw new RangeError(`parameters: a buffer with the parameters' layout needs ${total} values, got ${buffer.length}`);
+    const w: WeightMap = new Map();
+    for (const s of specs) {
+      const o = offsets.get(s.name) as number;
+      w.set(s.name, tensor(s.shape, buffer.subarray(o, o + sizeOfShape(s.shape))));
+    }
+    return w;
+  };
+  const weights = viewsInto(data);
   return {
     config: cfg,
     specs,
     data,
     offsets,
+    weights,
+    viewsInto,
     has: (name) => offsets.has(name),
     view(name, of = data) {
       const o = offsets.get(name);
       if (o === undefined) throw new Error(`parameters: no parameter named ${name} (have ${[...offsets.keys()].join(', ')})`);
-      return of.subarray(o, o + (sizes.get(name) as number));
+      return of.subarray(o, o + (weights.get(name) as { data: Float32Array }).data.length);
     },
   };
 }
@@ -105,8 +98,8 @@ export function parameterCount(cfg: ModelConfig): number {
 }
 
 /** Seeded initialisation: the same config and seed give the same weights. */
-export function initParameters(k: Kernels, cfg: ModelConfig, seed: number): Parameters {
-  const p = wrapParameters(cfg, k.alloc(parameterCount(cfg)));
+export function initParameters(cfg: ModelConfig, seed: number): Parameters {
+  const p = wrapParameters(cfg, new Float32Array(parameterCount(cfg)));
   const rng = createRng(seed);
   for (const s of p.specs) {
     const v = p.view(s.name);

@@ -2,20 +2,18 @@
  * The training loop: seeded init and data order, AdamW with warmup + cosine and clipping, progress
  * callbacks, log-spaced checkpoints, and a Hugging Face folder with `training.json` at the end.
  */
-import { matmul, validateConfig, type ModelConfig } from '@marr/core';
+import { validateConfig, writeJsonAtomic, type BackendChoice, type ModelConfig } from '@marr/core';
 import { join, resolve } from 'node:path';
 import { DOCUMENT_KINDS } from '../corpus/corpus.js';
-import { writeJsonAtomic } from '@marr/core';
 import { writeHfFolder } from '../export/hf-folder.js';
 import { namedVocabulary } from '../tokenizer/corpus-vocabulary.js';
 import { BOS_ID, EOS_ID, type WordVocabulary } from '../tokenizer/word-tokenizer.js';
 import { batchAt, packedTokens } from './data.js';
-import { coreKernels, type FloatArray, type Kernels } from './kernels.js';
-import { adamwStep, clipGradients, learningRate, type AdamWState } from '@marr/core';
-import { createParameterAdamW, logSpacedSteps } from './optimizer.js';
+import { learningRate } from '@marr/core';
+import { logSpacedSteps } from './optimizer.js';
 import { initParameters, parameterCount, type Parameters } from './parameters.js';
 import type { Recipe } from './recipe.js';
-import { backward, checkTrainable, forward } from './transformer.js';
+import { createTrainee, heldOutLoss, trainStep, type Trainee } from './step.js';
 
 export interface TrainProgress {
   step: number;
@@ -38,8 +36,8 @@ export interface TrainOptions {
   progressEvery?: number;
   /** Held-out loss is measured on this many batches from a different seed (default 8). */
   evalBatches?: number;
-  /** Kernels to train on (default: core's shared matmul backend). */
-  kernels?: Kernels;
+  /** The backend core's hooked transformer trains on (default: core's choice, ONNX Runtime when it loads). */
+  backend?: BackendChoice;
 }
 
 export interface LossPoint {
@@ -69,6 +67,20 @@ export interface TrainResult {
   record: TrainingRecord;
 }
 
+/**
+ * Throws a clear error for configs the zoo cannot train and ship. Core's backward pass covers every
+ * architecture; the limits are the Hugging Face folders the trainer writes (Llama or GPT-2 layout).
+ */
+export function checkTrainable(cfg: ModelConfig): void {
+  const problems: string[] = [];
+  if (cfg.parallelAttnMlp) problems.push('parallel attention/MLP (GPT-NeoX) blocks have no Hugging Face export here; use a gpt2 or llama config');
+  if (cfg.positional === 'rotary' && cfg.rotaryStyle !== 'half') problems.push('only the `half` rotary style is trained (it is what Hugging Face Llama uses)');
+  if (cfg.gatedMlp && cfg.act !== 'silu') problems.push(`gated MLPs are trained with silu only, not ${cfg.act}`);
+  if (!cfg.gatedMlp && cfg.act !== 'gelu_new') problems.push(`ungated MLPs are trained with gelu_new only, not ${cfg.act}`);
+  if (cfg.nHeads % cfg.nKvHeads !== 0) problems.push('nHeads must be a multiple of nKvHeads');
+  if (problems.length) throw new Error(`train: cannot train this config: ${problems.join('; ')}`);
+}
+
 /** The recipe's config with the tokenizer's vocabulary size and special ids. */
 export function recipeConfig(recipe: Recipe, vocab: WordVocabulary): ModelConfig {
   const cfg: ModelConfig = { ...recipe.config, dVocab: vocab.tokens.length, bosTokenId: BOS_ID, eosTokenId: EOS_ID, name: recipe.name };
@@ -87,44 +99,27 @@ function checkOptions(recipe: Recipe, steps: number, seed: number): void {
 const DATA_SEED_OFFSET = 1_000;
 export const HELD_OUT_SEED = 999_999;
 
-/** Mean loss over `batches` batches of the held-out stream. */
-export async function heldOutLoss(k: Kernels, p: Parameters, stream: Int32Array, batches: number, batch: number, seq: number): Promise<number> {
-  let total = 0;
-  for (let i = 0; i < batches; i++) {
-    const { tokens, targets } = batchAt(stream, i, batch, seq);
-    total += (await forward(k, p, tokens, targets, batch, seq)).loss;
-  }
-  return total / batches;
-}
-
-/** One optimisation step: forward, backward, clipping and AdamW; returns the batch loss before the update. */
-export async function trainStep(
-  k: Kernels, p: Parameters, grads: FloatArray, opt: AdamWState, tokens: Int32Array, targets: Int32Array,
-  batch: number, seq: number, lr: number, recipe: Pick<Recipe, 'beta1' | 'beta2' | 'weightDecay' | 'gradClip'>,
-): Promise<number> {
-  const fwd = await forward(k, p, tokens, targets, batch, seq);
-  grads.fill(0);
-  await backward(k, p, grads, fwd, batch, seq);
-  clipGradients(grads, recipe.gradClip);
-  adamwStep(opt, p.data, grads, lr, { beta1: recipe.beta1, beta2: recipe.beta2, eps: 1e-8, weightDecay: recipe.weightDecay });
-  return fwd.loss;
-}
-
+/** Trains `recipe` from a seeded init on core's hooked transformer and writes the model folder. */
 export async function train(recipe: Recipe, options: TrainOptions): Promise<TrainResult> {
   const seed = options.seed ?? 0;
   const steps = options.steps ?? recipe.steps;
   checkOptions(recipe, steps, seed);
-  const out = resolve(options.out);
-  const k = options.kernels ?? coreKernels(matmul);
   const vocab = namedVocabulary(recipe.vocabulary);
+  const trainee = createTrainee(initParameters(recipeConfig(recipe, vocab), seed), { backend: options.backend });
+  try {
+    return await runTraining(trainee, recipe, vocab, seed, steps, options);
+  } finally {
+    await trainee.model.dispose();
+  }
+}
+
+async function runTraining(trainee: Trainee, recipe: Recipe, vocab: WordVocabulary, seed: number, steps: number, options: TrainOptions): Promise<TrainResult> {
+  const out = resolve(options.out);
   const dtype = recipe.storage ?? 'F32';
-  const cfg = recipeConfig(recipe, vocab);
+  const p = trainee.parameters;
+  const cfg = p.config;
   const { batch, seq } = recipe;
   const evalBatches = options.evalBatches ?? 8;
-
-  const p = initParameters(k, cfg, seed);
-  const grads = k.alloc(p.data.length);
-  const opt = createParameterAdamW(p);
   const stream = packedTokens(vocab, seed + DATA_SEED_OFFSET, recipe.mix, steps * batch * seq + 1);
   const heldOut = packedTokens(vocab, HELD_OUT_SEED, recipe.mix, evalBatches * batch * seq + 1);
   const checkpointSteps = recipe.checkpoints ? logSpacedSteps(steps) : [];
@@ -143,7 +138,7 @@ export async function train(recipe: Recipe, options: TrainOptions): Promise<Trai
     if (checkpointSteps.includes(step)) await saveCheckpoint(step);
     const { tokens, targets } = batchAt(stream, step, batch, seq);
     const lr = learningRate(step, steps, recipe.warmup, recipe.maxLr, recipe.minLr);
-    const loss = await trainStep(k, p, grads, opt, tokens, targets, batch, seq, lr, recipe);
+    const loss = await trainStep(trainee, tokens, targets, batch, seq, lr, recipe);
     tokensSeen += batch * seq;
     lossCurve.push({ step: step + 1, loss });
     if (options.onProgress && ((step + 1) % every === 0 || step + 1 === steps)) {
@@ -162,7 +157,7 @@ export async function train(recipe: Recipe, options: TrainOptions): Promise<Trai
     tokensSeen,
     parameters: parameterCount(cfg),
     lossCurve: thin(lossCurve, 200),
-    heldOutLoss: await heldOutLoss(k, p, heldOut, evalBatches, batch, seq),
+    heldOutLoss: await heldOutLoss(trainee.model, heldOut, evalBatches, batch, seq),
     checkpoints: checkpointSteps,
     seconds,
     tokensPerSecond: tokensSeen / seconds,

@@ -12,7 +12,7 @@ export function modelCard(name: string, purpose: string, record: TrainingRecord,
 
 ${purpose}.
 
-Trained by \`@marr/zoo\` (TypeScript trainer, hand-written backward, ONNX Runtime matmuls) on the generated
+Trained by \`@marr/zoo\` (TypeScript trainer on @marr/core's hooked transformer: runWithGrad, ONNX Runtime matmuls) on the generated
 organism corpus; no external data or weights. Load it with \`loadModel('${name}')\` or \`--model ${name}\`.
 
 ## Recipe
