@@ -19,6 +19,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain JavaScript module of the workspace tools, without type declarations
 import { openSession } from '../../../tools/registry/session.mjs';
@@ -161,12 +162,22 @@ describe('marr through a real local registry (Verdaccio, loopback, no uplink)', 
     expect(list.map((a) => `${a.plugin}:${a.id}`).sort()).toEqual(
       [...probesManifest.marr.analyses.map((a) => `@marr/probes:${a.id}`), 'my-plugin:my-plugin-column-stats'].sort(),
     );
+    const verify = await session.npx(['marr', 'plugins', '--verify'], user);
+    expect(verify.stdout).toContain(`my-plugin 0.1.0  (node_modules: ${join(user, 'node_modules/my-plugin')})`);
+    expect(verify.stdout).not.toContain('manifest problems');
+    expect(verify.status).toBe(0);
+    expect(verify.stdout.match(/manifest: OK/g)).toHaveLength(2);
+    const described = await session.npx(['marr', 'describe', 'my-plugin-column-stats'], user);
+    expect(described.stdout).toContain('digits: integer in [1, 12] default 6');
     // x = 1..5: mean 3, sample standard deviation sqrt(2.5); y = 2x.
     writeFileSync(join(user, 'table.csv'), 'x,y,name\n1,2,a\n2,4,b\n3,6,c\n4,8,d\n5,10,e\n');
     const run = await session.npx(['marr', 'run', 'my-plugin-column-stats', '--data', 'table.csv', '--out', 'out/stats'], user);
     expect(run.stdout).toContain('2 numeric columns; x has mean 3.00000.');
     const report = readJson(join(user, 'out/stats/report.json'));
     expect(report.analysis.plugin).toBe('my-plugin');
+    const validate = new Ajv2020({ strict: false }).compile(readJson(join(repoRoot, 'docs/report.schema.json')));
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    expect(readFileSync(join(user, 'out/stats/report.html'), 'utf8')).toContain('<svg');
     expect(report.results.stats.x.mean).toBe(3);
     expect(report.results.stats.x.std).toBeCloseTo(Math.sqrt(2.5), 12);
     expect(report.results.stats.y.std).toBeCloseTo(2 * Math.sqrt(2.5), 12);
