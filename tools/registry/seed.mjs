@@ -55,7 +55,7 @@ export function installedClosure(starts, { root, published }) {
 }
 
 /** Fields of an installed package.json that do not belong in a registry's version manifest. */
-const LOCAL_FIELDS = new Set(['_id', '_resolved', '_integrity', '_from', '_where', '_args', '_location', '_phantomChildren', '_requested', '_requiredBy', '_spec', '_where', '_shasum', '_inBundle', '_development', '_optional', '_npmUser']);
+const LOCAL_FIELDS = new Set(['_id', '_resolved', '_integrity', '_from', '_where', '_args', '_location', '_phantomChildren', '_requested', '_requiredBy', '_spec', '_shasum', '_inBundle', '_development', '_optional', '_npmUser']);
 
 /**
  * Writes every package of `closure` into Verdaccio's storage folder: `<storage>/<name>/package.json` (all

@@ -32,9 +32,13 @@ function run(cmd, args, { cwd, env, timeoutMs }) {
   });
 }
 
-/** The environment for user commands: none of the caller's npm_* settings, only the temporary ones. */
+/**
+ * The environment for user commands: none of the caller's npm_* settings (an `npm test` above us sets
+ * many) nor Nx task variables (the release's build is a fresh Nx run), only the temporary ones.
+ */
 function userEnv(dir, url) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'MARR_PLUGINS_FROM_CLI' && k !== 'FORCE_COLOR'));
+  const inherited = ([k]) => !/^npm_/i.test(k) && !/^NX_/.test(k) && k !== 'MARR_PLUGINS_FROM_CLI' && k !== 'FORCE_COLOR';
+  const env = Object.fromEntries(Object.entries(process.env).filter(inherited));
   return {
     ...env,
     npm_config_userconfig: join(dir, '.npmrc'),

@@ -70,6 +70,10 @@ export async function startRegistry(dir, { timeoutMs = 60_000 } = {}) {
   writeFileSync(configFile, config(dir, port));
   const bin = createRequire(import.meta.url).resolve('verdaccio/bin/verdaccio');
   const child = spawn(process.execPath, [bin, '--config', configFile], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } });
+  // If this process ends without stop() (a killed test run), Verdaccio goes with it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   let log = '';
   child.stdout.on('data', (d) => (log += d));
   child.stderr.on('data', (d) => (log += d));
