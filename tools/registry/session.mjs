@@ -60,6 +60,17 @@ function userEnv(dir, url) {
 }
 
 /**
+ * The third-party devDependencies of a plugin made by `marr create-plugin` (typescript, vitest, ...), read
+ * from the CLI's own template (built marr-cli), so the registry holds what the scaffold's `npm install` needs.
+ */
+export async function scaffoldDevDependencies() {
+  const { pluginFiles } = await import('marr-cli');
+  const manifest = JSON.parse(pluginFiles({ packageName: 'scaffold-probe', coreRange: '^0.0.0' })['package.json']);
+  const published = new Set(publicPackages().map((p) => p.manifest.name));
+  return Object.keys(manifest.devDependencies ?? {}).filter((name) => !published.has(name));
+}
+
+/**
  * Starts a session: a temporary folder (outside the repository) holding the registry, the .npmrc, the
  * npm cache and the user's folders. `installs` are the packages the user will install (e.g. marr-cli,
  * @marr/probes) and `extra` further third-party names (the scaffold's devDependencies): their installed

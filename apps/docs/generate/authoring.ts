@@ -51,10 +51,11 @@ export async function authoringExample(): Promise<AuthoringExample> {
   rmSync(root, { recursive: true, force: true });
   mkdirSync(join(root, 'out'), { recursive: true });
   // Plain JavaScript workspace tools, loaded at run time from the repository (not bundled).
-  const { openSession } = (await import(pathToFileURL(join(repoRoot, 'tools/registry/session.mjs')).href)) as {
+  const { openSession, scaffoldDevDependencies } = (await import(pathToFileURL(join(repoRoot, 'tools/registry/session.mjs')).href)) as {
     openSession(options: { installs: string[]; extra: string[] }): Promise<Session>;
+    scaffoldDevDependencies(): Promise<string[]>;
   };
-  const session = await openSession({ installs: ['marr-cli'], extra: ['typescript', 'vitest', '@types/node'] });
+  const session = await openSession({ installs: ['marr-cli'], extra: await scaffoldDevDependencies() });
   try {
     const tidy = (text: string) =>
       text

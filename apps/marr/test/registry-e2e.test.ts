@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain JavaScript module of the workspace tools, without type declarations
-import { openSession } from '../../../tools/registry/session.mjs';
+import { openSession, scaffoldDevDependencies } from '../../../tools/registry/session.mjs';
 // @ts-expect-error as above
 import { publicPackages, repoRoot } from '../../../tools/registry/workspace.mjs';
 
@@ -57,8 +57,6 @@ interface Analysis {
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 const probesManifest = readJson(join(repoRoot, 'packages/probes/package.json')) as { version: string; marr: { analyses: Analysis[] } };
 const cliMain = join(repoRoot, 'apps/cli/dist/main.js');
-/** The scaffold's devDependencies that come from the registry (what its `npm install` needs besides @marr/core). */
-const scaffoldDevDeps = ['typescript', 'vitest', '@types/node'];
 
 let session: Session;
 let user: string;
@@ -73,7 +71,8 @@ function normals(seed: number) {
 
 beforeAll(async () => {
   started = Date.now();
-  session = (await openSession({ installs: ['marr-cli', '@marr/probes'], extra: scaffoldDevDeps })) as Session;
+  // The registry also holds the scaffold's devDependencies (typescript, vitest, ...), read from the CLI's template.
+  session = (await openSession({ installs: ['marr-cli', '@marr/probes'], extra: await scaffoldDevDependencies() })) as Session;
 }, 300_000);
 
 afterAll(async () => {
