@@ -135,6 +135,8 @@ export function createProgram(version: string): Command {
     .description('write a new plugin package with an example analysis, its test, README and build')
     .argument('<name>', 'npm package name')
     .option('--dir <dir>', 'parent folder (default: the current folder)')
+    .option('--local <checkout>', 'take @marr/core from this marr checkout (a file: link), e.g. before it is published')
+    .option('--no-local', 'take @marr/core from the registry even when this marr runs from a checkout')
     .action(async (name, opts) => (await import('./commands/create-plugin.js')).createPluginCommand(name, opts));
 
   program

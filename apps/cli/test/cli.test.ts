@@ -204,6 +204,32 @@ describe('marr models / schema / create-plugin', () => {
     expectUsageError(marr(['create-plugin', 'apps', '--dir', repoRoot]), /already exists/);
     expectUsageError(marr(['create-plugin', 'demo', '--dir', '/proc']), /--dir .* is on the virtual filesystem \/proc/);
   });
+
+  it('links @marr/core to the checkout it runs from (or to --local), says so, and takes registry versions with --no-local', () => {
+    const parent = scratchProject({});
+    const root = repoRoot.replace(/\/$/, '');
+    const core = join(root, 'packages/core');
+    const coreVersion = JSON.parse(readFileSync(join(core, 'package.json'), 'utf8')).version;
+    const manifest = (name: string) => JSON.parse(readFileSync(join(parent, name, 'package.json'), 'utf8'));
+
+    const detected = marr(['create-plugin', 'detected', '--dir', parent]);
+    expect(detected.status).toBe(0);
+    expect(detected.stdout).toContain(`@marr/core: linked to the marr checkout at ${root} (file:${core}; this marr runs from that checkout; --no-local for registry versions)`);
+    expect(manifest('detected').devDependencies['@marr/core']).toBe(`file:${core}`);
+    expect(manifest('detected').peerDependencies['@marr/core']).toBe(`^${coreVersion}`);
+
+    const local = marr(['create-plugin', 'local', '--dir', parent, '--local', join(root, 'apps', '..')]);
+    expect(local.stdout).toContain(`(file:${core}; --local)`);
+
+    const registry = marr(['create-plugin', 'registry', '--dir', parent, '--no-local']);
+    expect(registry.stdout).toContain(`@marr/core: ^${coreVersion} from the npm registry`);
+    expect(manifest('registry').devDependencies['@marr/core']).toBe(`^${coreVersion}`);
+  });
+
+  it('refuses a --local path that is not a marr checkout, naming the fix', () => {
+    expectUsageError(marr(['create-plugin', 'x', '--local', fixtures]), /--local .* is not a marr checkout .*give the repository root/);
+    expectUsageError(marr(['create-plugin', 'x', '--local', '/nonexistent-marr']), /--local \/nonexistent-marr: .* does not exist/);
+  });
 });
 
 describe('marr.config.js', () => {

@@ -87,20 +87,33 @@ export interface HookPointTable {
 }
 
 /** The plugin authoring guide's example, created, built, listed and run while the site was generated. */
+/** One command of the authoring example: what was typed, in which folder (relative), what it printed. */
+export interface AuthoringStep {
+  command: string;
+  where: string;
+  output: string;
+}
+
+/** The plugin authoring guide's example, captured through a local registry (see generate/authoring.ts). */
 export interface AuthoringExample {
   packageName: string;
   folder: string;
   analysisId: string;
-  createCommand: string;
-  createOutput: string;
+  /** The local registry: the address shown for it, how many third-party tarballs it was seeded with, what the release published. */
+  registry: { shownUrl: string; seededTarballs: number; published: string[] };
+  /** The user's project: `npm init -y`, `npm install marr-cli`. */
+  setup: AuthoringStep[];
+  create: AuthoringStep;
   files: { path: string; text: string }[];
-  /** `vitest run` in the plugin's folder. */
-  testOutput: string;
-  config: string;
-  pluginsOutput: string;
-  describeOutput: string;
-  runCommand: string;
-  runOutput: string;
+  /** In the plugin's folder: `npm install`, `npm test`, `npm publish`. */
+  install: AuthoringStep;
+  test: AuthoringStep;
+  publish: AuthoringStep;
+  /** In the project: `npm install <plugin>` from the registry. */
+  add: AuthoringStep;
+  plugins: AuthoringStep;
+  describe: AuthoringStep;
+  run: AuthoringStep;
   /** Paths relative to generated/. */
   reportJson: string;
   reportHtml: string;

@@ -7,6 +7,11 @@ export interface TemplateOptions {
   packageName: string;
   /** Version range of @marr/core to depend on. */
   coreRange: string;
+  /**
+   * What the plugin's own install takes @marr/core from (its devDependency): a `file:` link to a marr
+   * checkout's package, or, by default, `coreRange` from the registry.
+   */
+  coreSource?: string;
 }
 
 /** A kebab-case analysis id prefix from a package name (`@me/marr-foo` -> `foo`). */
@@ -29,10 +34,15 @@ export function pluginFiles(opts: TemplateOptions): Record<string, string> {
     exports: { '.': { types: './dist/index.d.ts', import: './dist/index.js' }, './package.json': './package.json' },
     files: ['dist', 'README.md'],
     keywords: ['marr-plugin'],
-    scripts: { build: 'tsc -p tsconfig.build.json && node scripts/manifest.mjs', test: 'vitest run', typecheck: 'tsc -p tsconfig.json --noEmit' },
+    scripts: {
+      build: 'tsc -p tsconfig.build.json && node scripts/manifest.mjs',
+      prepack: 'npm run build',
+      test: 'vitest run',
+      typecheck: 'tsc -p tsconfig.json --noEmit',
+    },
     marr: { plugin: true, apiVersion: 1, analyses: [{ id, title: 'Column statistics', level: 'computational', summary }] },
     peerDependencies: { '@marr/core': opts.coreRange },
-    devDependencies: { '@marr/core': opts.coreRange, '@types/node': '^20.19.0', typescript: '~5.9.0', vitest: '^4.1.0' },
+    devDependencies: { '@marr/core': opts.coreSource ?? opts.coreRange, '@types/node': '^20.19.0', typescript: '~5.9.0', vitest: '^4.1.0' },
   };
   const tsconfig = {
     compilerOptions: {
@@ -175,6 +185,7 @@ marr run ${id} --data table.csv --out out/
 npm install
 npm run build
 npm test
+npm publish        # builds first (prepack), then publishes to your registry
 \`\`\`
 
 Analyses are declared in \`src/\`; \`npm run build\` generates the \`"marr"\` manifest in \`package.json\` from the
