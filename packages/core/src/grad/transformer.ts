@@ -131,12 +131,11 @@ async function attentionForward(ctx: GradForwardContext, x: FloatArray, at: { sl
   const wqkv = ctx.w.qkv(at.layer);
   const qkv = await linearForward(k, x, wqkv, ctx.w.qkvBias(at.layer), rows, d, width);
   const q0 = k.alloc(rows * H * dh), k0 = k.alloc(rows * K * dh), v0 = k.alloc(rows * K * dh);
-  const nq = H * dh, nk = K * dh;
   for (let r = 0; r < rows; r++) {
-    const o = r * width, oq = r * nq, ok = r * nk;
-    for (let j = 0; j < nq; j++) q0[oq + j] = qkv[o + j];
-    for (let j = 0; j < nk; j++) k0[ok + j] = qkv[o + nq + j];
-    for (let j = 0; j < nk; j++) v0[ok + j] = qkv[o + nq + nk + j];
+    const o = r * width;
+    q0.set(qkv.subarray(o, o + H * dh), r * H * dh);
+    k0.set(qkv.subarray(o + H * dh, o + (H + K) * dh), r * K * dh);
+    v0.set(qkv.subarray(o + (H + K) * dh, o + width), r * K * dh);
   }
   const dW = ['W_Q', 'W_K', 'W_V'].map((n) => wg(ctx, wp + n));
   const dB = ['b_Q', 'b_K', 'b_V'].map((n) => wg(ctx, wp + n));
@@ -146,10 +145,10 @@ async function attentionForward(ctx: GradForwardContext, x: FloatArray, at: { sl
     if (!dq && !dk && !dv) return;
     const dqkv = k.alloc(rows * width);
     for (let r = 0; r < rows; r++) {
-      const o = r * width, oq = r * nq, ok = r * nk;
-      if (dq) for (let j = 0; j < nq; j++) dqkv[o + j] = dq[oq + j];
-      if (dk) for (let j = 0; j < nk; j++) dqkv[o + nq + j] = dk[ok + j];
-      if (dv) for (let j = 0; j < nk; j++) dqkv[o + nq + nk + j] = dv[ok + j];
+      const o = r * width;
+      if (dq) dqkv.set(dq.subarray(r * H * dh, (r + 1) * H * dh), o);
+      if (dk) dqkv.set(dk.subarray(r * K * dh, (r + 1) * K * dh), o + H * dh);
+      if (dv) dqkv.set(dv.subarray(r * K * dh, (r + 1) * K * dh), o + (H + K) * dh);
     }
     const dwFused = wantW ? k.alloc(d * width) : null;
     const dbFused = wantB ? k.alloc(width) : null;
