@@ -15,9 +15,9 @@ import {
   softmaxBackward, softmaxForward, type AttentionShape,
 } from './layers/attention.js';
 import { embeddingBackward, embeddingForward } from './layers/embedding.js';
-import { layernormApplyBackward, layernormApplyForward, layernormScaleBackward, layernormScaleForward } from './layers/layernorm.js';
+import { layernormApplyBackward, layernormApplyForward, layernormBackward, layernormScaleBackward, layernormScaleForward } from './layers/layernorm.js';
 import { linearBackward, linearForward } from './layers/linear.js';
-import { rmsnormApplyBackward, rmsnormApplyForward, rmsnormScaleBackward, rmsnormScaleForward } from './layers/rmsnorm.js';
+import { rmsnormApplyBackward, rmsnormApplyForward, rmsnormBackward, rmsnormScaleBackward, rmsnormScaleForward } from './layers/rmsnorm.js';
 import { rotaryApply, type RotaryTables } from './layers/rotary.js';
 
 export interface GradForwardContext {
@@ -47,33 +47,43 @@ function wg(ctx: GradForwardContext, name: string): FloatArray | null {
 }
 
 /** out = a + b (+ c), recording the backward (the gradient passes unchanged to each summand). */
-function addValues(ctx: GradForwardContext, ...xs: FloatArray[]): FloatArray {
+function addValues(ctx: GradForwardContext, ...xs: [FloatArray, FloatArray, FloatArray?]): FloatArray {
   const out = ctx.k.alloc(xs[0].length);
-  for (const x of xs) for (let i = 0; i < out.length; i++) out[i] += x[i];
+  const [a, b, c] = xs;
+  if (c) for (let i = 0; i < out.length; i++) out[i] = a[i] + b[i] + c[i];
+  else for (let i = 0; i < out.length; i++) out[i] = a[i] + b[i];
   ctx.tape.record(() => {
     const g = ctx.tape.take(out);
     // the first summand may keep the array itself: nothing reads the sum's gradient after this step
-    if (g) xs.forEach((x, i) => ctx.tape.accumulate(x, g, i === 0));
+    if (g) xs.forEach((x, i) => { if (x) ctx.tape.accumulate(x, g, i === 0); });
   });
   return out;
 }
 
-/** A norm (ln1, ln2 or ln_final) with its two hook points `hook_scale` and `hook_normalized`. */
+/**
+ * A norm (ln1, ln2 or ln_final) with its two hook points `hook_scale` and `hook_normalized`. When nothing
+ * reads or hooks `hook_scale`, the scale is a plain function of x and one fused backward step replaces the
+ * two (scale, then apply).
+ */
 async function normForward(ctx: GradForwardContext, x: FloatArray, base: string, weightPrefix: string, at: PointPlace): Promise<FloatArray> {
   const { cfg, k, tape, points } = ctx;
   const d = cfg.dModel;
   const rows = x.length / d;
   const layer = cfg.normType === 'layernorm';
+  const scaleName = `${base}.hook_scale`;
+  const fused = !points.wanted(scaleName);
   const scale = k.alloc(rows);
   if (layer) layernormScaleForward(scale, x, rows, d, cfg.normEps);
   else rmsnormScaleForward(scale, x, rows, d, cfg.normEps);
-  tape.record(() => {
-    const ds = tape.take(scale);
-    if (!ds) return;
-    if (layer) layernormScaleBackward(tape.gradBuffer(x), ds, x, scale, rows, d);
-    else rmsnormScaleBackward(tape.gradBuffer(x), ds, x, scale, rows, d);
-  });
-  const s = await points.point(`${base}.hook_scale`, scale, [ctx.batch, ctx.seq, 1], at);
+  if (!fused) {
+    tape.record(() => {
+      const ds = tape.take(scale);
+      if (!ds) return;
+      if (layer) layernormScaleBackward(tape.gradBuffer(x), ds, x, scale, rows, d);
+      else rmsnormScaleBackward(tape.gradBuffer(x), ds, x, scale, rows, d);
+    });
+  }
+  const s = await points.point(scaleName, scale, [ctx.batch, ctx.seq, 1], at);
   const w = ctx.w.get(`${weightPrefix}.w`);
   const b = layer ? ctx.w.optional(`${weightPrefix}.b`) : null;
   const y = k.alloc(x.length);
@@ -84,7 +94,10 @@ async function normForward(ctx: GradForwardContext, x: FloatArray, base: string,
   const idx = tape.record(() => {
     const dy = tape.take(y);
     if (!dy) return;
-    if (layer) layernormApplyBackward(tape.gradBuffer(x), tape.gradBuffer(s), dw, db, dy, x, s, w, rows, d);
+    if (fused) {
+      if (layer) layernormBackward(tape.gradBuffer(x), dw, db, dy, x, s, w, rows, d);
+      else rmsnormBackward(tape.gradBuffer(x), dw, dy, x, s, w, rows, d);
+    } else if (layer) layernormApplyBackward(tape.gradBuffer(x), tape.gradBuffer(s), dw, db, dy, x, s, w, rows, d);
     else rmsnormApplyBackward(tape.gradBuffer(x), tape.gradBuffer(s), dw, dy, x, s, w, rows, d);
   });
   if (dw || db) points.need(idx);
@@ -158,20 +171,22 @@ async function attentionForward(ctx: GradForwardContext, x: FloatArray, at: { sl
   const v = await points.point(hp + 'hook_v', v0, kvShape, at);
   if (ctx.rotary) {
     const rot = ctx.rotary;
-    const rotate = (src: FloatArray, heads: number): FloatArray => {
-      const out = k.alloc(src.length);
+    // in place when nothing but the rotation reads the unrotated value (its gradient is then rotated in place too)
+    const rotate = (src: FloatArray, heads: number, srcName: string): FloatArray => {
+      const inPlace = src !== q0 && src !== k0 ? false : !points.wanted(srcName);
+      const out = inPlace ? src : k.alloc(src.length);
       rotaryApply(out, src, rows, heads, dh, rot, 1);
       tape.record(() => {
         const g = tape.take(out);
         if (!g) return;
-        const back = k.alloc(g.length);
-        rotaryApply(back, g, rows, heads, dh, rot, -1);
-        tape.accumulate(src, back, true);
+        // the gradient taken from the tape is ours: rotate it back in place
+        rotaryApply(g, g, rows, heads, dh, rot, -1);
+        tape.accumulate(src, g, true);
       });
       return out;
     };
-    q = await points.point(hp + 'hook_rot_q', rotate(q, H), qShape, at);
-    kk = await points.point(hp + 'hook_rot_k', rotate(kk, K), kvShape, at);
+    q = await points.point(hp + 'hook_rot_q', rotate(q, H, hp + 'hook_q'), qShape, at);
+    kk = await points.point(hp + 'hook_rot_k', rotate(kk, K, hp + 'hook_k'), kvShape, at);
   }
   const qh = gatherHeads(k, q, shape, H);
   const kh = gatherHeads(k, kk, shape, K);
@@ -182,8 +197,8 @@ async function attentionForward(ctx: GradForwardContext, x: FloatArray, at: { sl
   const separate = points.wanted(scoresName) || points.wanted(patternName);
   const scores0 = separate ? await scoresForward(k, qh, kh, ctx.allowed, shape) : await causalAttentionPattern(k, qh, kh, ctx.allowed, shape);
   const patternShape = [B, H, T, T];
-  const scoresToQk = async (ds: FloatArray) => {
-    const { dqh, dkh } = await scoresBackward(k, ds, qh, kh, shape);
+  const scoresToQk = async (ds: FloatArray, prescaled: boolean) => {
+    const { dqh, dkh } = await scoresBackward(k, ds, qh, kh, shape, prescaled);
     tape.accumulate(qFinal, scatterHeads(k, dqh, shape, H), true);
     tape.accumulate(kFinal, scatterHeads(k, dkh, shape, K), true);
   };
@@ -191,7 +206,7 @@ async function attentionForward(ctx: GradForwardContext, x: FloatArray, at: { sl
   if (separate) {
     tape.record(async () => {
       const ds = tape.take(scores0);
-      if (ds) await scoresToQk(ds);
+      if (ds) await scoresToQk(ds, false);
     });
     const scores = await points.point(scoresName, scores0, patternShape, at);
     const p0 = k.alloc(scores.length);
@@ -206,7 +221,7 @@ async function attentionForward(ctx: GradForwardContext, x: FloatArray, at: { sl
     const p0 = scores0;
     tape.record(async () => {
       const dp = tape.take(p0);
-      if (dp) await scoresToQk(softmaxBackward(dp, dp, p0, ctx.allowed, shape, { rowLive: ctx.rowLive }));
+      if (dp) await scoresToQk(softmaxBackward(dp, dp, p0, ctx.allowed, shape, { rowLive: ctx.rowLive }, 1 / Math.sqrt(dh)), true);
     });
     pattern = p0;
   }

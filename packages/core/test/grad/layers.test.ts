@@ -11,9 +11,9 @@ import {
 } from '../../src/grad/layers/attention.js';
 import { crossEntropyForwardBackward } from '../../src/grad/layers/cross-entropy.js';
 import { embeddingBackward, embeddingForward } from '../../src/grad/layers/embedding.js';
-import { layernormApplyBackward, layernormApplyForward, layernormScaleBackward, layernormScaleForward } from '../../src/grad/layers/layernorm.js';
+import { layernormApplyBackward, layernormApplyForward, layernormBackward, layernormScaleBackward, layernormScaleForward } from '../../src/grad/layers/layernorm.js';
 import { linearBackward, linearForward } from '../../src/grad/layers/linear.js';
-import { rmsnormApplyBackward, rmsnormApplyForward, rmsnormScaleBackward, rmsnormScaleForward } from '../../src/grad/layers/rmsnorm.js';
+import { rmsnormApplyBackward, rmsnormApplyForward, rmsnormBackward, rmsnormScaleBackward, rmsnormScaleForward } from '../../src/grad/layers/rmsnorm.js';
 import { rotaryApply, rotaryTables } from '../../src/grad/layers/rotary.js';
 import { direction, dot } from './helpers.js';
 
@@ -94,6 +94,13 @@ describe('layer forward/backward pairs (float64 finite differences)', () => {
         return y;
       };
       await check({ ...inputs, s: frozen }, apply, (r, x) => { const { dx, ds } = backward(r, x, x.s); return { x: dx, s: ds }; });
+      // the fused one-pass backward of the whole norm (what runWithGrad uses when nothing hooks the scale)
+      await check(inputs, full, (r, { x, w }): Record<string, FloatArray> => {
+        const s = zeros(rows); scaleF(s, x, rows, d, eps);
+        const dx = zeros(rows * d), dw = zeros(d), db = zeros(d);
+        if (kind === 'layernorm') layernormBackward(dx, dw, db, r, x, s, w, rows, d); else rmsnormBackward(dx, dw, r, x, s, w, rows, d);
+        return kind === 'layernorm' ? { x: dx, w: dw, b: db } : { x: dx, w: dw };
+      });
     });
   }
 
@@ -145,8 +152,9 @@ describe('layer forward/backward pairs (float64 finite differences)', () => {
       const dwO = zeros(wO.length);
       const dzh = await headResultsBackward(k, r, zh, wO, dwO, s, d);
       const { dpattern, dvh } = await mixBackward(k, dzh, p, vh, s);
-      const ds = softmaxBackward(new Float64Array(p.length), dpattern, p, allowed, s, { rowLive: liveRows(allowed, B, T) });
-      const { dqh, dkh } = await scoresBackward(k, ds, qh, kh, s);
+      // the 1/√dh of the scores folded into the softmax backward (as runWithGrad's one-pass path does)
+      const ds = softmaxBackward(new Float64Array(p.length), dpattern, p, allowed, s, { rowLive: liveRows(allowed, B, T) }, 1 / Math.sqrt(dh));
+      const { dqh, dkh } = await scoresBackward(k, ds, qh, kh, s, true);
       return { q: scatterHeads(k, dqh, s, H), kk: scatterHeads(k, dkh, s, K), v: scatterHeads(k, dvh, s, K), wO: dwO };
     });
     // the separate steps (something reads the scores or the pattern): scores, general softmax, their backward

@@ -122,14 +122,20 @@ export async function causalAttentionPattern(k: Kernels, qh: FloatArray, kh: Flo
   return p;
 }
 
-/** dqh = dscores·kh/√dh, dkh = dscoresᵀ·qh/√dh (dscores is zero at masked entries). */
-export async function scoresBackward(k: Kernels, dscores: FloatArray, qh: FloatArray, kh: FloatArray, s: AttentionShape): Promise<{ dqh: FloatArray; dkh: FloatArray }> {
+/**
+ * dqh = dscores·kh/√dh, dkh = dscoresᵀ·qh/√dh (dscores is zero at masked entries). `prescaled`: dscores
+ * already carries the 1/√dh factor (softmaxBackward's `scale`), so the products are the result as they are.
+ */
+export async function scoresBackward(
+  k: Kernels, dscores: FloatArray, qh: FloatArray, kh: FloatArray, s: AttentionShape, prescaled = false,
+): Promise<{ dqh: FloatArray; dkh: FloatArray }> {
   const { batch, seq: T, nHeads: H, dHead: dh } = s;
   const scale = 1 / Math.sqrt(dh);
   const [dqh, dkh] = await Promise.all([
     k.batchedMatmul(dscores, kh, batch * H, { m: T, k: T, n: dh }),
     k.batchedMatmul(dscores, qh, batch * H, { m: T, k: T, n: dh, transA: true }),
   ]);
+  if (prescaled) return { dqh, dkh };
   for (let i = 0; i < dqh.length; i++) dqh[i] *= scale;
   for (let i = 0; i < dkh.length; i++) dkh[i] *= scale;
   return { dqh, dkh };
@@ -155,9 +161,11 @@ export function softmaxForward(out: FloatArray, scores: FloatArray, rows: number
  * dscores = p ⊙ (dp − Σ p⊙dp), zero at masked entries (constants). `causal`: the pattern came from
  * `causalAttentionPattern` (nothing after the query has weight, masked keys weigh exactly 0), so only keys
  * 0..t are visited and only fully masked rows (`rowLive` 0) need zeroing. `out` may be `dpattern` (in place).
+ * `scale` multiplies the result (the 1/√dh of the scores folded in, so scoresBackward skips it).
  */
 export function softmaxBackward(
   out: FloatArray, dpattern: FloatArray, pattern: FloatArray, allowed: Uint8Array, s: AttentionShape, causal: { rowLive: Uint8Array } | null = null,
+  scale = 1,
 ): FloatArray {
   const { batch, seq: T, nHeads: H } = s;
   for (let b = 0; b < batch; b++)
@@ -171,14 +179,14 @@ export function softmaxBackward(
           }
           let pdp = 0;
           for (let u = 0; u <= t; u++) pdp += pattern[o + u] * dpattern[o + u];
-          for (let u = 0; u <= t; u++) out[o + u] = pattern[o + u] * (dpattern[o + u] - pdp);
+          for (let u = 0; u <= t; u++) out[o + u] = pattern[o + u] * (dpattern[o + u] - pdp) * scale;
           for (let u = t + 1; u < T; u++) out[o + u] = 0;
           continue;
         }
         const a = (b * T + t) * T;
         let pdp = 0;
         for (let u = 0; u < T; u++) pdp += pattern[o + u] * dpattern[o + u];
-        for (let u = 0; u < T; u++) out[o + u] = allowed[a + u] ? pattern[o + u] * (dpattern[o + u] - pdp) : 0;
+        for (let u = 0; u < T; u++) out[o + u] = allowed[a + u] ? pattern[o + u] * (dpattern[o + u] - pdp) * scale : 0;
       }
   return out;
 }

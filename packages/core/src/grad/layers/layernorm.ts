@@ -74,3 +74,36 @@ export function layernormApplyBackward(
     }
   }
 }
+
+/**
+ * The whole norm's backward in one pass, for when nothing hooks the scale (it is then a function of x):
+ * with x̂ = (x − mean x)/s and g = w⊙dy/s:  dx += g − mean(g) − x̂·Σ_j(g_j x̂_j)/d;  dw += Σ dy⊙x̂;  db += Σ dy. Equals layernormApplyBackward followed
+ * by layernormScaleBackward. Null buffers are skipped.
+ */
+export function layernormBackward(
+  dx: FloatArray | null, dw: FloatArray | null, db: FloatArray | null,
+  dy: FloatArray, x: FloatArray, scale: FloatArray, w: FloatArray, rows: number, d: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * d;
+    let m = 0;
+    for (let j = 0; j < d; j++) m += x[o + j];
+    m /= d;
+    const inv = 1 / scale[r];
+    let gMean = 0;
+    let gx = 0;
+    for (let j = 0; j < d; j++) {
+      const g = w[j] * dy[o + j] * inv;
+      gMean += g;
+      gx += g * (x[o + j] - m) * inv;
+    }
+    gMean /= d;
+    gx /= d;
+    for (let j = 0; j < d; j++) {
+      const xh = (x[o + j] - m) * inv;
+      if (dx) dx[o + j] += w[j] * dy[o + j] * inv - gMean - xh * gx;
+      if (dw) dw[j] += dy[o + j] * xh;
+      if (db) db[j] += dy[o + j];
+    }
+  }
+}

@@ -49,3 +49,22 @@ export function rmsnormApplyBackward(
     if (dscale) dscale[r] -= dot * inv * inv;
   }
 }
+
+/**
+ * The whole norm's backward in one pass, for when nothing hooks the scale (it is then a function of x):
+ * dx += s⁻¹·w⊙dy − x·s⁻³·Σ_j(w_j dy_j x_j)/d;  dw += Σ dy⊙x/s. Equals rmsnormApplyBackward followed by
+ * rmsnormScaleBackward. Null buffers are skipped.
+ */
+export function rmsnormBackward(
+  dx: FloatArray | null, dw: FloatArray | null, dy: FloatArray, x: FloatArray, scale: FloatArray, w: FloatArray, rows: number, d: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * d;
+    const inv = 1 / scale[r];
+    let dot = 0;
+    for (let j = 0; j < d; j++) dot += w[j] * dy[o + j] * x[o + j];
+    const c = (inv * inv * inv * dot) / d;
+    if (dx) for (let j = 0; j < d; j++) dx[o + j] += inv * w[j] * dy[o + j] - x[o + j] * c;
+    if (dw) for (let j = 0; j < d; j++) dw[j] += dy[o + j] * x[o + j] * inv;
+  }
+}
