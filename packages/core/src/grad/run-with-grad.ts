@@ -7,11 +7,12 @@ import type { Backend } from '../backend/backend.js';
 import { MarrUsageError } from '../analysis/errors.js';
 import { ActivationCache } from '../model/activation-cache.js';
 import type { ModelConfig } from '../model/config.js';
-import { HookRegistry } from '../model/hook-registry.js';
+import { cacheFilterPredicate, HookRegistry } from '../model/hook-registry.js';
 import { hookPointNames, hookPointShape, hookPointSpec, nearestName, unknownNameError } from '../model/hook-points.js';
 import { positionIds, prepareTokens } from '../model/input.js';
+import { checkContext } from '../model/layers/embed.js';
 import { isTokenBatch } from '../model/token-batch.js';
-import type { CacheFilter, GradHook, GradResult, Hook, IndexedTensor, LayerSchedule, OptInGroup, RunWithGradOptions, TokenInput } from '../model/types.js';
+import type { GradHook, GradResult, Hook, IndexedTensor, LayerSchedule, OptInGroup, RunWithGradOptions, TokenInput } from '../model/types.js';
 import { WEIGHT_ALIASES, type WeightMap } from '../model/weights.js';
 import { indexed } from '../tensor/indexing.js';
 import { intTensor, type Float32Tensor } from '../tensor/tensor.js';
@@ -38,14 +39,6 @@ const OPTIONS: readonly (keyof RunWithGradOptions)[] = ['metric', 'wrt', 'hooks'
 
 function isGradHook(h: Hook | GradHook): h is GradHook {
   return h !== null && typeof h === 'object' && (h as { grad?: unknown }).grad !== undefined;
-}
-
-function keepFn(filter: CacheFilter | undefined): (name: string) => boolean {
-  if (filter === undefined || filter === false) return () => false;
-  if (filter === true) return () => true;
-  if (typeof filter === 'function') return filter;
-  const s = new Set(filter);
-  return (n) => s.has(n);
 }
 
 function toFloat32(data: FloatArray): Float32Array {
@@ -164,13 +157,11 @@ export async function runWithGrad(model: GradModel, tokens: TokenInput, options:
   const input = prepareTokens(batchInput ? batchInput.tokens : (tokens as TokenInput), batchInput ? batchInput.attentionMask : options.attentionMask, cfg.dVocab);
   const { batch: B, seq: T } = input;
   const positions = positionIds(input.mask, B, T, new Array<number>(B).fill(0));
-  if (cfg.positional === 'learned') {
-    for (const p of positions.data) if (p >= cfg.nCtx) throw new RangeError(`the sequence is longer than the model's context of ${cfg.nCtx} positions; shorten the input`);
-  }
+  if (cfg.positional === 'learned') checkContext({ cfg }, positions);
   if (T > cfg.nCtx) throw new RangeError(`runWithGrad: sequence length ${T} exceeds the model's context of ${cfg.nCtx} positions; shorten the input`);
 
   // the forward hooks and cache (the metric's reads are cached too)
-  const userKeep = keepFn(options.cache);
+  const userKeep = cacheFilterPredicate(options.cache);
   if (Array.isArray(options.cache)) for (const n of options.cache as string[]) if (!hookPointFor(cfg, n, slots)) throw unknownNameError('hook point', n, allNames(), '(in the cache list)');
   const reads = new Set(metric.reads ?? []);
   const registry = new HookRegistry({

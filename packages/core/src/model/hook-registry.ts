@@ -44,6 +44,15 @@ function hookKind(h: Hook): { kind: 'observe' | 'edit'; fn: unknown } {
   return r.observe !== undefined ? { kind: 'observe', fn: r.observe } : { kind: 'edit', fn: r.edit ?? r.fn };
 }
 
+/** Whether a cache filter (true, false, a list of names or a predicate) keeps a hook point's value. */
+export function cacheFilterPredicate(filter: CacheFilter | undefined): (name: string) => boolean {
+  if (filter === undefined || filter === false) return () => false;
+  if (filter === true) return () => true;
+  if (typeof filter === 'function') return filter;
+  const s = new Set(filter);
+  return (n) => s.has(n);
+}
+
 export class HookRegistry {
   private readonly hooks = new Map<string, RegisteredHook[]>();
   private readonly keep: (name: string) => boolean;
@@ -84,14 +93,8 @@ export class HookRegistry {
       this.hooks.set(h.name, list);
     }
     const filter = opts.cache;
-    if (filter === undefined || filter === false) this.keep = () => false;
-    else if (filter === true) this.keep = () => true;
-    else if (typeof filter === 'function') this.keep = filter;
-    else {
-      for (const n of filter) check(n);
-      const s = new Set(filter);
-      this.keep = (n) => s.has(n);
-    }
+    if (Array.isArray(filter)) for (const n of filter) check(n);
+    this.keep = cacheFilterPredicate(filter);
     this.optIn = groups;
   }
 

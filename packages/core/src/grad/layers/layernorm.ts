@@ -6,13 +6,18 @@
  */
 import type { FloatArray } from '../kernels.js';
 
+/** The mean of x[o .. o + d). */
+function rowMean(x: FloatArray, o: number, d: number): number {
+  let m = 0;
+  for (let j = 0; j < d; j++) m += x[o + j];
+  return m / d;
+}
+
 /** scale[r] = sqrt(var(x_r) + eps). */
 export function layernormScaleForward(scale: FloatArray, x: FloatArray, rows: number, d: number, eps: number): void {
   for (let r = 0; r < rows; r++) {
     const o = r * d;
-    let m = 0;
-    for (let j = 0; j < d; j++) m += x[o + j];
-    m /= d;
+    const m = rowMean(x, o, d);
     let v = 0;
     for (let j = 0; j < d; j++) v += (x[o + j] - m) * (x[o + j] - m);
     scale[r] = Math.sqrt(v / d + eps);
@@ -23,9 +28,7 @@ export function layernormScaleForward(scale: FloatArray, x: FloatArray, rows: nu
 export function layernormScaleBackward(dx: FloatArray, dscale: FloatArray, x: FloatArray, scale: FloatArray, rows: number, d: number): void {
   for (let r = 0; r < rows; r++) {
     const o = r * d;
-    let m = 0;
-    for (let j = 0; j < d; j++) m += x[o + j];
-    m /= d;
+    const m = rowMean(x, o, d);
     const c = dscale[r] / (d * scale[r]);
     for (let j = 0; j < d; j++) dx[o + j] += c * (x[o + j] - m);
   }
@@ -35,9 +38,7 @@ export function layernormScaleBackward(dx: FloatArray, dscale: FloatArray, x: Fl
 export function layernormApplyForward(y: FloatArray, x: FloatArray, scale: FloatArray, w: FloatArray, b: FloatArray | null, rows: number, d: number): void {
   for (let r = 0; r < rows; r++) {
     const o = r * d;
-    let m = 0;
-    for (let j = 0; j < d; j++) m += x[o + j];
-    m /= d;
+    const m = rowMean(x, o, d);
     const inv = 1 / scale[r];
     for (let j = 0; j < d; j++) y[o + j] = (x[o + j] - m) * inv * w[j] + (b ? b[j] : 0);
   }
@@ -54,9 +55,7 @@ export function layernormApplyBackward(
 ): void {
   for (let r = 0; r < rows; r++) {
     const o = r * d;
-    let m = 0;
-    for (let j = 0; j < d; j++) m += x[o + j];
-    m /= d;
+    const m = rowMean(x, o, d);
     const inv = 1 / scale[r];
     let gMean = 0;
     let gc = 0;
@@ -86,9 +85,7 @@ export function layernormBackward(
 ): void {
   for (let r = 0; r < rows; r++) {
     const o = r * d;
-    let m = 0;
-    for (let j = 0; j < d; j++) m += x[o + j];
-    m /= d;
+    const m = rowMean(x, o, d);
     const inv = 1 / scale[r];
     let gMean = 0;
     let gx = 0;

@@ -15,7 +15,7 @@ export async function embed(ctx: LayerContext, tokens: Int32Tensor, positions: I
 }
 
 /** Learned positions exist only up to the model's context. */
-export function checkContext(ctx: LayerContext, positions: Int32Tensor): void {
+export function checkContext(ctx: Pick<LayerContext, 'cfg'>, positions: Int32Tensor): void {
   const nCtx = ctx.cfg.nCtx;
   for (const p of positions.data) {
     if (p >= nCtx) throw new RangeError(`the sequence is longer than the model's context of ${nCtx} positions; shorten the input`);
