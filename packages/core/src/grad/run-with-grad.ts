@@ -184,7 +184,7 @@ export async function runWithGrad(model: GradModel, tokens: TokenInput, options:
   const logits = await gradForward({
     cfg, k, tape, points, w, weightGrads, batch: B, seq: T,
     tokens: input.tokens.data, positions: positions.data,
-    allowed, rowLive: liveRows(allowed, B, T),
+    allowed, padded: input.mask.includes(0), rowLive: liveRows(allowed, B, T),
     rotary: cfg.positional === 'rotary' ? rotaryTables(positions.data, cfg.rotaryDim, cfg.rotaryBase, cfg.rotaryStyle) : null,
     attnResult: registry.optIn.has('attnResult'),
   }, schedule);

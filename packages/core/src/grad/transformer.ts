@@ -35,6 +35,8 @@ export interface GradForwardContext {
   positions: Int32Array;
   /** [batch, seq, seq] 1 where a query may attend a key. */
   allowed: Uint8Array;
+  /** Whether any key is padding (false: `allowed` is the causal mask alone). */
+  padded: boolean;
   /** [batch, seq] 1 where a query may attend at least one key (0: a padding query, whose pattern is uniform). */
   rowLive: Uint8Array;
   rotary: RotaryTables | null;
@@ -195,7 +197,7 @@ async function attentionForward(ctx: GradForwardContext, x: FloatArray, at: { sl
   const scoresName = hp + 'hook_attn_scores', patternName = hp + 'hook_pattern';
   // when something reads the scores or the pattern they are two values; otherwise one pass makes the pattern
   const separate = points.wanted(scoresName) || points.wanted(patternName);
-  const scores0 = separate ? await scoresForward(k, qh, kh, ctx.allowed, shape) : await causalAttentionPattern(k, qh, kh, ctx.allowed, shape);
+  const scores0 = separate ? await scoresForward(k, qh, kh, ctx.allowed, shape) : await causalAttentionPattern(k, qh, kh, ctx.padded ? ctx.allowed : null, shape);
   const patternShape = [B, H, T, T];
   const scoresToQk = async (ds: FloatArray, prescaled: boolean) => {
     const { dqh, dkh } = await scoresBackward(k, ds, qh, kh, shape, prescaled);
@@ -304,7 +306,7 @@ async function mlpForward(ctx: GradForwardContext, x: FloatArray, at: { slot: nu
     post0 = activationForward(k, cfg.act, pre);
     tape.record(() => {
       const g = tape.take(post0);
-      if (g) tape.accumulate(pre, activationBackward(k, cfg.act, g, pre), true);
+      if (g) tape.accumulate(pre, activationBackward(cfg.act, g, pre), true);
     });
   }
   const post = await points.point(hp + 'hook_post', post0, shape, at);

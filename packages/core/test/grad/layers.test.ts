@@ -116,9 +116,21 @@ describe('layer forward/backward pairs (float64 finite differences)', () => {
   for (const act of ['gelu_new', 'gelu', 'silu', 'relu'] as const) {
     it(`${act}, plain and gated`, async () => {
       const n = 12;
-      await check({ pre: rand(n, 2) }, ({ pre }) => activationForward(k, act, pre), (r, { pre }) => ({ pre: activationBackward(k, act, r, pre) }));
+      // the backward steps overwrite the upstream gradient (and the sigmoid buffer): give them copies
+      await check({ pre: rand(n, 2) }, ({ pre }) => activationForward(k, act, pre), (r, { pre }) => ({ pre: activationBackward(act, r.slice(), pre) }));
       await check({ gate: rand(n, 2), lin: rand(n) }, ({ gate, lin }) => gatedForward(k, act, gate, lin),
-        (r, { gate, lin }) => { const g = gatedBackward(k, act, r, gate, lin); return { gate: g.dgate, lin: g.dlinear }; });
+        (r, { gate, lin }) => { const g = gatedBackward(k, act, r.slice(), gate, lin); return { gate: g.dgate, lin: g.dlinear }; });
+      if (act === 'silu') {
+        // with the forward's σ(gate) buffer (what runWithGrad passes): dlinear comes back in that buffer
+        await check({ gate: rand(n, 2), lin: rand(n) }, ({ gate, lin }) => gatedForward(k, act, gate, lin, zeros(n)),
+          (r, { gate, lin }) => {
+            const sigmoid = zeros(n);
+            gatedForward(k, act, gate, lin, sigmoid);
+            const g = gatedBackward(k, act, r.slice(), gate, lin, sigmoid);
+            expect(g.dlinear).toBe(sigmoid);
+            return { gate: g.dgate, lin: g.dlinear };
+          });
+      }
     });
   }
 

@@ -4,6 +4,7 @@
  * The forward values are core's own (`tensor/ops.ts`), so they equal `run()`'s.
  */
 import type { Activation } from '../../model/config.js';
+import { sigmoidInto } from '../../tensor/expf.js';
 import { activation, erf } from '../../tensor/ops.js';
 import type { FloatArray, Kernels } from '../kernels.js';
 
@@ -39,12 +40,11 @@ export function activationForward(k: Kernels, name: Activation, pre: FloatArray)
   return out;
 }
 
-/** dpre = dpost ⊙ f'(pre). */
-export function activationBackward(k: Kernels, name: Activation, dpost: FloatArray, pre: FloatArray): FloatArray {
+/** dpre = dpost ⊙ f'(pre), written over `dpost` (the caller's own gradient buffer), which is returned. */
+export function activationBackward(name: Activation, dpost: FloatArray, pre: FloatArray): FloatArray {
   const df = activationDerivative(name);
-  const d = k.alloc(pre.length);
-  for (let i = 0; i < pre.length; i++) d[i] = dpost[i] * df(pre[i]);
-  return d;
+  for (let i = 0; i < pre.length; i++) dpost[i] *= df(pre[i]);
+  return dpost;
 }
 
 /**
@@ -54,16 +54,10 @@ export function activationBackward(k: Kernels, name: Activation, dpost: FloatArr
 export function gatedForward(k: Kernels, name: Activation, gate: FloatArray, linear: FloatArray, sigmoid?: FloatArray): FloatArray {
   const out = k.alloc(gate.length);
   if (name === 'silu') {
-    // core's silu(v) = v / (1 + e^−v), inlined
-    if (sigmoid) {
-      for (let i = 0; i < gate.length; i++) {
-        const sg = 1 / (1 + Math.exp(-gate[i]));
-        sigmoid[i] = sg;
-        out[i] = gate[i] * sg * linear[i];
-      }
-    } else {
-      for (let i = 0; i < gate.length; i++) out[i] = (gate[i] / (1 + Math.exp(-gate[i]))) * linear[i];
-    }
+    // silu(v) = v·σ(v)
+    const sg = sigmoid ?? k.alloc(gate.length);
+    sigmoidInto(sg, gate);
+    for (let i = 0; i < gate.length; i++) out[i] = gate[i] * sg[i] * linear[i];
     return out;
   }
   const f = activation(name);
@@ -71,29 +65,34 @@ export function gatedForward(k: Kernels, name: Activation, gate: FloatArray, lin
   return out;
 }
 
-/** dgate = dpost ⊙ linear ⊙ f'(gate);  dlinear = dpost ⊙ f(gate). */
+/**
+ * dgate = dpost ⊙ linear ⊙ f'(gate);  dlinear = dpost ⊙ f(gate). Allocates nothing the forward left
+ * behind: dgate is written over `dpost` (the caller's own gradient buffer) and, for silu with the forward's
+ * `sigmoid` buffer, dlinear over that buffer (the forward's σ(gate), read first).
+ */
 export function gatedBackward(k: Kernels, name: Activation, dpost: FloatArray, gate: FloatArray, linear: FloatArray, sigmoid?: FloatArray): { dgate: FloatArray; dlinear: FloatArray } {
   if (name === 'silu') return swigluBackward(k, dpost, gate, linear, sigmoid);
   const f = activation(name);
   const df = activationDerivative(name);
-  const dgate = k.alloc(gate.length);
   const dlinear = k.alloc(gate.length);
   for (let i = 0; i < gate.length; i++) {
-    dgate[i] = dpost[i] * linear[i] * df(gate[i]);
-    dlinear[i] = dpost[i] * f(gate[i]);
+    const d = dpost[i];
+    dlinear[i] = d * f(gate[i]);
+    dpost[i] = d * linear[i] * df(gate[i]);
   }
-  return { dgate, dlinear };
+  return { dgate: dpost, dlinear };
 }
 
 /** SwiGLU's backward (σ(g) from the forward when given): silu(g) = g·σ(g), silu'(g) = σ(g)(1 + g(1 − σ(g))). */
 function swigluBackward(k: Kernels, dpost: FloatArray, gate: FloatArray, linear: FloatArray, sigmoid?: FloatArray): { dgate: FloatArray; dlinear: FloatArray } {
-  const dgate = k.alloc(gate.length);
-  const dlinear = k.alloc(gate.length);
+  const sg = sigmoid ?? k.alloc(gate.length);
+  if (!sigmoid) sigmoidInto(sg, gate);
   for (let i = 0; i < gate.length; i++) {
     const g = gate[i];
-    const sig = sigmoid ? sigmoid[i] : 1 / (1 + Math.exp(-g));
-    dlinear[i] = dpost[i] * g * sig;
-    dgate[i] = dpost[i] * linear[i] * sig * (1 + g * (1 - sig));
+    const sig = sg[i];
+    const d = dpost[i];
+    sg[i] = d * g * sig;
+    dpost[i] = d * linear[i] * sig * (1 + g * (1 - sig));
   }
-  return { dgate, dlinear };
+  return { dgate: dpost, dlinear: sg };
 }

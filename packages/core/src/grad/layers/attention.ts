@@ -12,6 +12,7 @@
  * fully masked row (a padding query), whose pattern is uniform.
  */
 import { MASKED } from '../../backend/backend.js';
+import { expShiftedInto } from '../../tensor/expf.js';
 import type { FloatArray, Kernels } from '../kernels.js';
 
 export interface AttentionShape {
@@ -87,9 +88,9 @@ export async function scoresForward(k: Kernels, qh: FloatArray, kh: FloatArray, 
 /**
  * softmax(scoresForward(...)) in one pass per row, for when nothing reads the scores: keys after the
  * query and padding keys get weight 0, and a fully masked row (a padding query) the uniform 1/seq that the
- * softmax of an all-MASKED row gives (as in `run()`).
+ * softmax of an all-MASKED row gives (as in `run()`). `allowed` null: no padding (the mask is causal only).
  */
-export async function causalAttentionPattern(k: Kernels, qh: FloatArray, kh: FloatArray, allowed: Uint8Array, s: AttentionShape): Promise<FloatArray> {
+export async function causalAttentionPattern(k: Kernels, qh: FloatArray, kh: FloatArray, allowed: Uint8Array | null, s: AttentionShape): Promise<FloatArray> {
   const { batch, seq: T, nHeads: H, dHead: dh } = s;
   const scale = 1 / Math.sqrt(dh);
   const p = await k.batchedMatmul(qh, kh, batch * H, { m: T, k: dh, n: T, transB: true });
@@ -97,6 +98,10 @@ export async function causalAttentionPattern(k: Kernels, qh: FloatArray, kh: Flo
     for (let h = 0; h < H; h++)
       for (let t = 0; t < T; t++) {
         const o = ((b * H + h) * T + t) * T;
+        if (!allowed) {
+          causalSoftmaxRow(p, o, t + 1, T, scale);
+          continue;
+        }
         const a = (b * T + t) * T;
         let max = -Infinity;
         for (let u = 0; u <= t; u++) {
@@ -120,6 +125,19 @@ export async function causalAttentionPattern(k: Kernels, qh: FloatArray, kh: Flo
         for (let u = t + 1; u < T; u++) p[o + u] = 0;
       }
   return p;
+}
+
+/** Softmax of scale·p[o .. o + n) in place, zeros in p[o + n .. o + T) (a query row without padding keys). */
+function causalSoftmaxRow(p: FloatArray, o: number, n: number, T: number, scale: number): void {
+  let max = -Infinity;
+  for (let u = 0; u < n; u++) {
+    const x = p[o + u] * scale;
+    p[o + u] = x;
+    if (x > max) max = x;
+  }
+  const inv = 1 / expShiftedInto(p, p, o, o + n, max);
+  for (let u = 0; u < n; u++) p[o + u] *= inv;
+  p.fill(0, o + n, o + T);
 }
 
 /**
@@ -147,13 +165,8 @@ export function softmaxForward(out: FloatArray, scores: FloatArray, rows: number
     const o = r * n;
     let max = -Infinity;
     for (let u = 0; u < n; u++) if (scores[o + u] > max) max = scores[o + u];
-    let sum = 0;
-    for (let u = 0; u < n; u++) {
-      const e = Math.exp(scores[o + u] - max);
-      out[o + u] = e;
-      sum += e;
-    }
-    for (let u = 0; u < n; u++) out[o + u] /= sum;
+    const inv = 1 / expShiftedInto(out, scores, o, o + n, max);
+    for (let u = 0; u < n; u++) out[o + u] *= inv;
   }
 }
 

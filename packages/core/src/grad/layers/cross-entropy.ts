@@ -1,4 +1,5 @@
 /** Softmax cross-entropy over the vocabulary, averaged over the positions that have a target (≥ 0). */
+import { expShiftedInto } from '../../tensor/expf.js';
 import type { FloatArray } from '../kernels.js';
 
 /** Returns the mean loss, per-position losses, and dlogits (already divided by the number of targets). */
@@ -18,12 +19,7 @@ export function crossEntropyForwardBackward(
     const o = r * vocab;
     let max = -Infinity;
     for (let j = 0; j < vocab; j++) if (logits[o + j] > max) max = logits[o + j];
-    let sum = 0;
-    for (let j = 0; j < vocab; j++) {
-      const e = Math.exp(logits[o + j] - max);
-      dlogits[o + j] = e;
-      sum += e;
-    }
+    const sum = expShiftedInto(dlogits, logits, o, o + vocab, max);
     losses[r] = max + Math.log(sum) - logits[o + t];
     total += losses[r];
     const norm = 1 / (sum * count);
