@@ -6,19 +6,19 @@
 //   mkdir -p /tmp/zoo-before && git archive 676d4ed packages/zoo tsconfig.base.json | tar -x -C /tmp/zoo-before
 //   ln -s "$PWD/node_modules" /tmp/zoo-before/node_modules && (cd /tmp/zoo-before/packages/zoo && npx tsup)
 // Then, after `npm run build` here:
-//   MARR_THREADS=1 node bench/versus-own-transformer.mjs /tmp/zoo-before/packages/zoo/dist/index.js [rounds]
+//   MARR_THREADS=1 node bench/versus-own-transformer.mjs /tmp/zoo-before/packages/zoo/dist/index.js [rounds] [recipe: organism | deep]
 import { createRng, matmul } from '@marr/core';
-import { corpusVocabulary, createTrainee, getRecipe, initParameters, recipeConfig, trainStep } from '../dist/index.js';
+import { corpusVocabulary, createTrainee, deepVocabulary, getRecipe, initParameters, recipeConfig, trainStep } from '../dist/index.js';
 
-const [oldDist, roundsArg] = process.argv.slice(2);
+const [oldDist, roundsArg, recipeArg = 'organism'] = process.argv.slice(2);
 if (!oldDist) {
-  console.error('usage: node bench/versus-own-transformer.mjs <path to the old build\'s dist/index.js> [rounds]  (see the comment at the top for how to build it)');
+  console.error('usage: node bench/versus-own-transformer.mjs <path to the old build\'s dist/index.js> [rounds] [organism | deep]  (see the comment at the top for how to build it)');
   process.exit(2);
 }
 process.env.MARR_THREADS ??= '1';
 const old = await import(oldDist);
-const recipe = getRecipe('organism');
-const cfg = recipeConfig(recipe, corpusVocabulary());
+const recipe = getRecipe(recipeArg);
+const cfg = recipeConfig(recipe, recipeArg === 'deep' ? deepVocabulary() : corpusVocabulary());
 const { batch, seq } = recipe;
 const rng = createRng(0);
 const tokens = Int32Array.from({ length: batch * seq }, () => rng.int(cfg.dVocab));
@@ -48,7 +48,7 @@ for (let r = 0; r < rounds; r++) {
 }
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const tps = (ms) => Math.round((batch * seq * 1000) / ms).toLocaleString('en-US');
-console.log(`organism recipe, batch ${batch} x seq ${seq}, ${process.env.MARR_THREADS} thread(s); medians of ${rounds} interleaved rounds of ${per} steps`);
+console.log(`${recipeArg} recipe, batch ${batch} x seq ${seq}, ${process.env.MARR_THREADS} thread(s); medians of ${rounds} interleaved rounds of ${per} steps`);
 console.log(`own transformer (before)  ${median(wallOld).toFixed(1)} ms/step wall (${tps(median(wallOld))} tokens/s), ${median(cpuOld).toFixed(1)} ms CPU/step`);
 console.log(`core runWithGrad (after)  ${median(wallNew).toFixed(1)} ms/step wall (${tps(median(wallNew))} tokens/s), ${median(cpuNew).toFixed(1)} ms CPU/step`);
 console.log(`after / before throughput: ${(median(wallOld) / median(wallNew)).toFixed(2)} (wall), ${(median(cpuOld) / median(cpuNew)).toFixed(2)} (CPU)`);

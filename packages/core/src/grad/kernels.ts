@@ -29,6 +29,12 @@ export interface Kernels {
   matmul(a: FloatArray, b: FloatArray, shape: MatmulShape): Promise<FloatArray>;
   /** `batch` independent products of consecutive [m,k]·[k,n] blocks (a [batch, m, k], b [batch, k, n]). */
   batchedMatmul(a: FloatArray, b: FloatArray, batch: number, shape: MatmulShape): Promise<FloatArray>;
+  /**
+   * softmax(qh·khᵀ·scale + mask) over the keys, as a new [batch·heads, seq, seq] array: the backend's fused
+   * attention kernel (the one `run()` uses), for kernels that have one; the layer code's own loops otherwise.
+   * qh, kh [batch·heads, seq, dHead]; mask [batch, 1, seq, seq] additive (0 or MASKED).
+   */
+  attentionPattern?(qh: FloatArray, kh: FloatArray, mask: Float32Array, shape: { batch: number; heads: number; seq: number; dHead: number }, scale: number): Promise<FloatArray>;
 }
 
 /** A batched product as a loop of single products (for kernels without a native batched one). */
@@ -129,7 +135,7 @@ export const float32JsKernels: Kernels = {
  * Float32 kernels on a model backend's `matmul` (ONNX Runtime when it loads, else core's reference
  * kernels): the same fast kernels `run()` uses.
  */
-export function backendKernels(backend: Pick<Backend, 'matmul'>): Kernels {
+export function backendKernels(backend: Pick<Backend, 'matmul' | 'attentionPattern'>): Kernels {
   return {
     precision: 'float32',
     alloc: (n) => new Float32Array(n),
@@ -150,6 +156,12 @@ export function backendKernels(backend: Pick<Backend, 'matmul'>): Kernels {
       const at = tensor(s.transA ? [batch, s.k, s.m] : [batch, s.m, s.k], a);
       const bt = tensor(s.transB ? [batch, s.n, s.k] : [batch, s.k, s.n], b);
       return (await backend.matmul(at, bt, { transposeA: s.transA, transposeB: s.transB })).data;
+    },
+    attentionPattern: async (qh, kh, mask, s, scale) => {
+      if (!(qh instanceof Float32Array) || !(kh instanceof Float32Array)) throw new TypeError('backendKernels.attentionPattern: float32 operands expected');
+      const shape = [s.batch, s.heads, s.seq, s.dHead];
+      const r = await backend.attentionPattern(tensor(shape, qh), tensor(shape, kh), tensor([s.batch, 1, s.seq, s.seq], mask), scale, false);
+      return r.pattern.data;
     },
   };
 }

@@ -3,7 +3,7 @@
  * forward hooks, evaluates the metric, runs the backward pass with the grad hooks, and returns the
  * gradients by name (hook points shaped as in the hook-point table, weights in TransformerLens layout).
  */
-import type { Backend } from '../backend/backend.js';
+import { MASKED, type Backend } from '../backend/backend.js';
 import { MarrUsageError } from '../analysis/errors.js';
 import { ActivationCache } from '../model/activation-cache.js';
 import type { ModelConfig } from '../model/config.js';
@@ -181,10 +181,12 @@ export async function runWithGrad(model: GradModel, tokens: TokenInput, options:
 
   const w = new GradWeights(cfg, model.weights, k, model.fusedWeights);
   const allowed = attentionAllowed(input.mask, B, T);
+  let additive: Float32Array | null = null;
+  const additiveMask = () => (additive ??= Float32Array.from(allowed, (a) => (a ? 0 : MASKED)));
   const logits = await gradForward({
     cfg, k, tape, points, w, weightGrads, batch: B, seq: T,
     tokens: input.tokens.data, positions: positions.data,
-    allowed, padded: input.mask.includes(0), rowLive: liveRows(allowed, B, T),
+    allowed, padded: input.mask.includes(0), additiveMask, rowLive: liveRows(allowed, B, T),
     rotary: cfg.positional === 'rotary' ? rotaryTables(positions.data, cfg.rotaryDim, cfg.rotaryBase, cfg.rotaryStyle) : null,
     attnResult: registry.optIn.has('attnResult'),
   }, schedule);

@@ -37,6 +37,8 @@ export interface GradForwardContext {
   allowed: Uint8Array;
   /** Whether any key is padding (false: `allowed` is the causal mask alone). */
   padded: boolean;
+  /** `allowed` as an additive mask [batch, 1, seq, seq] (0 or MASKED), for the kernels' fused attention pattern. */
+  additiveMask: () => Float32Array;
   /** [batch, seq] 1 where a query may attend at least one key (0: a padding query, whose pattern is uniform). */
   rowLive: Uint8Array;
   rotary: RotaryTables | null;
@@ -197,7 +199,11 @@ async function attentionForward(ctx: GradForwardContext, x: FloatArray, at: { sl
   const scoresName = hp + 'hook_attn_scores', patternName = hp + 'hook_pattern';
   // when something reads the scores or the pattern they are two values; otherwise one pass makes the pattern
   const separate = points.wanted(scoresName) || points.wanted(patternName);
-  const scores0 = separate ? await scoresForward(k, qh, kh, ctx.allowed, shape) : await causalAttentionPattern(k, qh, kh, ctx.padded ? ctx.allowed : null, shape);
+  const scores0 = separate
+    ? await scoresForward(k, qh, kh, ctx.allowed, shape)
+    : k.attentionPattern
+      ? await k.attentionPattern(qh, kh, ctx.additiveMask(), { batch: B, heads: H, seq: T, dHead: dh }, 1 / Math.sqrt(dh))
+      : await causalAttentionPattern(k, qh, kh, ctx.padded ? ctx.allowed : null, shape);
   const patternShape = [B, H, T, T];
   const scoresToQk = async (ds: FloatArray, prescaled: boolean) => {
     const { dqh, dkh } = await scoresBackward(k, ds, qh, kh, shape, prescaled);
