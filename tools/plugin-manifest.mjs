@@ -2,23 +2,11 @@
 // Usage: node tools/plugin-manifest.mjs write|check <package-dir>...   (each plugin's build runs `write .`)
 //        node tools/plugin-manifest.mjs check --all   (every workspace package whose package.json says "marr": { "plugin": true })
 import { checkPluginManifest, writePluginManifest } from '@marr/core/protocol';
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { workspacePlugins } from './workspace.mjs';
 
 const [mode, ...args] = process.argv.slice(2);
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const workspacePlugins = () =>
-  readdirSync(join(root, 'packages'))
-    .map((name) => join(root, 'packages', name))
-    .filter((dir) => {
-      try {
-        return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).marr?.plugin === true;
-      } catch {
-        return false;
-      }
-    });
-const dirs = mode === 'check' && args.length === 1 && args[0] === '--all' ? workspacePlugins() : args;
+const dirs = mode === 'check' && args.length === 1 && args[0] === '--all' ? workspacePlugins().map(({ dir }) => dir) : args;
 if ((mode !== 'write' && mode !== 'check') || dirs.length === 0) {
   console.error('usage: node tools/plugin-manifest.mjs write|check <package-dir>... | check --all');
   process.exit(2);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { installedClosure, writeStorage } from './seed.mjs';
 import { npmrcFor, startRegistry } from './verdaccio.mjs';
-import { publicPackages, repoRoot } from './workspace.mjs';
+import { publicPackages, repoRoot } from '../workspace.mjs';
 
 /** Runs a command; resolves `{ status, stdout, stderr, ms }` (never rejects on a non-zero exit). */
 function run(cmd, args, { cwd, env, timeoutMs }) {

@@ -12,7 +12,7 @@ import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain JavaScript module of the workspace tools, without type declarations
-import { publicPackages } from '../../../tools/registry/workspace.mjs';
+import { publicPackages } from '../../../tools/workspace.mjs';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const rootEngines = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;

@@ -24,7 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain JavaScript module of the workspace tools, without type declarations
 import { openSession, scaffoldDevDependencies } from '../../../tools/registry/session.mjs';
 // @ts-expect-error as above
-import { publicPackages, repoRoot } from '../../../tools/registry/workspace.mjs';
+import { publicPackages, repoRoot } from '../../../tools/workspace.mjs';
 
 interface Step {
   command: string;

@@ -1,11 +1,12 @@
-// The workspace's public packages (those without "private": true), found from the root package.json's
-// "workspaces" globs, so a package added to packages/ or apps/ is covered without editing any list.
+// The workspace's packages, found from the root package.json's "workspaces" globs, so a package added to
+// packages/ or apps/ is covered without editing any list: all of them, the public ones (no "private": true),
+// the plugins ("marr": { "plugin": true }).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The monorepo root (this file lives in tools/registry/). */
-export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The monorepo root (this file lives in tools/). */
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 
@@ -20,7 +21,7 @@ export function workspacePackages(root = repoRoot) {
       const parent = join(root, glob.slice(0, -2));
       return existsSync(parent) ? readdirSync(parent).sort().map((name) => join(parent, name)) : [];
     }
-    if (glob.includes('*')) throw new Error(`workspaces glob "${glob}" is not supported by tools/registry/workspace.mjs (use "folder/*")`);
+    if (glob.includes('*')) throw new Error(`workspaces glob "${glob}" is not supported by tools/workspace.mjs (use "folder/*")`);
     return [join(root, glob)];
   });
   return dirs.filter((dir) => existsSync(join(dir, 'package.json'))).map((dir) => ({ dir, manifest: readJson(join(dir, 'package.json')) }));
@@ -29,4 +30,9 @@ export function workspacePackages(root = repoRoot) {
 /** The workspace packages that are published (no "private": true). */
 export function publicPackages(root = repoRoot) {
   return workspacePackages(root).filter(({ manifest }) => !manifest.private);
+}
+
+/** The workspace packages that are marr plugins ("marr": { "plugin": true } in package.json). */
+export function workspacePlugins(root = repoRoot) {
+  return workspacePackages(root).filter(({ manifest }) => manifest.marr?.plugin === true);
 }
