@@ -1,4 +1,1 @@
-import type { Progress } from '@marr/core';
-
-export const silent: Progress = { start() {}, tick() {}, done() {} };
-export const io = (): { progress: Progress; signal: AbortSignal } => ({ progress: silent, signal: new AbortController().signal });
+export { silentProgress as silent, testIo as io } from '@marr/core/testing';

@@ -1,8 +1,6 @@
 import '@marr/zoo'; // registers the shipped model names (default) with loadModel
-import { createRng, denseMatrix, loadModel, randomModel, svd, tensor, type Architecture, type HookedTransformer, type Progress } from '@marr/core';
-
-export const silent: Progress = { start() {}, tick() {}, done() {} };
-export const io = (): { progress: Progress; signal: AbortSignal } => ({ progress: silent, signal: new AbortController().signal });
+import { createRng, denseMatrix, loadModel, randomModel, svd, tensor, type Architecture, type HookedTransformer } from '@marr/core';
+export { silentProgress as silent, testIo as io } from '@marr/core/testing';
 
 let shipped: Promise<HookedTransformer> | null = null;
 export function defaultModel(): Promise<HookedTransformer> {

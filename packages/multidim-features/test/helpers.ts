@@ -1,5 +1,6 @@
 import '@marr/zoo'; // registers the shipped model names (default) with loadModel
-import { loadModel, type HookedTransformer, type Progress } from '@marr/core';
+import { loadModel, type HookedTransformer } from '@marr/core';
+export { silentProgress as silent, testIo as io } from '@marr/core/testing';
 
 let shipped: Promise<HookedTransformer> | null = null;
 /** The shipped default model (trained to 95% calendar accuracy: the planted ground truth of the circle analyses). */
@@ -8,6 +9,4 @@ export function defaultModel(): Promise<HookedTransformer> {
   return shipped;
 }
 
-export const silent: Progress = { start() {}, tick() {}, done() {} };
-export const io = (): { progress: Progress; signal: AbortSignal } => ({ progress: silent, signal: new AbortController().signal });
 export const strip = (env: object): string => JSON.stringify({ ...env, timings: null });

@@ -1,7 +1,8 @@
 import '@marr/zoo'; // registers the shipped model names (default) with loadModel
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadModel, type HookedTransformer, type Progress } from '@marr/core';
+import { loadModel, type HookedTransformer } from '@marr/core';
+export { silentProgress as silent, testIo as io } from '@marr/core/testing';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const REFUSAL_PAIRS = join(here, '..', 'examples', 'refusal-pairs.jsonl');
@@ -12,6 +13,3 @@ export function defaultModel(): Promise<HookedTransformer> {
   shipped ??= loadModel('default');
   return shipped;
 }
-
-export const silent: Progress = { start() {}, tick() {}, done() {} };
-export const io = (): { progress: Progress; signal: AbortSignal } => ({ progress: silent, signal: new AbortController().signal });

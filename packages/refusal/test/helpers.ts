@@ -2,8 +2,10 @@ import '@marr/zoo'; // registers the shipped model names (default) with loadMode
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadModel, type HookedTransformer, type Progress, type Tokenizer } from '@marr/core';
+import { loadModel, type HookedTransformer } from '@marr/core';
+import { testIo } from '@marr/core/testing';
 import { parseInstructions, type Instruction } from '../src/index.js';
+export { silentProgress as silent, WordTokenizer } from '@marr/core/testing';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const ORGANISM = join(here, '..', 'examples', 'organism');
@@ -20,35 +22,5 @@ export function defaultModel(): Promise<HookedTransformer> {
   return shipped;
 }
 
-export const silent: Progress = { start() {}, tick() {}, done() {} };
-export const io = (seed = 0): { progress: Progress; signal: AbortSignal; seed: number } => ({ progress: silent, signal: new AbortController().signal, seed });
-
-/** A whitespace word tokenizer over a fixed vocabulary (id 0 is BOS, 1 EOS). */
-export class WordTokenizer implements Tokenizer {
-  readonly bosTokenId = 0;
-  readonly eosTokenId = 1;
-  private readonly ids: Map<string, number>;
-  constructor(readonly words: readonly string[]) {
-    this.ids = new Map(words.map((w, i) => [w, i]));
-  }
-  get vocabSize(): number {
-    return this.words.length;
-  }
-  encode(text: string, options: { addBos?: boolean } = {}): number[] {
-    const ids = text
-      .split(/\s+/)
-      .filter((w) => w !== '')
-      .map((w) => {
-        const id = this.ids.get(w);
-        if (id === undefined) throw new Error(`WordTokenizer: unknown word ${w}`);
-        return id;
-      });
-    return options.addBos === false ? ids : [this.bosTokenId, ...ids];
-  }
-  decode(ids: readonly number[]): string {
-    return ids.filter((i) => i > 1).map((i) => this.words[i]).join(' ');
-  }
-  tokenString(id: number): string {
-    return this.words[id];
-  }
-}
+/** What an analysis run takes in these tests, with the seed (default 0). */
+export const io = (seed = 0) => testIo(seed);
