@@ -131,14 +131,28 @@ export const float32JsKernels: Kernels = {
   batchedMatmul: (a, b, batch, s) => loopBatched(float32JsKernels, a, b, batch, s),
 };
 
+const allocFloat32 = (n: number): FloatArray => new Float32Array(n);
+
+/**
+ * One kernels object per backend. Fresh closures per run would be inlined into the layer loops and then
+ * collected, and V8 drops (and recompiles) optimized code whose inlined call targets die.
+ */
+const kernelsByBackend = new WeakMap<object, Kernels>();
+
 /**
  * Float32 kernels on a model backend's `matmul` (ONNX Runtime when it loads, else core's reference
- * kernels): the same fast kernels `run()` uses.
+ * kernels): the same fast kernels `run()` uses. The same object for every call with the same backend.
  */
 export function backendKernels(backend: Pick<Backend, 'matmul' | 'attentionPattern'>): Kernels {
+  let k = kernelsByBackend.get(backend);
+  if (!k) kernelsByBackend.set(backend, (k = createBackendKernels(backend)));
+  return k;
+}
+
+function createBackendKernels(backend: Pick<Backend, 'matmul' | 'attentionPattern'>): Kernels {
   return {
     precision: 'float32',
-    alloc: (n) => new Float32Array(n),
+    alloc: allocFloat32,
     matmul: async (a, b, s) => {
       if (!(a instanceof Float32Array) || !(b instanceof Float32Array)) throw new TypeError('backendKernels.matmul: float32 operands expected');
       checkSizes(a, b, s);

@@ -182,7 +182,12 @@ export async function runWithGrad(model: GradModel, tokens: TokenInput, options:
   const w = new GradWeights(cfg, model.weights, k, model.fusedWeights);
   const allowed = attentionAllowed(input.mask, B, T);
   let additive: Float32Array | null = null;
-  const additiveMask = () => (additive ??= Float32Array.from(allowed, (a) => (a ? 0 : MASKED)));
+  const additiveMask = (): Float32Array => {
+    if (additive) return additive;
+    additive = new Float32Array(allowed.length);
+    for (let i = 0; i < allowed.length; i++) if (!allowed[i]) additive[i] = MASKED;
+    return additive;
+  };
   const logits = await gradForward({
     cfg, k, tape, points, w, weightGrads, batch: B, seq: T,
     tokens: input.tokens.data, positions: positions.data,

@@ -122,6 +122,55 @@ async function linearStep(ctx: GradForwardContext, x: FloatArray, w: FloatArray,
   return y;
 }
 
+// The loops of the backward steps live in named functions, not in the closures recorded on the tape: a
+// closure is created anew every run, and V8 would compile a hot loop inside it afresh every run.
+
+/** Splits the row-major [rows, Σ widths] `x` into one [rows, width] array per part. */
+function splitColumns(x: FloatArray, parts: FloatArray[], rows: number): void {
+  const widths = parts.map((p) => p.length / rows);
+  const width = widths.reduce((a, w) => a + w, 0);
+  for (let r = 0; r < rows; r++) {
+    let o = r * width;
+    for (let i = 0; i < parts.length; i++) {
+      parts[i].set(x.subarray(o, o + widths[i]), r * widths[i]);
+      o += widths[i];
+    }
+  }
+}
+
+/** The adjoint of splitColumns: writes each [rows, width] part (null: zeros) side by side into `out`. */
+function joinColumns(out: FloatArray, parts: (FloatArray | null)[], widths: number[], rows: number): void {
+  const width = widths.reduce((a, w) => a + w, 0);
+  for (let r = 0; r < rows; r++) {
+    let o = r * width;
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i];
+      if (p) out.set(p.subarray(r * widths[i], (r + 1) * widths[i]), o);
+      o += widths[i];
+    }
+  }
+}
+
+/** Adds consecutive blocks of `x` (sizes `widths`) into `targets` (null ones skipped). */
+function addColumnBlocks(x: FloatArray, targets: (FloatArray | null)[], widths: number[]): void {
+  let o = 0;
+  for (let i = 0; i < targets.length; i++) {
+    const t = targets[i];
+    if (t) for (let j = 0; j < widths[i]; j++) t[j] += x[o + j];
+    o += widths[i];
+  }
+}
+
+/** Backward of out[r] = b + Σ_h result[r, h]: dresult[r, h] += g[r] for every head; db += Σ_r g[r]. */
+function headSumBackward(dresult: FloatArray, db: FloatArray | null, g: FloatArray, rows: number, H: number, d: number): void {
+  for (let r = 0; r < rows; r++)
+    for (let h = 0; h < H; h++) {
+      const s = (r * H + h) * d;
+      for (let j = 0; j < d; j++) dresult[s + j] += g[r * d + j];
+    }
+  if (db) for (let r = 0; r < rows; r++) for (let j = 0; j < d; j++) db[j] += g[r * d + j];
+}
+
 async function attentionForward(ctx: GradForwardContext, x: FloatArray, at: { slot: number; layer: number }): Promise<FloatArray> {
   const { cfg, k, tape, points, batch: B, seq: T } = ctx;
   const { dModel: d, nHeads: H, nKvHeads: K, dHead: dh } = cfg;
@@ -135,12 +184,7 @@ async function attentionForward(ctx: GradForwardContext, x: FloatArray, at: { sl
   const wqkv = ctx.w.qkv(at.layer);
   const qkv = await linearForward(k, x, wqkv, ctx.w.qkvBias(at.layer), rows, d, width);
   const q0 = k.alloc(rows * H * dh), k0 = k.alloc(rows * K * dh), v0 = k.alloc(rows * K * dh);
-  for (let r = 0; r < rows; r++) {
-    const o = r * width;
-    q0.set(qkv.subarray(o, o + H * dh), r * H * dh);
-    k0.set(qkv.subarray(o + H * dh, o + (H + K) * dh), r * K * dh);
-    v0.set(qkv.subarray(o + (H + K) * dh, o + width), r * K * dh);
-  }
+  splitColumns(qkv, [q0, k0, v0], rows);
   const dW = ['W_Q', 'W_K', 'W_V'].map((n) => wg(ctx, wp + n));
   const dB = ['b_Q', 'b_K', 'b_V'].map((n) => wg(ctx, wp + n));
   const wantW = dW.some(Boolean), wantB = dB.some(Boolean);
@@ -148,25 +192,13 @@ async function attentionForward(ctx: GradForwardContext, x: FloatArray, at: { sl
     const dq = tape.take(q0), dk = tape.take(k0), dv = tape.take(v0);
     if (!dq && !dk && !dv) return;
     const dqkv = k.alloc(rows * width);
-    for (let r = 0; r < rows; r++) {
-      const o = r * width;
-      if (dq) dqkv.set(dq.subarray(r * H * dh, (r + 1) * H * dh), o);
-      if (dk) dqkv.set(dk.subarray(r * K * dh, (r + 1) * K * dh), o + H * dh);
-      if (dv) dqkv.set(dv.subarray(r * K * dh, (r + 1) * K * dh), o + (H + K) * dh);
-    }
+    joinColumns(dqkv, [dq ?? null, dk ?? null, dv ?? null], [H * dh, K * dh, K * dh], rows);
     const dwFused = wantW ? k.alloc(d * width) : null;
     const dbFused = wantB ? k.alloc(width) : null;
     const dx = await linearBackward(k, dqkv, x, wqkv, dwFused, dbFused, rows, d, width);
     tape.accumulate(x, dx!, true);
     if (dwFused) unfuseHeadsInto(dwFused, [{ target: dW[0], heads: H }, { target: dW[1], heads: K }, { target: dW[2], heads: K }], d, dh);
-    if (dbFused) {
-      let o = 0;
-      dB.forEach((t, i) => {
-        const n = (i === 0 ? H : K) * dh;
-        if (t) for (let j = 0; j < n; j++) t[j] += dbFused[o + j];
-        o += n;
-      });
-    }
+    if (dbFused) addColumnBlocks(dbFused, dB, [H * dh, K * dh, K * dh]);
   });
   if (wantW || wantB) points.need(qkvIdx);
   const qShape = [B, T, H, dh], kvShape = [B, T, K, dh];
@@ -271,13 +303,7 @@ async function attentionForward(ctx: GradForwardContext, x: FloatArray, at: { sl
   const sumIdx = tape.record(() => {
     const g = tape.take(out);
     if (!g) return;
-    const dr = tape.gradBuffer(result);
-    for (let r = 0; r < rows; r++)
-      for (let h = 0; h < H; h++) {
-        const s = (r * H + h) * d;
-        for (let j = 0; j < d; j++) dr[s + j] += g[r * d + j];
-      }
-    if (dbO) for (let r = 0; r < rows; r++) for (let j = 0; j < d; j++) dbO[j] += g[r * d + j];
+    headSumBackward(tape.gradBuffer(result), dbO, g, rows, H, d);
   });
   if (dbO) points.need(sumIdx);
   return out;
