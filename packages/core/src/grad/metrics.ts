@@ -68,36 +68,28 @@ function lastRealPositions(mask: Int32Tensor): number[] {
   return out;
 }
 
-/**
- * The loss metric as a class, so every instance shares one `evaluate` function: a training loop makes a new
- * metric per batch, and a fresh closure per batch would be compiled by V8 afresh every step.
- */
-class LossMetric implements GradMetric {
-  readonly name = 'loss';
-  constructor(private readonly targets: Int32Array | undefined) {}
-
-  evaluate({ logits, tokens, attentionMask }: GradMetricInput): GradMetricOutput {
-    const [B, T, V] = logits.shape;
-    let targets = this.targets;
-    if (targets) {
-      if (!(targets instanceof Int32Array) || targets.length !== B * T) {
-        throw new MarrUsageError(`gradMetrics.loss: targets must be an Int32Array of batch·seq = ${B * T} entries (−1 = no target), got ${targets?.length ?? 'nothing'}`);
-      }
-    } else {
-      targets = new Int32Array(B * T).fill(-1);
-      for (let b = 0; b < B; b++)
-        for (let t = 0; t + 1 < T; t++) {
-          const i = b * T + t;
-          if (attentionMask.data[i] && attentionMask.data[i + 1]) targets[i] = tokens.data[i + 1];
-        }
-    }
-    const r = crossEntropyForwardBackward(allocLike(logits.data), logits.data, targets, B * T, V);
-    return { value: r.loss, dLogits: floatTensor(logits.shape, r.dlogits) };
-  }
-}
-
 function loss(options: { targets?: Int32Array } = {}): GradMetric {
-  return new LossMetric(options.targets);
+  return {
+    name: 'loss',
+    evaluate({ logits, tokens, attentionMask }) {
+      const [B, T, V] = logits.shape;
+      let targets = options.targets;
+      if (targets) {
+        if (!(targets instanceof Int32Array) || targets.length !== B * T) {
+          throw new MarrUsageError(`gradMetrics.loss: targets must be an Int32Array of batch·seq = ${B * T} entries (−1 = no target), got ${targets?.length ?? 'nothing'}`);
+        }
+      } else {
+        targets = new Int32Array(B * T).fill(-1);
+        for (let b = 0; b < B; b++)
+          for (let t = 0; t + 1 < T; t++) {
+            const i = b * T + t;
+            if (attentionMask.data[i] && attentionMask.data[i + 1]) targets[i] = tokens.data[i + 1];
+          }
+      }
+      const r = crossEntropyForwardBackward(allocLike(logits.data), logits.data, targets, B * T, V);
+      return { value: r.loss, dLogits: floatTensor(logits.shape, r.dlogits) };
+    },
+  };
 }
 
 function lastPosition(metric: PatchingMetric): GradMetric {
