@@ -45,6 +45,23 @@ export function layernormApplyForward(y: FloatArray, x: FloatArray, scale: Float
 }
 
 /**
+ * What both backward passes reduce per row r, with g = w⊙dy/s: the row's mean, mean_j g_j and
+ * Σ_j g_j (x_j − mean x).
+ */
+function backwardRowSums(dy: FloatArray, x: FloatArray, scale: FloatArray, w: FloatArray, o: number, d: number, r: number): { m: number; inv: number; gMean: number; gc: number } {
+  const m = rowMean(x, o, d);
+  const inv = 1 / scale[r];
+  let gMean = 0;
+  let gc = 0;
+  for (let j = 0; j < d; j++) {
+    const g = w[j] * dy[o + j] * inv;
+    gMean += g;
+    gc += g * (x[o + j] - m);
+  }
+  return { m, inv, gMean: gMean / d, gc };
+}
+
+/**
  * Backward of `layernormApplyForward` with the scale held as an input:
  * g = w⊙dy/s;  dx += g − mean(g);  dscale −= Σ_j g_j (x_j − mean x) / s;  dw += Σ dy⊙x̂;  db += Σ dy.
  * Any of dx, dscale, dw, db may be null (not needed).
@@ -55,16 +72,7 @@ export function layernormApplyBackward(
 ): void {
   for (let r = 0; r < rows; r++) {
     const o = r * d;
-    const m = rowMean(x, o, d);
-    const inv = 1 / scale[r];
-    let gMean = 0;
-    let gc = 0;
-    for (let j = 0; j < d; j++) {
-      const g = w[j] * dy[o + j] * inv;
-      gMean += g;
-      gc += g * (x[o + j] - m);
-    }
-    gMean /= d;
+    const { m, inv, gMean, gc } = backwardRowSums(dy, x, scale, w, o, d, r);
     if (dscale) dscale[r] -= gc * inv;
     for (let j = 0; j < d; j++) {
       if (dx) dx[o + j] += w[j] * dy[o + j] * inv - gMean;
@@ -76,8 +84,8 @@ export function layernormApplyBackward(
 
 /**
  * The whole norm's backward in one pass, for when nothing hooks the scale (it is then a function of x):
- * with x̂ = (x − mean x)/s and g = w⊙dy/s:  dx += g − mean(g) − x̂·Σ_j(g_j x̂_j)/d;  dw += Σ dy⊙x̂;  db += Σ dy. Equals layernormApplyBackward followed
- * by layernormScaleBackward. Null buffers are skipped.
+ * with x̂ = (x − mean x)/s and g = w⊙dy/s:  dx += g − mean(g) − x̂·Σ_j(g_j x̂_j)/d;  dw += Σ dy⊙x̂;  db += Σ dy.
+ * Equals layernormApplyBackward followed by layernormScaleBackward. Null buffers are skipped.
  */
 export function layernormBackward(
   dx: FloatArray | null, dw: FloatArray | null, db: FloatArray | null,
@@ -85,17 +93,9 @@ export function layernormBackward(
 ): void {
   for (let r = 0; r < rows; r++) {
     const o = r * d;
-    const m = rowMean(x, o, d);
-    const inv = 1 / scale[r];
-    let gMean = 0;
-    let gx = 0;
-    for (let j = 0; j < d; j++) {
-      const g = w[j] * dy[o + j] * inv;
-      gMean += g;
-      gx += g * (x[o + j] - m) * inv;
-    }
-    gMean /= d;
-    gx /= d;
+    const { m, inv, gMean, gc } = backwardRowSums(dy, x, scale, w, o, d, r);
+    // Σ_j g_j x̂_j / d
+    const gx = (gc * inv) / d;
     for (let j = 0; j < d; j++) {
       const xh = (x[o + j] - m) * inv;
       if (dx) dx[o + j] += w[j] * dy[o + j] * inv - gMean - xh * gx;
